@@ -1,0 +1,364 @@
+// Package goenv reads the Go command's environment the way the go command
+// itself does, and says where each value comes from: the process
+// environment, the GOENV file written by 'go env -w', or the toolchain's
+// defaults in $GOROOT/go.env.
+//
+// It also holds the parsers for the values whose syntax the go command
+// defines: GOPROXY lists, GOSUMDB, GOFLAGS and the GOPRIVATE family of
+// module path patterns. Each mirrors the go command's own code (named in
+// its doc comment) so that a value is accepted here exactly when the go
+// command accepts it.
+package goenv
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Source says where the effective value of a key comes from, in the go
+// command's order of precedence (highest first).
+type Source string
+
+const (
+	SourceProcess Source = "environment" // the process environment (non-empty)
+	SourceFile    Source = "goenv-file"  // the GOENV file, written by 'go env -w'
+	SourceGOROOT  Source = "goroot"      // $GOROOT/go.env, the toolchain's defaults
+	SourceDefault Source = "default"     // computed by the go command
+	SourceUnset   Source = "unset"       // empty everywhere
+)
+
+// A Var is one key of the Go environment with its provenance.
+type Var struct {
+	Key    string
+	Value  string // the effective value
+	Source Source
+	// InFile and FileValue give the GOENV file's value even when the
+	// process environment overrides it.
+	InFile    bool
+	FileValue string
+	// InGOROOT and GOROOTValue give the $GOROOT/go.env default.
+	InGOROOT    bool
+	GOROOTValue string
+}
+
+// Env is a snapshot of the Go environment.
+type Env struct {
+	GoBin     string // the go command that was asked, "" when none was found
+	GoVersion string // e.g. "go1.26.8", "" when unknown
+	GOROOT    string
+
+	// EnvFile is the GOENV file ("" with GOENV=off). EnvFileErr is set
+	// when it exists but cannot be read (the go command then silently
+	// ignores it).
+	EnvFile       string
+	EnvFileExists bool
+	EnvFileErr    error
+	FileLines     []FileLine
+
+	// GOROOTFile is $GOROOT/go.env.
+	GOROOTFile string
+
+	// GoEnvErr is set when 'go env -json' fails; GoVersionErr when
+	// 'go version' fails. Each carries the go command's own message.
+	GoEnvErr     error
+	GoVersionErr error
+
+	vars    map[string]Var
+	process map[string]string
+}
+
+// Options control Read.
+type Options struct {
+	Dir     string   // where the go command runs, for GOMOD and GOWORK
+	Environ []string // the process environment; nil means os.Environ()
+	GoBin   string   // the go command; "" means "go" on PATH
+}
+
+// moduleKeys are the keys the doctor reads even when 'go env -json'
+// cannot run, so that a broken toolchain still gets a diagnosis.
+var moduleKeys = []string{
+	"GO111MODULE", "GOAUTH", "GOENV", "GOFLAGS", "GOINSECURE", "GOMODCACHE",
+	"GONOPROXY", "GONOSUMDB", "GOPATH", "GOPRIVATE", "GOPROXY", "GOROOT",
+	"GOSUMDB", "GOTOOLCHAIN", "GOVCS", "GOWORK",
+}
+
+// Read builds the snapshot: it runs 'go env -json' and 'go version' with
+// the given environment (toolchain switching disabled, so that reading the
+// environment never downloads a toolchain) and attributes every key to its
+// source by reading the same files the go command reads.
+func Read(ctx context.Context, opts Options) *Env {
+	environ := opts.Environ
+	if environ == nil {
+		environ = os.Environ()
+	}
+	e := &Env{process: environMap(environ), vars: map[string]Var{}}
+
+	e.GoBin = opts.GoBin
+	if e.GoBin == "" {
+		if p, err := exec.LookPath("go"); err == nil {
+			e.GoBin = p
+		}
+	}
+
+	var goJSON map[string]string
+	if e.GoBin == "" {
+		e.GoEnvErr = errors.New(`no "go" command found on PATH`)
+		e.GoVersionErr = e.GoEnvErr
+	} else {
+		var wg sync.WaitGroup
+		var envOut []byte
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			envOut, e.GoEnvErr = runGo(ctx, e.GoBin, opts.Dir, environ, "env", "-json")
+		}()
+		go func() {
+			defer wg.Done()
+			// A directory with no go.mod above it, so that toolchain
+			// selection and module loading play no part.
+			_, e.GoVersionErr = runGo(ctx, e.GoBin, os.TempDir(), environ, "version")
+		}()
+		wg.Wait()
+		if e.GoEnvErr == nil {
+			if err := json.Unmarshal(envOut, &goJSON); err != nil {
+				e.GoEnvErr = fmt.Errorf("go env -json: unreadable output: %v", err)
+				goJSON = nil
+			}
+		}
+	}
+
+	e.GOROOT = goJSON["GOROOT"]
+	if e.GOROOT == "" {
+		e.GOROOT = e.process["GOROOT"]
+	}
+	if e.GOROOT == "" && e.GoBin != "" {
+		if real, err := filepath.EvalSymlinks(e.GoBin); err == nil {
+			e.GOROOT = filepath.Dir(filepath.Dir(real))
+		}
+	}
+	e.GoVersion = goJSON["GOVERSION"]
+
+	var gorootVals map[string]string
+	if e.GOROOT != "" {
+		e.GOROOTFile = filepath.Join(e.GOROOT, "go.env")
+		if data, err := os.ReadFile(e.GOROOTFile); err == nil {
+			gorootVals = envFileValues(ParseEnvFile(data))
+		}
+	}
+
+	e.EnvFile = envFilePath(e.process, goJSON)
+	var fileVals map[string]string
+	if e.EnvFile != "" {
+		data, err := os.ReadFile(e.EnvFile)
+		switch {
+		case err == nil:
+			e.EnvFileExists = true
+			e.FileLines = ParseEnvFile(data)
+			fileVals = envFileValues(e.FileLines)
+		case errors.Is(err, os.ErrNotExist):
+		default:
+			e.EnvFileExists = true
+			e.EnvFileErr = err
+		}
+	}
+
+	e.attribute(fileVals, gorootVals, goJSON)
+	return e
+}
+
+// computeDefaults fills in what 'go env' would have computed, for the
+// keys the checks need, when it could not run.
+func (e *Env) computeDefaults() {
+	setDefault := func(k, v string) {
+		if cur := e.vars[k]; cur.Source == SourceUnset && v != "" {
+			cur.Value, cur.Source = v, SourceDefault
+			e.vars[k] = cur
+		}
+	}
+	if home := e.process["HOME"]; home != "" {
+		setDefault("GOPATH", filepath.Join(home, "go"))
+	}
+	if gp := filepath.SplitList(e.Get("GOPATH")); len(gp) > 0 && gp[0] != "" {
+		setDefault("GOMODCACHE", filepath.Join(gp[0], "pkg", "mod"))
+	}
+	setDefault("GONOPROXY", e.Get("GOPRIVATE"))
+	setDefault("GONOSUMDB", e.Get("GOPRIVATE"))
+	setDefault("GOROOT", e.GOROOT)
+	setDefault("GOENV", e.EnvFile)
+}
+
+// envFilePath is cmd/go/internal/cfg.EnvFile.
+func envFilePath(process, goJSON map[string]string) string {
+	if f := process["GOENV"]; f != "" {
+		if f == "off" {
+			return ""
+		}
+		return f
+	}
+	if f, ok := goJSON["GOENV"]; ok {
+		return f
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil || dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "go", "env")
+}
+
+// runGo runs the go command with GOTOOLCHAIN=local and returns its
+// standard output, or an error carrying its standard error.
+func runGo(ctx context.Context, goBin, dir string, environ []string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, goBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append([]string(nil), environ...), "GOTOOLCHAIN=local")
+	cmd.WaitDelay = time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("go %s did not finish: %v", strings.Join(args, " "), ctx.Err())
+		}
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, errors.New(msg)
+	}
+	return out, nil
+}
+
+func environMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// Get returns the effective value of a key: a Go environment key as the go
+// command sees it, or any other variable from the process environment.
+func (e *Env) Get(key string) string {
+	if v, ok := e.vars[key]; ok {
+		return v.Value
+	}
+	return e.process[key]
+}
+
+// Var returns a key with its provenance. Keys the go command does not
+// read come from the process environment.
+func (e *Env) Var(key string) Var {
+	if v, ok := e.vars[key]; ok {
+		return v
+	}
+	if pv := e.process[key]; pv != "" {
+		return Var{Key: key, Value: pv, Source: SourceProcess}
+	}
+	return Var{Key: key, Source: SourceUnset}
+}
+
+// environWith returns the process environment with key set to value.
+func (e *Env) environWith(key, value string) []string {
+	out := make([]string, 0, len(e.process)+1)
+	for k, v := range e.process {
+		if k != key {
+			out = append(out, k+"="+v)
+		}
+	}
+	return append(out, key+"="+value)
+}
+
+// Getenv returns a variable of the process environment, with ok false when
+// it is not set at all.
+func (e *Env) Getenv(key string) (string, bool) {
+	v, ok := e.process[key]
+	return v, ok
+}
+
+// IsGoKey reports whether the go command reads key from its configuration
+// (so that 'go env -w' can set it).
+func (e *Env) IsGoKey(key string) bool {
+	_, ok := e.vars[key]
+	return ok
+}
+
+// Keys returns the Go environment keys, sorted.
+func (e *Env) Keys() []string {
+	keys := make([]string, 0, len(e.vars))
+	for k := range e.vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// New builds a snapshot from explicit values, for tests of the checks:
+// process is the process environment, file the GOENV file's contents (nil
+// for no file) and goroot the go.env defaults. No command runs.
+func New(process, file, goroot map[string]string) *Env {
+	e := &Env{process: map[string]string{}, vars: map[string]Var{}, GoVersion: "go1.26.0", GoBin: "go"}
+	for k, v := range process {
+		e.process[k] = v
+	}
+	if file != nil {
+		e.EnvFile, e.EnvFileExists = "/home/gopher/.config/go/env", true
+	}
+	e.attribute(file, goroot, nil)
+	return e
+}
+
+// attribute computes every Go environment key's effective value and
+// source. The Go keys are those 'go env -json' prints (or, when it cannot
+// run, the module-related ones) and those in go.env; a key only the GOENV
+// file mentions is not one: the go command never reads it.
+func (e *Env) attribute(fileVals, gorootVals, goJSON map[string]string) {
+	keys := map[string]bool{}
+	for _, k := range moduleKeys {
+		keys[k] = true
+	}
+	for k := range goJSON {
+		keys[k] = true
+	}
+	for k := range gorootVals {
+		keys[k] = true
+	}
+	for k := range keys {
+		v := Var{Key: k}
+		v.FileValue, v.InFile = fileVals[k]
+		v.GOROOTValue, v.InGOROOT = gorootVals[k]
+		switch {
+		case e.process[k] != "":
+			v.Source, v.Value = SourceProcess, e.process[k]
+		case v.InFile:
+			v.Source, v.Value = SourceFile, v.FileValue
+		case v.InGOROOT:
+			v.Source, v.Value = SourceGOROOT, v.GOROOTValue
+		default:
+			v.Source = SourceUnset
+		}
+		// The go command's own answer wins, except for GOTOOLCHAIN,
+		// which was forced to "local" to keep 'go env' from switching.
+		if jv, ok := goJSON[k]; ok && k != "GOTOOLCHAIN" {
+			if v.Source == SourceUnset && jv != "" {
+				v.Source = SourceDefault
+			}
+			v.Value = jv
+		}
+		e.vars[k] = v
+	}
+	if goJSON == nil {
+		e.computeDefaults()
+	}
+}
