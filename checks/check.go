@@ -1,0 +1,98 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// A Check diagnoses one part of the module-fetching machinery.
+type Check struct {
+	ID    string // short, lower-case, stable: "env", "proxy", ...
+	Title string // one line, for the report
+	Doc   string // what it checks and how, for 'gomoddoctor checks'
+	// Run inspects env and returns its findings. It must return when ctx
+	// is done. It returns an error only when it could not do its job; a
+	// problem it found is a Finding. Returning Skip(...) marks the check
+	// as not applicable.
+	Run func(ctx context.Context, env *Env) ([]Finding, error)
+}
+
+// Severity grades a finding.
+type Severity string
+
+const (
+	SevInfo Severity = "info" // context; nothing to do
+	SevWarn Severity = "warn" // works, but risky, slow or insecure
+	SevFail Severity = "fail" // the go command fails
+)
+
+func (s Severity) rank() int {
+	switch s {
+	case SevFail:
+		return 2
+	case SevWarn:
+		return 1
+	}
+	return 0
+}
+
+// Worse reports whether s is more severe than t.
+func (s Severity) Worse(t Severity) bool { return s.rank() > t.rank() }
+
+// A Finding is one diagnosed fact, good or bad.
+type Finding struct {
+	Code     string   `json:"code"`     // stable UPPER_SNAKE identifier, e.g. PROXY_FORBIDDEN
+	Severity Severity `json:"severity"` // info, warn or fail
+	Subject  string   `json:"subject"`  // the key, host, module or path it is about
+	Message  string   `json:"message"`  // one line
+	Detail   string   `json:"detail,omitempty"`
+	Fixes    []Fix    `json:"fixes"`
+}
+
+// Status is the outcome of one check, or of a whole run.
+type Status string
+
+const (
+	StatusPass  Status = "pass"
+	StatusWarn  Status = "warn"
+	StatusFail  Status = "fail"
+	StatusSkip  Status = "skip"  // not applicable here
+	StatusError Status = "error" // the check could not run: a panic, an overrun, an internal error
+)
+
+// statusOf is the status of a check that returned findings.
+func statusOf(fs []Finding) Status {
+	worst := SevInfo
+	for _, f := range fs {
+		if f.Severity.Worse(worst) {
+			worst = f.Severity
+		}
+	}
+	switch worst {
+	case SevFail:
+		return StatusFail
+	case SevWarn:
+		return StatusWarn
+	}
+	return StatusPass
+}
+
+// SkipError is returned by a check that does not apply.
+type SkipError struct{ Reason string }
+
+func (e *SkipError) Error() string { return "skipped: " + e.Reason }
+
+// Skip returns the error that marks a check as not applicable, with the
+// reason shown to the user.
+func Skip(format string, args ...any) error {
+	return &SkipError{Reason: fmt.Sprintf(format, args...)}
+}
+
+func skipReason(err error) (string, bool) {
+	var s *SkipError
+	if errors.As(err, &s) {
+		return s.Reason, true
+	}
+	return "", false
+}

@@ -1,0 +1,111 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+)
+
+// FixKind says how a fix is applied.
+type FixKind string
+
+const (
+	FixGoEnv  FixKind = "go-env" // 'go env -w' or 'go env -u'
+	FixShell  FixKind = "shell"  // a change to the shell environment (a profile, CI settings)
+	FixCache  FixKind = "cache"  // removal of module cache entries
+	FixManual FixKind = "manual" // a step only a person can take
+)
+
+// A Fix is a remedy as data: the exact command a person would type, and
+// for go env fixes the key and value that 'gomoddoctor --fix' would write.
+type Fix struct {
+	Title   string  `json:"title"`
+	Command string  `json:"command"` // exact, shell-quoted; credentials redacted
+	Kind    FixKind `json:"kind"`
+	// Auto says whether --fix may apply it without further consent.
+	Auto  bool   `json:"auto"`
+	Key   string `json:"key,omitempty"`   // go-env and shell fixes: the variable
+	Value string `json:"value,omitempty"` // the new value, credentials redacted
+	Unset bool   `json:"unset,omitempty"` // remove the setting instead
+	// raw is Value with its credentials, for applying; never rendered.
+	raw string
+}
+
+// ApplyValue is the value to write when applying the fix: Value with any
+// credentials it had before redaction.
+func (f Fix) ApplyValue() string { return f.raw }
+
+// SetVar returns the fix that makes v's effective value be value, aimed
+// where the value must be changed: 'go env -w' for a Go setting that comes
+// from the GOENV file or the toolchain defaults, the shell when the
+// process environment sets it (the go command refuses to let 'go env -w'
+// override it) or when it is not a Go setting at all.
+func SetVar(e *goenv.Env, v goenv.Var, value, title string) Fix {
+	shown := RedactString(value)
+	if v.Source == goenv.SourceProcess || !e.IsGoKey(v.Key) {
+		return Fix{
+			Title:   title + shellNote(e, v),
+			Command: "export " + shellQuote(v.Key+"="+shown),
+			Kind:    FixShell,
+			Key:     v.Key, Value: shown, raw: value,
+		}
+	}
+	return Fix{
+		Title:   title,
+		Command: "go env -w " + shellQuote(v.Key+"="+shown),
+		Kind:    FixGoEnv,
+		Auto:    true,
+		Key:     v.Key, Value: shown, raw: value,
+	}
+}
+
+// UnsetVar returns the fix that removes v's setting so that the default
+// applies: 'go env -u' for the GOENV file, 'unset' for the shell.
+func UnsetVar(e *goenv.Env, v goenv.Var, title string) Fix {
+	if v.Source == goenv.SourceProcess || !e.IsGoKey(v.Key) {
+		return Fix{
+			Title:   title + shellNote(e, v),
+			Command: "unset " + v.Key,
+			Kind:    FixShell,
+			Key:     v.Key, Unset: true,
+		}
+	}
+	return Fix{
+		Title:   title,
+		Command: "go env -u " + v.Key,
+		Kind:    FixGoEnv,
+		Auto:    true,
+		Key:     v.Key, Unset: true,
+	}
+}
+
+// Manual returns a step only a person can take.
+func Manual(title, command string) Fix {
+	return Fix{Title: title, Command: command, Kind: FixManual}
+}
+
+func shellNote(e *goenv.Env, v goenv.Var) string {
+	if !e.IsGoKey(v.Key) {
+		return fmt.Sprintf(" (%s is read from the process environment only: set it in your shell profile or CI settings)", v.Key)
+	}
+	return fmt.Sprintf(" (%s comes from the process environment, which 'go env -w' cannot override: change it where it is set, such as your shell profile or CI settings)", v.Key)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_@%+=:,./-", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

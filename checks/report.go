@@ -1,0 +1,95 @@
+package checks
+
+import (
+	"runtime"
+	"time"
+)
+
+// SchemaVersion is the version of the JSON contract. Fields may be added
+// freely; renaming or removing one bumps it.
+const SchemaVersion = 1
+
+// Report is the whole outcome of a run: what every renderer renders.
+type Report struct {
+	SchemaVersion int           `json:"schema_version"`
+	Tool          Tool          `json:"tool"`
+	Go            GoInfo        `json:"go"`
+	Module        *ModuleInfo   `json:"module,omitempty"`
+	Status        Status        `json:"status"` // pass, warn or fail
+	DurationMS    int64         `json:"duration_ms"`
+	Checks        []CheckResult `json:"checks"`
+	Duration      time.Duration `json:"-"`
+}
+
+// Tool names the doctor.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// GoInfo describes the toolchain the doctor asked.
+type GoInfo struct {
+	Version string `json:"version"` // "" when the go command could not run
+	GOROOT  string `json:"goroot"`
+	Path    string `json:"path"` // the go command's path
+	OS      string `json:"os"`
+	Arch    string `json:"arch"`
+}
+
+// ModuleInfo names the main module.
+type ModuleInfo struct {
+	Path  string `json:"path"`
+	GoMod string `json:"gomod"`
+}
+
+// NewReport assembles the report of a run.
+func NewReport(env *Env, version string, results []CheckResult, elapsed time.Duration) *Report {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "gomoddoctor", Version: version},
+		Go: GoInfo{
+			Version: env.Go.GoVersion, GOROOT: env.Go.GOROOT, Path: env.Go.GoBin,
+			OS: runtime.GOOS, Arch: runtime.GOARCH,
+		},
+		Checks:     results,
+		Duration:   elapsed,
+		DurationMS: elapsed.Milliseconds(),
+	}
+	if env.Module != nil && env.Module.GoMod != "" {
+		r.Module = &ModuleInfo{Path: env.Module.Path(), GoMod: env.Module.GoMod}
+	}
+	r.Status = StatusPass
+	for _, c := range results {
+		switch c.Status {
+		case StatusFail:
+			r.Status = StatusFail
+		case StatusWarn, StatusError:
+			if r.Status == StatusPass {
+				r.Status = StatusWarn
+			}
+		}
+	}
+	return r
+}
+
+// Exit codes, the same for every output format.
+const (
+	ExitOK       = 0 // nothing failed (warnings allowed)
+	ExitFail     = 1 // at least one check failed
+	ExitInternal = 2 // usage or internal error
+)
+
+// ExitCode is the process exit code for the report: 1 when a check
+// failed, else 2 when a check could not run, else 0.
+func (r *Report) ExitCode() int {
+	code := ExitOK
+	for _, c := range r.Checks {
+		switch c.Status {
+		case StatusFail:
+			return ExitFail
+		case StatusError:
+			code = ExitInternal
+		}
+	}
+	return code
+}

@@ -1,0 +1,123 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// A CheckResult is what one check produced in one run.
+type CheckResult struct {
+	ID         string        `json:"id"`
+	Title      string        `json:"title"`
+	Status     Status        `json:"status"`
+	DurationMS int64         `json:"duration_ms"`
+	Findings   []Finding     `json:"findings"`
+	SkipReason string        `json:"skip_reason,omitempty"`
+	Error      string        `json:"error,omitempty"` // with status error: what went wrong
+	Duration   time.Duration `json:"-"`
+}
+
+// Runner runs checks concurrently under the deadline of the context it is
+// given. A check that panics, or that has not returned Grace after the
+// deadline, gets status error; the others are not affected.
+type Runner struct {
+	// Grace is how long after the deadline a check may take to notice it
+	// and return its timeout findings. Zero means DefaultGrace.
+	Grace time.Duration
+}
+
+// DefaultGrace keeps a whole run within its deadline plus half a second.
+const DefaultGrace = 250 * time.Millisecond
+
+// Run runs the checks on env and returns their results in the order of
+// list, with credentials scrubbed from every string.
+func (r Runner) Run(ctx context.Context, env *Env, list []*Check) []CheckResult {
+	grace := r.Grace
+	if grace <= 0 {
+		grace = DefaultGrace
+	}
+	type done struct {
+		i   int
+		res CheckResult
+	}
+	ch := make(chan done, len(list))
+	starts := make([]time.Time, len(list))
+	for i, c := range list {
+		starts[i] = time.Now()
+		go func() { ch <- done{i, runOne(ctx, env, c)} }()
+	}
+
+	results := make([]CheckResult, len(list))
+	finished := make([]bool, len(list))
+	ctxDone := ctx.Done()
+	var overrun <-chan time.Time
+	for remaining := len(list); remaining > 0; {
+		select {
+		case d := <-ch:
+			results[d.i], finished[d.i] = d.res, true
+			remaining--
+		case <-ctxDone:
+			ctxDone, overrun = nil, time.After(grace)
+		case <-overrun:
+			for i, c := range list {
+				if finished[i] {
+					continue
+				}
+				elapsed := time.Since(starts[i])
+				results[i] = CheckResult{
+					ID: c.ID, Title: c.Title, Status: StatusError,
+					Error:    fmt.Sprintf("did not return within %v of the deadline (%v); its work was abandoned", grace, context.Cause(ctx)),
+					Findings: []Finding{},
+					Duration: elapsed, DurationMS: elapsed.Milliseconds(),
+				}
+			}
+			remaining = 0
+		}
+	}
+	env.secrets.redact(results)
+	return results
+}
+
+// runOne runs one check, turning a panic into status error.
+func runOne(ctx context.Context, env *Env, c *Check) (res CheckResult) {
+	start := time.Now()
+	res = CheckResult{ID: c.ID, Title: c.Title}
+	defer func() {
+		if p := recover(); p != nil {
+			res.Status = StatusError
+			res.Error = fmt.Sprintf("internal error: panic: %v\n%s", p, debug.Stack())
+			res.Findings = nil
+		}
+		res.Duration = time.Since(start)
+		res.DurationMS = res.Duration.Milliseconds()
+		res.Findings = normalize(res.Findings)
+	}()
+	findings, err := c.Run(ctx, env)
+	res.Findings = findings
+	if reason, ok := skipReason(err); ok {
+		res.Status, res.SkipReason = StatusSkip, reason
+		return res
+	}
+	if err != nil {
+		res.Status, res.Error = StatusError, err.Error()
+		return res
+	}
+	res.Status = statusOf(findings)
+	return res
+}
+
+// normalize gives every finding a non-nil fix list, so that JSON
+// consumers always see arrays.
+func normalize(fs []Finding) []Finding {
+	if fs == nil {
+		return []Finding{}
+	}
+	for i := range fs {
+		if fs[i].Fixes == nil {
+			fs[i].Fixes = []Fix{}
+		}
+	}
+	return fs
+}

@@ -1,0 +1,74 @@
+package checks
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
+)
+
+// Env is the snapshot every check reads, built once per run and shared
+// read-only: the Go environment with the source of each value, the main
+// module, and the seams tests replace.
+type Env struct {
+	Dir    string          // the directory the doctor runs in
+	Go     *goenv.Env      // the Go environment, attributed
+	Module *mainmod.Module // the main module; nil outside one
+	// Now is the clock, for checks that compare dates.
+	Now func() time.Time
+	// Stdin is whether standard input is a terminal (a prompt could be
+	// answered); false in CI.
+	StdinTerminal bool
+
+	secrets scrubber
+}
+
+// LoadOptions say where and with what to build the snapshot.
+type LoadOptions struct {
+	Dir     string   // working directory; "" means the current one
+	Environ []string // process environment; nil means os.Environ()
+	GoBin   string   // the go command; "" means "go" on PATH
+}
+
+// LoadEnv builds the snapshot: it asks the real go command for its
+// environment and loads the main module. ctx bounds the go commands run.
+func LoadEnv(ctx context.Context, opts LoadOptions) *Env {
+	dir := opts.Dir
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	g := goenv.Read(ctx, goenv.Options{Dir: dir, Environ: opts.Environ, GoBin: opts.GoBin})
+	gomod := g.Get("GOMOD")
+	if g.GoEnvErr != nil {
+		gomod = mainmod.Find(dir) // 'go env' could not tell us
+	}
+	return NewEnv(dir, g, mainmod.Load(gomod, g.Get("GOWORK")))
+}
+
+// NewEnv assembles a snapshot from its parts; tests build them directly.
+func NewEnv(dir string, g *goenv.Env, m *mainmod.Module) *Env {
+	e := &Env{Dir: dir, Go: g, Module: m, Now: time.Now}
+	for _, k := range g.Keys() {
+		e.secrets.add(secretsIn(g.Get(k))...)
+		e.secrets.add(secretsIn(g.Var(k).FileValue)...)
+	}
+	for _, k := range proxyVars {
+		if v, ok := g.Getenv(k); ok {
+			e.secrets.add(secretsIn(v)...)
+		}
+	}
+	return e
+}
+
+// AddSecret registers a credential found while checking (a .netrc
+// password, a token) so that it is scrubbed from every output.
+func (e *Env) AddSecret(s string) { e.secrets.add(s) }
+
+// proxyVars are the variables net/http reads to choose an HTTP proxy,
+// and the ones people expect it to read.
+var proxyVars = []string{
+	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+	"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
+}
