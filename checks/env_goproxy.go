@@ -1,0 +1,291 @@
+package checks
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+)
+
+// goproxy validates GOPROXY as modfetch.proxyList parses it.
+func (r *envRules) goproxy() {
+	g := r.g
+	v := g.Var("GOPROXY")
+	def := r.goDefault("GOPROXY", "")
+	l := goenv.ParseProxyList(v.Value)
+
+	if strings.TrimSpace(strings.NewReplacer(",", "", "|", "").Replace(v.Value)) == "" {
+		f := Finding{
+			Code: "GOPROXY_EMPTY", Severity: SevFail, Subject: "GOPROXY",
+			Message: `GOPROXY has no entries: every module download fails with "GOPROXY list is not the empty string, but contains no entries"`,
+			Detail:  r.evidence(v),
+		}
+		if v.Value == "" && v.Source == goenv.SourceFile {
+			f.Message = `an empty GOPROXY= line in the GOENV file hides the toolchain default: every module download fails with "GOPROXY list is not the empty string, but contains no entries"`
+		}
+		if def != "" {
+			f.Fixes = []Fix{r.restore(v, def, "restore the toolchain default GOPROXY="+RedactString(def))}
+		} else {
+			f.Fixes = []Fix{Manual("set GOPROXY to your module proxy followed by ,direct", "go env -w GOPROXY=https://proxy.example,direct")}
+		}
+		r.add(f)
+		return
+	}
+
+	active := l.Active()
+	repair := r.repairProxyList(v, l, def)
+	broken := false
+	for i, e := range l.Entries {
+		if e.Ignored {
+			continue
+		}
+		switch {
+		case e.Err != nil:
+			broken = true
+			f := Finding{
+				Code: "GOPROXY_INVALID", Severity: SevFail, Subject: "GOPROXY",
+				Message: fmt.Sprintf("GOPROXY entry %q is rejected by the go command: every module download fails", RedactString(strings.TrimSpace(e.Raw))),
+				Detail:  r.evidence(v, "go: "+e.Err.Error()),
+			}
+			if e.Suspect != "" {
+				f.Detail += "\n" + e.Suspect
+			}
+			f.Fixes = []Fix{repair}
+			r.add(f)
+		case e.Suspect != "":
+			broken = true
+			r.add(Finding{
+				Code: "GOPROXY_TYPO", Severity: SevFail, Subject: "GOPROXY",
+				Message: fmt.Sprintf("GOPROXY entry %q is a typo: the go command accepts it as %s, which cannot be a module proxy", RedactString(strings.TrimSpace(e.Raw)), RedactString(e.URL)),
+				Detail:  r.evidence(v, e.Suspect),
+				Fixes:   []Fix{repair},
+			})
+		case strings.HasPrefix(e.URL, "http://"):
+			broken = r.plainHTTP(v, l, i, e, repair) || broken
+		}
+	}
+	if broken {
+		return
+	}
+
+	switch {
+	case len(active) > 0 && active[0].Kind == goenv.ProxyOff:
+		f := Finding{
+			Code: "GOPROXY_OFF", Severity: SevFail, Subject: "GOPROXY",
+			Message: `GOPROXY=off: the go command downloads nothing, and any module missing from the module cache fails with "module lookup disabled by GOPROXY=off"`,
+			Detail:  r.evidence(v),
+		}
+		if r.env.Module.DefaultVendor() {
+			f.Severity = SevInfo
+			f.Message = "GOPROXY=off: module downloads are disabled; this module builds from its vendor directory, so builds work, but 'go get' and 'go mod tidy' cannot fetch"
+		}
+		if v.Value != "off" {
+			f.Message = fmt.Sprintf("GOPROXY starts with off (%s): the go command never reads past it and downloads nothing", RedactString(v.Value))
+		}
+		if def != "" && def != v.Value {
+			f.Fixes = []Fix{r.restore(v, def, "restore the toolchain default GOPROXY="+RedactString(def))}
+		}
+		r.add(f)
+	case len(active) == 1 && active[0].Kind == goenv.ProxyDirect:
+		f := Finding{
+			Code: "GOPROXY_DIRECT_ONLY", Severity: SevWarn, Subject: "GOPROXY",
+			Message: "GOPROXY=direct: every module is fetched from its version control host; this needs git (or another VCS) and network access to every origin, is slow, and breaks when an origin disappears",
+			Detail:  r.evidence(v),
+		}
+		if def != "" && def != "direct" {
+			fix := r.restore(v, def, "use the toolchain default, which keeps direct as the fallback")
+			fix.Auto = false // direct-only is sometimes a deliberate choice
+			f.Fixes = []Fix{fix}
+		}
+		r.add(f)
+	case !l.HasDirect():
+		msg := "GOPROXY has no direct fallback: a module that its proxies do not serve cannot be fetched from its origin"
+		if np := g.Get("GONOPROXY"); np != "" {
+			msg += fmt.Sprintf("; modules matching GONOPROXY=%s are still fetched directly", np)
+		}
+		fix := SetVar(g, v, v.Value+",direct", "add direct as the last resort, if your network allows it")
+		fix.Auto = false
+		r.add(Finding{
+			Code: "GOPROXY_NO_DIRECT", Severity: SevInfo, Subject: "GOPROXY",
+			Message: msg, Detail: r.evidence(v), Fixes: []Fix{fix},
+		})
+	}
+
+	r.proxyListHygiene(v, l, repair)
+	if len(active) > 1 {
+		r.add(Finding{
+			Code: "GOPROXY_CHAIN", Severity: SevInfo, Subject: "GOPROXY",
+			Message: "the go command tries " + describeChain(active),
+			Detail:  "after ',' the next entry is tried only when a proxy answers 404 or 410; after '|' it is tried after any error (a 403, a 5xx, a timeout)",
+		})
+	}
+}
+
+// repairProxyList returns the one fix that repairs every problem of the
+// list: typos corrected, credentials moved off plain HTTP, stray spaces,
+// empty elements, duplicates and unreachable entries dropped. When an
+// invalid entry has no known correction, it restores the default.
+func (r *envRules) repairProxyList(v goenv.Var, l *goenv.ProxyList, def string) Fix {
+	unknown := false
+	seen := map[string]bool{}
+	fixed := rebuildProxyList(l, func(_ int, e goenv.ProxyEntry) (string, bool) {
+		if e.Ignored {
+			return "", false
+		}
+		text := strings.TrimSpace(e.Raw)
+		if e.Err != nil || e.Suspect != "" {
+			if e.Suggest == "" {
+				unknown = true
+			}
+			text = e.Suggest
+		}
+		if u, err := url.Parse(text); err == nil && u.Scheme == "http" && u.User != nil {
+			text = "https://" + strings.TrimPrefix(text, "http://")
+		}
+		if seen[text] {
+			return "", false
+		}
+		seen[text] = true
+		return text, true
+	})
+	switch {
+	case !unknown && fixed != "":
+		return SetVar(r.g, v, fixed, "correct GOPROXY")
+	case def != "":
+		return r.restore(v, def, "restore the toolchain default GOPROXY="+RedactString(def))
+	}
+	return Manual("correct GOPROXY", "go env -w GOPROXY=https://proxy.example,direct")
+}
+
+// plainHTTP reports an http:// proxy: refused outright with credentials
+// (it returns true: every download through it fails), unencrypted
+// otherwise (loopback excepted).
+func (r *envRules) plainHTTP(v goenv.Var, l *goenv.ProxyList, i int, e goenv.ProxyEntry, repair Fix) bool {
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		return false
+	}
+	if u.User != nil {
+		r.add(Finding{
+			Code: "GOPROXY_HTTP_CREDENTIALS", Severity: SevFail, Subject: "GOPROXY",
+			Message: fmt.Sprintf("GOPROXY entry %s carries credentials over plain HTTP: the go command refuses to send them (\"refusing to pass credentials to insecure URL\"), so every download through it fails", RedactString(e.URL)),
+			Detail:  r.evidence(v),
+			Fixes:   []Fix{repair},
+		})
+		return true
+	}
+	if isLoopbackHost(u.Hostname()) {
+		return false
+	}
+	https := rebuildProxyList(l, func(j int, x goenv.ProxyEntry) (string, bool) {
+		if j == i {
+			return "https://" + strings.TrimPrefix(x.URL, "http://"), true
+		}
+		return strings.TrimSpace(x.Raw), !x.Ignored
+	})
+	fix := SetVar(r.g, v, https, "use https for this proxy, if it serves https")
+	fix.Auto = false
+	r.add(Finding{
+		Code: "GOPROXY_PLAIN_HTTP", Severity: SevWarn, Subject: "GOPROXY",
+		Message: fmt.Sprintf("GOPROXY entry %s is plain HTTP: module paths and contents cross the network unencrypted (go.sum and the checksum database still verify contents)", RedactString(e.URL)),
+		Detail:  r.evidence(v),
+		Fixes:   []Fix{fix},
+	})
+	return false
+}
+
+// proxyListHygiene reports what the go command tolerates but is almost
+// certainly not meant: empty elements, stray spaces, entries it never
+// reaches, duplicates.
+func (r *envRules) proxyListHygiene(v goenv.Var, l *goenv.ProxyList, repair Fix) {
+	var probs []string
+	if l.Empty > 0 {
+		probs = append(probs, fmt.Sprintf("%d empty element(s), which the go command skips", l.Empty))
+	}
+	seen := map[string]bool{}
+	var ignored []string
+	for _, e := range l.Entries {
+		if e.Raw != strings.TrimSpace(e.Raw) && !e.Ignored {
+			probs = append(probs, fmt.Sprintf("spaces around %q, which the go command trims", RedactString(strings.TrimSpace(e.Raw))))
+		}
+		if e.Ignored {
+			ignored = append(ignored, RedactString(strings.TrimSpace(e.Raw)))
+			continue
+		}
+		if seen[e.URL] {
+			probs = append(probs, fmt.Sprintf("%s listed twice", RedactString(e.URL)))
+		}
+		seen[e.URL] = true
+	}
+	if len(ignored) > 0 {
+		last := l.Active()[len(l.Active())-1]
+		probs = append(probs, fmt.Sprintf("entries after %q that the go command never reaches: %s", last.URL, strings.Join(ignored, ", ")))
+	}
+	if len(probs) == 0 {
+		return
+	}
+	r.add(Finding{
+		Code: "GOPROXY_UNTIDY", Severity: SevWarn, Subject: "GOPROXY",
+		Message: "GOPROXY works but is not what it looks like: " + strings.Join(probs, "; "),
+		Detail:  r.evidence(v),
+		Fixes:   []Fix{repair},
+	})
+}
+
+// rebuildProxyList renders a list after mapping each entry to a new text
+// (or dropping it), keeping the separators that follow kept entries.
+func rebuildProxyList(l *goenv.ProxyList, f func(int, goenv.ProxyEntry) (string, bool)) string {
+	var b strings.Builder
+	var prevSep byte
+	for i, e := range l.Entries {
+		text, keep := f(i, e)
+		if !keep || text == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(prevSep)
+		}
+		b.WriteString(text)
+		prevSep = ','
+		if e.FallBackOnError {
+			prevSep = '|'
+		}
+	}
+	return b.String()
+}
+
+// describeChain renders the proxy chain in words.
+func describeChain(active []goenv.ProxyEntry) string {
+	var b strings.Builder
+	for i, e := range active {
+		if i > 0 {
+			if active[i-1].FallBackOnError {
+				b.WriteString(" → (after any error) → ")
+			} else {
+				b.WriteString(" → (after 404/410 only) → ")
+			}
+		}
+		switch e.Kind {
+		case goenv.ProxyDirect:
+			b.WriteString("direct (the origin VCS)")
+		case goenv.ProxyOff:
+			b.WriteString("off (stop)")
+		default:
+			b.WriteString(RedactString(e.URL))
+		}
+	}
+	return b.String()
+}
+
+// isLoopbackHost reports whether a host name or address is loopback; Go
+// never sends such requests through an HTTP proxy, and plain HTTP to them
+// crosses no network.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

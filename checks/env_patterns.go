@@ -1,0 +1,128 @@
+package checks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+)
+
+// patternKeys are the variables holding module path patterns, with what
+// a pattern that matches nothing costs.
+var patternKeys = []struct{ key, consequence string }{
+	{"GOPRIVATE", "modules it was meant to cover are requested from the public proxy and checksum database: their names leak and fetching them fails (404/410)"},
+	{"GONOPROXY", "modules it was meant to cover are requested from the proxies in GOPROXY instead of their origin"},
+	{"GONOSUMDB", "modules it was meant to cover are looked up in the checksum database: their names leak and private ones fail to verify (404/410)"},
+	{"GOINSECURE", "it has no effect"},
+}
+
+// patterns validates GOPRIVATE, GONOPROXY, GONOSUMDB and GOINSECURE with
+// module.MatchPrefixPatterns semantics.
+func (r *envRules) patterns() {
+	g := r.g
+	for _, pk := range patternKeys {
+		v := g.Var(pk.key)
+		if v.Source == goenv.SourceDefault || v.Value == "" {
+			continue // derived from GOPRIVATE, reported there
+		}
+		probs := goenv.CheckPatterns(v.Value)
+		// One repaired list for all of the key's bad patterns, so that any
+		// one fix corrects them all.
+		repaired := v.Value
+		for _, p := range probs {
+			if p.Suggest != "" {
+				repaired = replacePattern(repaired, p.Pattern, p.Suggest)
+			}
+		}
+		for _, p := range probs {
+			f := Finding{
+				Code: pk.key + "_BAD_PATTERN", Severity: SevWarn, Subject: pk.key,
+				Message: fmt.Sprintf("%s pattern %q can never match a module path (%s): %s", pk.key, RedactString(p.Pattern), p.Reason, pk.consequence),
+				Detail:  r.evidence(v, "patterns are comma-separated path prefixes with glob elements, such as corp.example/* or github.com/corp"),
+			}
+			if p.Suggest != "" {
+				f.Fixes = []Fix{SetVar(g, v, repaired, fmt.Sprintf("write the pattern as %s", p.Suggest))}
+			} else {
+				f.Fixes = []Fix{Manual("rewrite the pattern as a module path prefix", "go env -w "+pk.key+"=corp.example/*")}
+			}
+			r.add(f)
+		}
+	}
+
+	for _, p := range goenv.Patterns(g.Get("GOPRIVATE")) {
+		if first, _, _ := strings.Cut(strings.TrimSpace(p), "/"); first == "*" {
+			r.add(Finding{
+				Code: "GOPRIVATE_TOO_BROAD", Severity: SevWarn, Subject: "GOPRIVATE",
+				Message: fmt.Sprintf("GOPRIVATE pattern %q matches every module: nothing goes through the module proxy and nothing is checked against the checksum database", p),
+				Detail:  r.evidence(g.Var("GOPRIVATE")),
+				Fixes:   []Fix{Manual("list only your own hosts or organisations", "go env -w GOPRIVATE=git.corp.example,github.com/corp")},
+			})
+		}
+	}
+
+	if v := g.Var("GOINSECURE"); v.Value != "" {
+		r.add(Finding{
+			Code: "GOINSECURE_SET", Severity: SevWarn, Subject: "GOINSECURE",
+			Message: fmt.Sprintf("modules matching GOINSECURE=%s are fetched over plain HTTP or without certificate checks; if a TLS-intercepting proxy is the reason, trust its CA instead", RedactString(v.Value)),
+			Detail:  r.evidence(v),
+			Fixes:   []Fix{Manual("add the proxy's CA certificate to the trusted roots instead", "export SSL_CERT_FILE=/path/to/corp-ca-bundle.pem")},
+		})
+	}
+
+	r.privateCoverage("GONOPROXY", SevInfo, "are sent to the proxies in GOPROXY (right when a private proxy serves them)")
+	r.privateCoverage("GONOSUMDB", SevWarn, "are looked up in the checksum database: their names leak and, unknown to it, they fail to verify")
+}
+
+// privateCoverage reports GOPRIVATE patterns that an explicitly set
+// GONOPROXY or GONOSUMDB no longer covers (setting either replaces the
+// GOPRIVATE default instead of extending it).
+func (r *envRules) privateCoverage(key string, sev Severity, consequence string) {
+	g := r.g
+	v := g.Var(key)
+	private := g.Get("GOPRIVATE")
+	if private == "" || v.Source == goenv.SourceDefault || v.Source == goenv.SourceUnset {
+		return
+	}
+	var uncovered []string
+	for _, p := range goenv.Patterns(private) {
+		w, ok := goenv.PatternWitness(p)
+		if ok && goenv.MatchingPattern(v.Value, w) == "" {
+			uncovered = append(uncovered, p)
+		}
+	}
+	if len(uncovered) == 0 {
+		return
+	}
+	fix := SetVar(g, v, unionPatterns(v.Value, strings.Join(uncovered, ",")), "extend "+key+" to cover GOPRIVATE")
+	fix.Auto = false // GONOPROXY=none with a private proxy is a deliberate setup
+	r.add(Finding{
+		Code: key + "_NARROWS_GOPRIVATE", Severity: sev, Subject: key,
+		Message: fmt.Sprintf("%s is set, which replaces the GOPRIVATE default: modules matching %s %s", key, strings.Join(uncovered, ","), consequence),
+		Detail:  r.evidence(v) + "\nGOPRIVATE=" + private,
+		Fixes:   []Fix{fix},
+	})
+}
+
+// replacePattern replaces one element of a comma-separated list.
+func replacePattern(list, old, repl string) string {
+	parts := strings.Split(list, ",")
+	for i, p := range parts {
+		if p == old {
+			parts[i] = repl
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// unionPatterns merges two pattern lists, keeping the first list's order
+// and dropping exact duplicates: the user's entries are never replaced.
+func unionPatterns(have, add string) string {
+	out := goenv.Patterns(have)
+	for _, p := range goenv.Patterns(add) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ",")
+}
