@@ -1,0 +1,106 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+)
+
+func sample() *checks.Report {
+	long := strings.Repeat("a rather long explanation that must wrap ", 4)
+	return &checks.Report{
+		SchemaVersion: checks.SchemaVersion,
+		Tool:          checks.Tool{Name: "gomoddoctor", Version: "v0.1.0"},
+		Go:            checks.GoInfo{Version: "go1.26.0", GOROOT: "/usr/local/go", OS: "linux", Arch: "amd64"},
+		Module:        &checks.ModuleInfo{Path: "example.test/app", GoMod: "/src/app/go.mod"},
+		Status:        checks.StatusFail,
+		DurationMS:    412,
+		Checks: []checks.CheckResult{
+			{ID: "env", Title: "Go environment", Status: checks.StatusWarn, Findings: []checks.Finding{
+				{Code: "GOSUMDB_OFF", Severity: checks.SevWarn, Subject: "GOSUMDB", Message: "checksums off", Fixes: []checks.Fix{}},
+				{Code: "GOPROXY_CHAIN", Severity: checks.SevInfo, Subject: "GOPROXY", Message: "the chain", Fixes: []checks.Fix{}},
+			}},
+			{ID: "proxy", Title: "Module proxy", Status: checks.StatusFail, Findings: []checks.Finding{
+				{Code: "PROXY_FORBIDDEN", Severity: checks.SevFail, Subject: "https://proxy.example.test", Message: long, Detail: "HTTP/1.1 403 Forbidden\n" + long,
+					Fixes: []checks.Fix{{Title: "use a mirror", Command: "go env -w GOPROXY=https://mirror.example.test/with/a/very/long/path/that/goes/beyond/eighty/columns,direct", Kind: checks.FixGoEnv, Auto: true}}},
+			}},
+			{ID: "module", Title: "go.mod and toolchain", Status: checks.StatusSkip, SkipReason: "not in a module", Findings: []checks.Finding{}},
+			{ID: "tls", Title: "TLS", Status: checks.StatusError, Error: "internal error: panic: boom\ngoroutine 1 [running]:", Findings: []checks.Finding{}},
+		},
+	}
+}
+
+func TestTextLayout(t *testing.T) {
+	var b bytes.Buffer
+	if err := Text(&b, sample(), TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"gomoddoctor v0.1.0 · go1.26.0 linux/amd64 · module example.test/app",
+		"[!] Go environment", "[✗] Module proxy", "[-] go.mod and toolchain", "skipped: not in a module", "[?] TLS",
+		"✗ PROXY_FORBIDDEN (https://proxy.example.test)", "! GOSUMDB_OFF (GOSUMDB)",
+		"fix: use a mirror", "    $ go env -w GOPROXY=https://mirror.example.test/with/a/very/long/path/that/goes/beyond/eighty/columns,direct",
+		"? tls: could not run", "internal error: panic: boom",
+		"4 checks (1 failed, 1 with warnings, 1 skipped, 1 could not run; 0.41s)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "GOPROXY_CHAIN") || strings.Contains(out, "goroutine 1") {
+		t.Errorf("info findings and stack traces belong to -v:\n%s", out)
+	}
+	if strings.Index(out, "PROXY_FORBIDDEN") > strings.Index(out, "GOSUMDB_OFF") {
+		t.Errorf("failures must come before warnings:\n%s", out)
+	}
+	for i, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "$ ") {
+			continue
+		}
+		if w := utf8.RuneCountInString(line); w > 80 {
+			t.Errorf("line %d is %d columns: %q", i+1, w, line)
+		}
+		if strings.HasSuffix(line, " ") {
+			t.Errorf("line %d has trailing spaces: %q", i+1, line)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("escape codes without colour")
+	}
+}
+
+func TestTextVerboseAndColour(t *testing.T) {
+	var b bytes.Buffer
+	if err := Text(&b, sample(), TextOptions{Verbose: true, Color: true, Width: 60}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "GOPROXY_CHAIN") || !strings.Contains(out, "goroutine 1") {
+		t.Errorf("-v must show info findings and the stack:\n%s", out)
+	}
+	if !strings.Contains(out, "\x1b[") {
+		t.Errorf("no escape codes with colour on")
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	var b bytes.Buffer
+	if err := JSON(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var back checks.Report
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.SchemaVersion != 1 || len(back.Checks) != 4 || back.Checks[1].Findings[0].Fixes[0].Kind != checks.FixGoEnv {
+		t.Errorf("round trip lost data: %+v", back)
+	}
+	if !strings.Contains(b.String(), `"fixes": []`) || strings.Contains(b.String(), "\\u003e") {
+		t.Errorf("JSON shape: %s", b.String())
+	}
+}
