@@ -1,0 +1,76 @@
+// Command gomoddoctor diagnoses why the go command cannot fetch modules on
+// this machine, and names the exact command that fixes each problem.
+//
+// Run it in a module directory:
+//
+//	gomoddoctor            # a one-screen report
+//	gomoddoctor --json     # a versioned, machine-readable report for CI
+//
+// Exit codes: 0 nothing failed, 1 at least one check failed, 2 usage or
+// internal error.
+package main
+
+import (
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise it comes from the module version 'go install' records.
+var version = ""
+
+func main() { os.Exit(Main()) }
+
+// Main runs the command line of the process and returns its exit code.
+func Main() int {
+	return run(streams{
+		in: os.Stdin, out: os.Stdout, err: os.Stderr,
+		environ:  os.Environ(),
+		inTTY:    isTerminal(os.Stdin),
+		outTTY:   isTerminal(os.Stdout),
+		outWidth: terminalWidth(os.Stdout),
+	}, os.Args[1:])
+}
+
+// streams are the command's input and output, injected so that the
+// commands can be tested without a terminal.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+	environ  []string
+	inTTY    bool // standard input is a terminal
+	outTTY   bool // standard output is a terminal
+	outWidth int  // its width in columns, 0 when unknown
+}
+
+func (s streams) getenv(key string) string {
+	for i := len(s.environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(s.environ[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+func terminalWidth(f *os.File) int {
+	if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+		return w
+	}
+	return 0
+}
+
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"gomoddoctor": func() { os.Exit(Main()) },
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script, each in a
+// sandbox with its own HOME, GOENV, GOPATH and GOMODCACHE, and GOPROXY
+// set to a module proxy on 127.0.0.1 ($PROXY).
+func TestScripts(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	testscript.Run(t, testscript.Params{
+		Dir: filepath.Join("testdata", "script"),
+		Setup: func(e *testscript.Env) error {
+			for k, v := range fixtures.SandboxVars(e.WorkDir, proxy.URL) {
+				e.Setenv(k, v)
+			}
+			e.Setenv("PROXY", proxy.URL)
+			return fixtures.Prepare(fixtures.SandboxVars(e.WorkDir, proxy.URL))
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"jsoncontract": cmdJSONContract,
+			"checkstatus":  cmdCheckStatus,
+			"escapes":      cmdEscapes,
+			"maxwidth":     cmdMaxWidth,
+			"worstfirst":   cmdWorstFirst,
+		},
+	})
+}
+
+// cmdJSONContract validates a file against the version 1 JSON contract of
+// ../shared/DESIGN.md: field names, types and enumerations.
+func cmdJSONContract(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: jsoncontract file")
+	}
+	if err := validateContract([]byte(ts.ReadFile(args[0]))); err != nil {
+		ts.Fatalf("%s breaks the JSON contract: %v", args[0], err)
+	}
+}
+
+func validateContract(data []byte) error {
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	need := func(m map[string]any, key string, kind string) (any, error) {
+		v, ok := m[key]
+		if !ok {
+			return nil, fmt.Errorf("missing field %q", key)
+		}
+		ok = false
+		switch kind {
+		case "string":
+			_, ok = v.(string)
+		case "number":
+			_, ok = v.(float64)
+		case "bool":
+			_, ok = v.(bool)
+		case "object":
+			_, ok = v.(map[string]any)
+		case "array":
+			_, ok = v.([]any)
+		}
+		if !ok {
+			return nil, fmt.Errorf("field %q is not a %s: %v", key, kind, v)
+		}
+		return v, nil
+	}
+	oneOf := func(v any, key string, allowed ...string) error {
+		if !slices.Contains(allowed, v.(string)) {
+			return fmt.Errorf("%s %q is not one of %v", key, v, allowed)
+		}
+		return nil
+	}
+	if v, err := need(doc, "schema_version", "number"); err != nil {
+		return err
+	} else if v.(float64) != 1 {
+		return fmt.Errorf("schema_version %v, want 1", v)
+	}
+	tool, err := need(doc, "tool", "object")
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"name", "version"} {
+		if _, err := need(tool.(map[string]any), k, "string"); err != nil {
+			return fmt.Errorf("tool: %v", err)
+		}
+	}
+	goInfo, err := need(doc, "go", "object")
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"version", "goroot"} {
+		if _, err := need(goInfo.(map[string]any), k, "string"); err != nil {
+			return fmt.Errorf("go: %v", err)
+		}
+	}
+	st, err := need(doc, "status", "string")
+	if err != nil {
+		return err
+	}
+	if err := oneOf(st, "status", "pass", "warn", "fail"); err != nil {
+		return err
+	}
+	if _, err := need(doc, "duration_ms", "number"); err != nil {
+		return err
+	}
+	cs, err := need(doc, "checks", "array")
+	if err != nil {
+		return err
+	}
+	for i, c := range cs.([]any) {
+		cm, ok := c.(map[string]any)
+		if !ok {
+			return fmt.Errorf("checks[%d] is not an object", i)
+		}
+		for _, k := range []string{"id", "title", "status"} {
+			if _, err := need(cm, k, "string"); err != nil {
+				return fmt.Errorf("checks[%d]: %v", i, err)
+			}
+		}
+		if err := oneOf(cm["status"], "checks[].status", "pass", "warn", "fail", "skip", "error"); err != nil {
+			return err
+		}
+		if _, err := need(cm, "duration_ms", "number"); err != nil {
+			return fmt.Errorf("checks[%d]: %v", i, err)
+		}
+		fs, err := need(cm, "findings", "array")
+		if err != nil {
+			return fmt.Errorf("checks[%d]: %v", i, err)
+		}
+		for j, f := range fs.([]any) {
+			fm, ok := f.(map[string]any)
+			if !ok {
+				return fmt.Errorf("checks[%d].findings[%d] is not an object", i, j)
+			}
+			for _, k := range []string{"code", "severity", "subject", "message"} {
+				if _, err := need(fm, k, "string"); err != nil {
+					return fmt.Errorf("checks[%d].findings[%d]: %v", i, j, err)
+				}
+			}
+			code := fm["code"].(string)
+			if strings.ToUpper(code) != code || strings.ContainsAny(code, " -") {
+				return fmt.Errorf("finding code %q is not UPPER_SNAKE", code)
+			}
+			if err := oneOf(fm["severity"], "severity", "info", "warn", "fail"); err != nil {
+				return err
+			}
+			xs, err := need(fm, "fixes", "array")
+			if err != nil {
+				return fmt.Errorf("finding %s: %v", code, err)
+			}
+			for _, x := range xs.([]any) {
+				xm := x.(map[string]any)
+				for _, k := range []string{"title", "command", "kind"} {
+					if _, err := need(xm, k, "string"); err != nil {
+						return fmt.Errorf("finding %s fix: %v", code, err)
+					}
+				}
+				if _, err := need(xm, "auto", "bool"); err != nil {
+					return fmt.Errorf("finding %s fix: %v", code, err)
+				}
+				if err := oneOf(xm["kind"], "fix kind", "go-env", "shell", "cache", "manual"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// cmdCheckStatus asserts the status of one check in a JSON report:
+// checkstatus file id status.
+func cmdCheckStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: checkstatus file id status")
+	}
+	var doc struct {
+		Checks []struct{ ID, Status string }
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	for _, c := range doc.Checks {
+		if c.ID == args[1] {
+			if (c.Status == args[2]) == neg {
+				ts.Fatalf("check %s has status %s", c.ID, c.Status)
+			}
+			return
+		}
+	}
+	ts.Fatalf("no check %s in %s", args[1], args[0])
+}
+
+// cmdEscapes asserts that a file contains ANSI escape codes (or, negated,
+// none at all).
+func cmdEscapes(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: escapes file")
+	}
+	has := strings.Contains(ts.ReadFile(args[0]), "\x1b[")
+	if has == neg {
+		ts.Fatalf("%s: escape codes present = %v", args[0], has)
+	}
+}
+
+// cmdMaxWidth asserts that no line of prose is wider than N columns.
+// Command lines ("$ ...") are exempt: they are never wrapped, so that
+// they can be copied whole.
+func cmdMaxWidth(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: maxwidth N file")
+	}
+	n, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	for i, line := range strings.Split(ts.ReadFile(args[1]), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "$ ") {
+			continue
+		}
+		if w := utf8.RuneCountInString(line); w > n {
+			ts.Fatalf("%s line %d is %d columns wide: %q", args[1], i+1, w, line)
+		}
+	}
+}
+
+// cmdWorstFirst asserts that a text report lists failures (✗) before
+// warnings (!) before information (i), and has at least one failure.
+func cmdWorstFirst(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: worstfirst file")
+	}
+	rank := map[string]int{"✗": 0, "!": 1, "i": 2}
+	last, seen := -1, 0
+	for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
+		mark, _, ok := strings.Cut(line, " ")
+		r, known := rank[mark]
+		if !ok || !known {
+			continue
+		}
+		if r < last {
+			ts.Fatalf("%q comes after a less severe finding", line)
+		}
+		last = r
+		seen++
+	}
+	if seen == 0 {
+		ts.Fatalf("no findings in %s", args[0])
+	}
+}

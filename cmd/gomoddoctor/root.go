@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/report"
+)
+
+// usageError is a mistake on the command line: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+// rootFlags are the flags of the root command.
+type rootFlags struct {
+	json    bool
+	timeout time.Duration
+	checks  []string
+	verbose bool
+	noColor bool
+	dir     string
+}
+
+const rootLong = `gomoddoctor finds out why the go command cannot fetch modules on this
+machine (a broken GOPROXY, a missing GOPRIVATE, a corporate TLS proxy, a
+checksum mismatch, a corrupted module cache...) and names the exact command
+that fixes each problem.
+
+It reads the environment the way the go command does, runs its checks
+concurrently under one deadline, and never sends a request the go command
+itself would not send.`
+
+const rootExample = `  # On a failing dev machine, in the module directory:
+  gomoddoctor
+
+  # In a CI failure step: a versioned, machine-readable report.
+  gomoddoctor --json > gomoddoctor.json
+
+  # Only some checks, with details and passing checks shown:
+  gomoddoctor --check env -v
+
+  # Repair the environment in one go (plan, consent, backup, undo):
+  gomoddoctor --fix   (arrives in a later release)`
+
+// run executes the command line and returns the exit code.
+func run(s streams, args []string) int {
+	code := checks.ExitOK
+	root := newRootCmd(s, &code)
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		fmt.Fprintf(s.err, "gomoddoctor: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) || isCobraUsage(err) {
+			fmt.Fprintln(s.err, "Run 'gomoddoctor --help' for usage.")
+		}
+		return checks.ExitInternal
+	}
+	return code
+}
+
+// isCobraUsage recognises the errors cobra returns for unknown commands
+// and malformed arguments.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") || strings.Contains(msg, "accepts ") || strings.HasPrefix(msg, "invalid argument")
+}
+
+func newRootCmd(s streams, code *int) *cobra.Command {
+	var f rootFlags
+	root := &cobra.Command{
+		Use:           "gomoddoctor",
+		Short:         "Diagnose why the go command cannot fetch modules, and fix it",
+		Long:          rootLong,
+		Example:       rootExample,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := runDoctor(cmd.Context(), s, f)
+			*code = c
+			return err
+		},
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+
+	fl := root.Flags()
+	fl.BoolVar(&f.json, "json", false, "print the report as JSON (schema version 1)")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline for the whole run; every network operation honours it")
+	fl.StringSliceVar(&f.checks, "check", nil, "run only these checks (comma-separated ids; see 'gomoddoctor checks')")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show passing checks' details and informational findings")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
+	fl.StringVarP(&f.dir, "dir", "C", "", "diagnose as if run in this directory")
+
+	root.AddCommand(newVersionCmd(s), newChecksCmd(s))
+	return root
+}
+
+// runDoctor runs the selected checks and renders the report.
+func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
+	if f.timeout <= 0 {
+		return checks.ExitInternal, usageError{fmt.Errorf("--timeout must be positive, not %v", f.timeout)}
+	}
+	list, err := checks.Select(f.checks)
+	if err != nil {
+		return checks.ExitInternal, usageError{err}
+	}
+	if f.dir != "" {
+		if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
+			return checks.ExitInternal, usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
+		}
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(parent, f.timeout)
+	defer cancel()
+
+	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: f.dir, Environ: s.environ})
+	env.StdinTerminal = s.inTTY
+	results := checks.Runner{}.Run(ctx, env, list)
+	rep := checks.NewReport(env, toolVersion(), results, time.Since(start))
+
+	if f.json {
+		err = report.JSON(s.out, rep)
+	} else {
+		err = report.Text(s.out, rep, report.TextOptions{
+			Verbose: f.verbose,
+			Color:   useColor(s, f.noColor),
+			Width:   textWidth(s),
+		})
+	}
+	if err != nil {
+		return checks.ExitInternal, err
+	}
+	return rep.ExitCode(), nil
+}
+
+// useColor decides whether to colour: never with --no-color, NO_COLOR or
+// TERM=dumb; otherwise on a terminal, or when CLICOLOR_FORCE asks for it.
+func useColor(s streams, noColor bool) bool {
+	if noColor || s.getenv("NO_COLOR") != "" || s.getenv("TERM") == "dumb" {
+		return false
+	}
+	if v := s.getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
+		return true
+	}
+	return s.outTTY
+}
+
+// textWidth is the terminal's width, capped for readability; 80 when the
+// output is not a terminal.
+func textWidth(s streams) int {
+	if s.outTTY && s.outWidth > 0 {
+		return min(s.outWidth, 100)
+	}
+	return 80
+}
+
+func newVersionCmd(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of gomoddoctor",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(s.out, "gomoddoctor %s (built with %s, %s/%s)\n", toolVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			return err
+		},
+	}
+}
+
+func newChecksCmd(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "checks",
+		Short: "List the checks, with what each one examines",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			for _, c := range checks.All() {
+				fmt.Fprintf(s.out, "%s: %s\n", c.ID, c.Title)
+				for _, line := range strings.Split(c.Doc, "\n") {
+					fmt.Fprintf(s.out, "    %s\n", line)
+				}
+				fmt.Fprintln(s.out)
+			}
+			return nil
+		},
+	}
+}
