@@ -18,11 +18,19 @@ type Env struct {
 	Module *mainmod.Module // the main module; nil outside one
 	// Now is the clock, for checks that compare dates.
 	Now func() time.Time
-	// Stdin is whether standard input is a terminal (a prompt could be
-	// answered); false in CI.
+	// StdinTerminal is whether standard input is a terminal (a prompt
+	// could be answered); false in CI.
 	StdinTerminal bool
+	// Options are the user's choices, from the command line.
+	Options Options
 
 	secrets scrubber
+}
+
+// Options are the command-line choices that checks honour. Each check's
+// options are grouped and documented here.
+type Options struct {
+	Verbose bool // -v: the user wants details, not only problems
 }
 
 // LoadOptions say where and with what to build the snapshot.

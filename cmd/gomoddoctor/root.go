@@ -127,6 +127,7 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 
 	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: f.dir, Environ: s.environ})
 	env.StdinTerminal = s.inTTY
+	env.Options = checks.Options{Verbose: f.verbose}
 	results := checks.Runner{}.Run(ctx, env, list)
 	rep := checks.NewReport(env, toolVersion(), results, time.Since(start))
 
