@@ -43,13 +43,14 @@ func ParseGOFLAGS(value string) ([]GoFlag, error) {
 	return flags, nil
 }
 
-// JoinGOFLAGS renders flags back to a GOFLAGS value, quoting words that
-// contain white space.
+// JoinGOFLAGS renders flags back to a GOFLAGS value. A word that is
+// empty, holds white space or starts with a quote is quoted with the quote
+// character it does not contain (GOFLAGS has no escapes).
 func JoinGOFLAGS(flags []GoFlag) string {
 	words := make([]string, len(flags))
 	for i, f := range flags {
 		w := f.Raw
-		if strings.ContainsAny(w, " \t\n\r") {
+		if w == "" || strings.ContainsAny(w, " \t\n\r") || w[0] == '\'' || w[0] == '"' {
 			if strings.Contains(w, "'") {
 				w = `"` + w + `"`
 			} else {
