@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 )
@@ -119,6 +120,27 @@ func (r *envRules) envFile() {
 		})
 		return
 	}
+	if g.EnvFileBinary {
+		var keys []string
+		for _, l := range g.FileLines {
+			if l.Key != "" && utf8.ValidString(l.Key+l.Value) {
+				keys = append(keys, l.Key)
+			}
+		}
+		detail := "the go command reads no setting from it"
+		if len(keys) > 0 {
+			detail = "keys the go command reads from it: " + strings.Join(keys, ", ")
+		}
+		r.add(Finding{
+			Code: "GOENV_FILE_NOT_TEXT", Severity: SevWarn, Subject: g.EnvFile,
+			Message: fmt.Sprintf("the GOENV file is not a text file (binary data or NUL bytes); the go command silently skips what it cannot read and takes %d setting(s) from it", len(keys)),
+			Detail:  detail,
+			Fixes:   []Fix{Manual("move it aside and set again what you need with 'go env -w'", "mv "+shellQuote(g.EnvFile)+" "+shellQuote(g.EnvFile+".bad"))},
+		})
+		return
+	}
+	const maxLineFindings = 5
+	var ignored []goenv.FileLine
 	crlf := false
 	for _, l := range g.FileLines {
 		if strings.HasSuffix(l.Text, "\r") {
@@ -126,7 +148,7 @@ func (r *envRules) envFile() {
 		}
 		switch {
 		case l.Ignored:
-			r.ignoredLine(l)
+			ignored = append(ignored, l)
 		case l.Key != "" && !g.IsGoKey(l.Key):
 			v := g.Var(l.Key)
 			r.add(Finding{
@@ -145,6 +167,22 @@ func (r *envRules) envFile() {
 				Detail:  fmt.Sprintf("%s line %d: %s", g.EnvFile, l.N, l.Text),
 			})
 		}
+	}
+	for i, l := range ignored {
+		if i == maxLineFindings-1 && len(ignored) > maxLineFindings {
+			var nums []string
+			for _, m := range ignored[i:] {
+				nums = append(nums, fmt.Sprint(m.N))
+			}
+			r.add(Finding{
+				Code: "GOENV_FILE_IGNORED_LINE", Severity: SevWarn, Subject: g.EnvFile,
+				Message: fmt.Sprintf("%d more lines of the GOENV file are ignored by the go command", len(ignored)-i),
+				Detail:  "lines " + strings.Join(nums, ", "),
+				Fixes:   []Fix{Manual("edit or delete the lines", "${EDITOR:-vi} "+shellQuote(g.EnvFile))},
+			})
+			break
+		}
+		r.ignoredLine(l)
 	}
 	if crlf {
 		r.add(Finding{

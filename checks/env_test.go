@@ -271,3 +271,40 @@ func TestEnvCheckModuleCacheDirectory(t *testing.T) {
 		}
 	}
 }
+
+func TestEnvCheckHostileGOENVFile(t *testing.T) {
+	g := goenv.New(map[string]string{"GOPATH": t.TempDir()}, map[string]string{}, defaults)
+	g.EnvFileBinary = true
+	g.FileLines = goenv.ParseEnvFile([]byte("\x00\x1b[31mGOPROXY=x\n\xff\xfe"))
+	fs, _ := runEnv(context.Background(), NewEnv("/work", g, nil))
+	n := 0
+	for _, f := range fs {
+		if strings.HasPrefix(f.Code, "GOENV_FILE") {
+			n++
+			if f.Code != "GOENV_FILE_NOT_TEXT" {
+				t.Errorf("binary file: unexpected %s", f.Code)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("binary file reported %d times, want once", n)
+	}
+
+	// Many ignored lines: at most five findings.
+	var data strings.Builder
+	for range 40 {
+		data.WriteString("junk line\n")
+	}
+	g = goenv.New(map[string]string{"GOPATH": t.TempDir()}, map[string]string{}, defaults)
+	g.FileLines = goenv.ParseEnvFile([]byte(data.String()))
+	fs, _ = runEnv(context.Background(), NewEnv("/work", g, nil))
+	n = 0
+	for _, f := range fs {
+		if f.Code == "GOENV_FILE_IGNORED_LINE" {
+			n++
+		}
+	}
+	if n != 5 {
+		t.Errorf("40 ignored lines gave %d findings, want 5", n)
+	}
+}

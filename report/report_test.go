@@ -104,3 +104,19 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Errorf("JSON shape: %s", b.String())
 	}
 }
+
+func TestTextNeutralisesControlCharacters(t *testing.T) {
+	r := sample()
+	r.Checks[0].Findings[0].Detail = "line 1: \x1b[2J\x1b]0;pwned\x07 and \xff"
+	r.Checks[0].Findings[0].Subject = "/tmp/\x1b[31menv"
+	var b bytes.Buffer
+	if err := Text(&b, r, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(b.String(), "\x1b\x07") {
+		t.Errorf("control characters reached the output: %q", b.String())
+	}
+	if !strings.Contains(b.String(), `\x1b[2J`) {
+		t.Errorf("escapes are not shown: %s", b.String())
+	}
+}

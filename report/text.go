@@ -3,8 +3,11 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/fatih/color"
@@ -86,7 +89,7 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 		if c.Status != checks.StatusError {
 			continue
 		}
-		msg := c.Error
+		msg := printable(c.Error)
 		if !opts.Verbose {
 			msg, _, _ = strings.Cut(msg, "\n") // the stack trace is for -v
 		}
@@ -106,7 +109,7 @@ func header(r *checks.Report) string {
 		parts = append(parts, "no working go command")
 	}
 	if r.Module != nil {
-		name := r.Module.Path
+		name := printable(r.Module.Path)
 		if name == "" {
 			name = "(unparsable go.mod)"
 		}
@@ -159,12 +162,13 @@ func statusMark(c checks.CheckResult, p palette) (string, string) {
 	case checks.StatusFail:
 		return p.fail.Sprint("[✗]"), strings.Join(note, ", ")
 	case checks.StatusSkip:
-		return p.skip.Sprint("[-]"), p.skip.Sprint("skipped: " + c.SkipReason)
+		return p.skip.Sprint("[-]"), p.skip.Sprint("skipped: " + printable(c.SkipReason))
 	}
 	return p.errc.Sprint("[?]"), "could not run"
 }
 
 func finding(f checks.Finding, p palette, wrap func(int, string) string) string {
+	f.Code, f.Subject, f.Message, f.Detail = printable(f.Code), printable(f.Subject), printable(f.Message), printable(f.Detail)
 	var mark string
 	switch f.Severity {
 	case checks.SevFail:
@@ -186,9 +190,9 @@ func finding(f checks.Finding, p palette, wrap func(int, string) string) string 
 		}
 	}
 	for _, x := range f.Fixes {
-		b.WriteString(wrap(2, "fix: "+x.Title) + "\n")
+		b.WriteString(wrap(2, "fix: "+printable(x.Title)) + "\n")
 		// Commands are never wrapped, so that they can be copied whole.
-		b.WriteString("    " + p.cmd.Sprint("$ "+x.Command) + "\n")
+		b.WriteString("    " + p.cmd.Sprint("$ "+printable(x.Command)) + "\n")
 	}
 	return b.String()
 }
@@ -230,3 +234,32 @@ func plural(n int, noun string) string {
 }
 
 func seconds(ms int64) string { return fmt.Sprintf("%.2fs", float64(ms)/1000) }
+
+// printable neutralises control characters, so that a terminal escape
+// sequence in a hostile GOENV file or server answer never reaches the
+// terminal: they are shown as Go escapes. Newlines and tabs are kept.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r == utf8.RuneError || unicode.IsControl(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

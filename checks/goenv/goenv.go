@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Source says where the effective value of a key comes from, in the go
@@ -63,6 +64,9 @@ type Env struct {
 	EnvFile       string
 	EnvFileExists bool
 	EnvFileErr    error
+	// EnvFileBinary is set when the file is not UTF-8 text or holds NUL
+	// bytes: it was overwritten by something other than 'go env -w'.
+	EnvFileBinary bool
 	FileLines     []FileLine
 
 	// GOROOTFile is $GOROOT/go.env.
@@ -111,6 +115,7 @@ func Read(ctx context.Context, opts Options) *Env {
 	}
 
 	var goJSON map[string]string
+	var versionOut []byte
 	if e.GoBin == "" {
 		e.GoEnvErr = errors.New(`no "go" command found on PATH`)
 		e.GoVersionErr = e.GoEnvErr
@@ -126,7 +131,7 @@ func Read(ctx context.Context, opts Options) *Env {
 			defer wg.Done()
 			// A directory with no go.mod above it, so that toolchain
 			// selection and module loading play no part.
-			_, e.GoVersionErr = runGo(ctx, e.GoBin, os.TempDir(), environ, "version")
+			versionOut, e.GoVersionErr = runGo(ctx, e.GoBin, os.TempDir(), environ, "version")
 		}()
 		wg.Wait()
 		if e.GoEnvErr == nil {
@@ -147,6 +152,9 @@ func Read(ctx context.Context, opts Options) *Env {
 		}
 	}
 	e.GoVersion = goJSON["GOVERSION"]
+	if f := strings.Fields(string(versionOut)); e.GoVersion == "" && len(f) >= 3 && f[0] == "go" && f[1] == "version" {
+		e.GoVersion = f[2] // 'go env' failed but 'go version' ran
+	}
 
 	var gorootVals map[string]string
 	if e.GOROOT != "" {
@@ -163,6 +171,7 @@ func Read(ctx context.Context, opts Options) *Env {
 		switch {
 		case err == nil:
 			e.EnvFileExists = true
+			e.EnvFileBinary = !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0
 			e.FileLines = ParseEnvFile(data)
 			fileVals = envFileValues(e.FileLines)
 		case errors.Is(err, os.ErrNotExist):

@@ -90,6 +90,9 @@ func TestReadWithoutWorkingGo(t *testing.T) {
 	if v := g.Var("GOPROXY"); v.Value != "https://file.example.test" || v.Source != goenv.SourceFile {
 		t.Errorf("GOPROXY = %q from %s", v.Value, v.Source)
 	}
+	if !strings.HasPrefix(g.GoVersion, "go1.") {
+		t.Errorf("GoVersion = %q: 'go version' still runs", g.GoVersion)
+	}
 	if got := g.Get("GOMODCACHE"); got != sb.Vars["GOMODCACHE"] {
 		t.Errorf("GOMODCACHE = %q", got)
 	}
