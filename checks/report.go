@@ -18,7 +18,14 @@ type Report struct {
 	Status        Status        `json:"status"` // pass, warn or fail
 	DurationMS    int64         `json:"duration_ms"`
 	Checks        []CheckResult `json:"checks"`
-	Duration      time.Duration `json:"-"`
+	// Environment is the Go environment that decides how modules are
+	// fetched, credentials redacted.
+	Environment []EnvVar `json:"environment,omitempty"`
+	// Log is set by 'gomoddoctor explain': what it found in the log of a
+	// failed go command. Checks then holds the live checks run with
+	// --check (none without it), and Status describes the log.
+	Log      *LogReport    `json:"log,omitempty"`
+	Duration time.Duration `json:"-"`
 }
 
 // Tool names the doctor.
@@ -51,9 +58,10 @@ func NewReport(env *Env, version string, results []CheckResult, elapsed time.Dur
 			Version: env.Go.GoVersion, GOROOT: env.Go.GOROOT, Path: env.Go.GoBin,
 			OS: runtime.GOOS, Arch: runtime.GOARCH,
 		},
-		Checks:     results,
-		Duration:   elapsed,
-		DurationMS: elapsed.Milliseconds(),
+		Checks:      results,
+		Environment: env.Summary(),
+		Duration:    elapsed,
+		DurationMS:  elapsed.Milliseconds(),
 	}
 	if env.Module != nil && env.Module.GoMod != "" {
 		r.Module = &ModuleInfo{Path: env.Module.Path(), GoMod: env.Module.GoMod}
