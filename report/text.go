@@ -48,8 +48,12 @@ func newPalette(on bool) palette {
 
 // Text writes the report in the spirit of flutter doctor: one line per
 // check, then each problem (worst first) with its evidence and the exact
-// command that fixes it, then a one-line summary.
+// command that fixes it, then a one-line summary. A report of 'explain'
+// (r.Log set) is written as the explanation of its log.
 func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
+	if r.Log != nil {
+		return explainText(w, r, opts)
+	}
 	width := opts.Width
 	if width <= 0 {
 		width = 80

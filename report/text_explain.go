@@ -1,0 +1,148 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+)
+
+// explainText writes the explanation of a go command log (r.Log): each
+// recognised cause with the log lines it came from, its verdict when the
+// live checks ran, and its fixes; then the error lines nothing
+// recognised; then the live checks, if any ran.
+func explainText(w io.Writer, r *checks.Report, opts TextOptions) error {
+	width := opts.Width
+	if width <= 0 {
+		width = 80
+	}
+	p := newPalette(opts.Color)
+	lg := lipgloss.NewRenderer(w)
+	lg.SetColorProfile(termenv.Ascii)
+	wrap := func(indent int, s string) string {
+		out := lg.NewStyle().PaddingLeft(indent).Width(width).Render(s)
+		lines := strings.Split(out, "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+		return strings.Join(lines, "\n")
+	}
+	l := r.Log
+
+	var b strings.Builder
+	b.WriteString(header(r) + "\n")
+	b.WriteString(wrap(0, fmt.Sprintf("explaining %s (%s, %s)", sourceName(l), plural(l.Lines, "line"), plural(l.Errors, "go error"))) + "\n")
+	if l.Truncated {
+		b.WriteString(wrap(0, p.warn.Sprint("note: the log is longer than the size limit; only its beginning was read")) + "\n")
+	}
+
+	for _, c := range l.Causes {
+		b.WriteString("\n" + causeText(c, p, wrap, opts.Verbose))
+	}
+	if n := len(l.Unrecognised) + l.UnrecognisedOmitted; n > 0 {
+		b.WriteString("\n" + p.errc.Sprint("?") + " " + p.code.Sprintf("not recognised (%d)", n) + "\n")
+		b.WriteString(wrap(4, "go errors that no rule explains; they may not be about modules at all") + "\n")
+		for _, e := range l.Unrecognised {
+			b.WriteString(logEntryText(e, p, wrap))
+		}
+		if l.UnrecognisedOmitted > 0 {
+			b.WriteString(wrap(6, fmt.Sprintf("... and %d more", l.UnrecognisedOmitted)) + "\n")
+		}
+	}
+
+	if len(r.Checks) > 0 {
+		b.WriteString("\n" + p.code.Sprint("Live checks on this machine") + "\n")
+		b.WriteString(checkTable(lg, r, p, opts.Verbose))
+		for _, sev := range []checks.Severity{checks.SevFail, checks.SevWarn, checks.SevInfo} {
+			if sev == checks.SevInfo && !opts.Verbose {
+				break
+			}
+			for _, c := range r.Checks {
+				for _, f := range c.Findings {
+					if f.Severity == sev {
+						b.WriteString("\n" + finding(f, p, wrap))
+					}
+				}
+			}
+		}
+	}
+	b.WriteString("\n" + wrap(0, explainSummary(r, p)) + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func sourceName(l *checks.LogReport) string {
+	if l.Source == "" || l.Source == "-" {
+		return "standard input"
+	}
+	return printable(l.Source)
+}
+
+func causeText(c checks.Cause, p palette, wrap func(int, string) string, verbose bool) string {
+	var b strings.Builder
+	b.WriteString(p.fail.Sprint("✗") + " " + p.code.Sprint(printable(c.Code)))
+	if c.Subject != "" {
+		b.WriteString(" " + p.faint.Sprint("("+printable(c.Subject)+")"))
+	}
+	b.WriteString("\n" + wrap(4, printable(c.Message)) + "\n")
+	for _, e := range c.Evidence {
+		b.WriteString(logEntryText(e, p, wrap))
+	}
+	if more := c.Count - len(c.Evidence); more > 0 {
+		b.WriteString(p.faint.Sprint(wrap(6, fmt.Sprintf("... and %d more like it", more))) + "\n")
+	}
+	switch c.Verdict {
+	case checks.VerdictConfirmed:
+		b.WriteString(wrap(4, p.fail.Sprint("confirmed")+": "+printable(c.VerdictDetail)) + "\n")
+	case checks.VerdictRuledOut:
+		b.WriteString(wrap(4, p.pass.Sprint("ruled out here")+": "+printable(c.VerdictDetail)) + "\n")
+	case checks.VerdictNotChecked:
+		b.WriteString(wrap(4, p.skip.Sprint("not checked")+": "+printable(c.VerdictDetail)) + "\n")
+	}
+	if verbose && len(c.Checks) > 0 {
+		b.WriteString(p.faint.Sprint(wrap(4, "checks that can confirm it: "+strings.Join(c.Checks, ", "))) + "\n")
+	}
+	for _, x := range c.Fixes {
+		b.WriteString(wrap(2, "fix: "+printable(x.Title)) + "\n")
+		b.WriteString("    " + p.cmd.Sprint("$ "+printable(x.Command)) + "\n")
+	}
+	return b.String()
+}
+
+// logEntryText quotes one entry of the log with its line number.
+func logEntryText(e checks.LogEntry, p palette, wrap func(int, string) string) string {
+	var b strings.Builder
+	for i, line := range strings.Split(printable(e.Text), "\n") {
+		line = strings.ReplaceAll(line, "\t", "  ")
+		if i == 0 {
+			line = fmt.Sprintf("line %d: %s", e.Line, line)
+		} else {
+			line = "  " + line
+		}
+		b.WriteString(p.faint.Sprint(wrap(6, line)) + "\n")
+	}
+	return b.String()
+}
+
+func explainSummary(r *checks.Report, p palette) string {
+	l := r.Log
+	if l.Errors == 0 {
+		return p.pass.Sprint("No go errors in the log.")
+	}
+	var parts []string
+	if n := len(l.Causes); n > 0 {
+		parts = append(parts, p.fail.Sprint(plural(n, "cause"))+" recognised")
+	}
+	if n := len(l.Unrecognised) + l.UnrecognisedOmitted; n > 0 {
+		parts = append(parts, p.errc.Sprint(plural(n, "error"))+" not recognised")
+	}
+	verdict := "The go command failed; run the fixes above."
+	if len(l.Causes) == 0 {
+		verdict = "The go command failed, but not for a module problem this tool knows."
+	}
+	return fmt.Sprintf("%s (%s).\n%s", strings.Join(parts, ", "), plural(l.Errors, "go error"), verdict)
+}
