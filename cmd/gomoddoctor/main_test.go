@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +43,8 @@ func TestScripts(t *testing.T) {
 			"escapes":      cmdEscapes,
 			"maxwidth":     cmdMaxWidth,
 			"worstfirst":   cmdWorstFirst,
+			"onlyworkflow": cmdOnlyWorkflow,
+			"fencedonly":   cmdFencedOnly,
 		},
 	})
 }
@@ -126,6 +129,12 @@ func validateContract(data []byte) error {
 	}
 	cs, err := need(doc, "checks", "array")
 	if err != nil {
+		return err
+	}
+	if err := validateEnvironment(doc); err != nil {
+		return err
+	}
+	if err := validateLog(doc); err != nil {
 		return err
 	}
 	for i, c := range cs.([]any) {
@@ -262,5 +271,160 @@ func cmdWorstFirst(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if seen == 0 {
 		ts.Fatalf("no findings in %s", args[0])
+	}
+}
+
+// validateEnvironment checks the optional "environment" list: key, value
+// and source strings.
+func validateEnvironment(doc map[string]any) error {
+	v, ok := doc["environment"]
+	if !ok {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("environment is not an array")
+	}
+	for i, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return fmt.Errorf("environment[%d] is not an object", i)
+		}
+		for _, k := range []string{"key", "value", "source"} {
+			if _, ok := m[k].(string); !ok {
+				return fmt.Errorf("environment[%d].%s is not a string", i, k)
+			}
+		}
+	}
+	return nil
+}
+
+// validateLog checks the optional "log" object of 'gomoddoctor explain':
+// its counts, its causes (findings with checks, count, evidence and an
+// optional verdict) and its unrecognised entries.
+func validateLog(doc map[string]any) error {
+	v, ok := doc["log"]
+	if !ok {
+		return nil
+	}
+	l, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("log is not an object")
+	}
+	if _, ok := l["source"].(string); !ok {
+		return fmt.Errorf("log.source is not a string")
+	}
+	for _, k := range []string{"lines", "bytes", "errors"} {
+		if _, ok := l[k].(float64); !ok {
+			return fmt.Errorf("log.%s is not a number", k)
+		}
+	}
+	if _, ok := l["checked"].(bool); !ok {
+		return fmt.Errorf("log.checked is not a bool")
+	}
+	entries := func(v any, what string) error {
+		list, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("%s is not an array", what)
+		}
+		for i, e := range list {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s[%d] is not an object", what, i)
+			}
+			if _, ok := m["line"].(float64); !ok {
+				return fmt.Errorf("%s[%d].line is not a number", what, i)
+			}
+			if _, ok := m["text"].(string); !ok {
+				return fmt.Errorf("%s[%d].text is not a string", what, i)
+			}
+		}
+		return nil
+	}
+	if err := entries(l["unrecognised"], "log.unrecognised"); err != nil {
+		return err
+	}
+	causes, ok := l["causes"].([]any)
+	if !ok {
+		return fmt.Errorf("log.causes is not an array")
+	}
+	for i, c := range causes {
+		m, ok := c.(map[string]any)
+		if !ok {
+			return fmt.Errorf("log.causes[%d] is not an object", i)
+		}
+		for _, k := range []string{"code", "severity", "subject", "message"} {
+			if _, ok := m[k].(string); !ok {
+				return fmt.Errorf("log.causes[%d].%s is not a string", i, k)
+			}
+		}
+		code := m["code"].(string)
+		if strings.ToUpper(code) != code || strings.ContainsAny(code, " -") {
+			return fmt.Errorf("cause code %q is not UPPER_SNAKE", code)
+		}
+		if _, ok := m["fixes"].([]any); !ok {
+			return fmt.Errorf("log.causes[%d].fixes is not an array", i)
+		}
+		if ids, ok := m["checks"].([]any); !ok || len(ids) == 0 {
+			return fmt.Errorf("log.causes[%d].checks is not a non-empty array", i)
+		}
+		if _, ok := m["count"].(float64); !ok {
+			return fmt.Errorf("log.causes[%d].count is not a number", i)
+		}
+		if err := entries(m["evidence"], fmt.Sprintf("log.causes[%d].evidence", i)); err != nil {
+			return err
+		}
+		if v, ok := m["verdict"]; ok && !slices.Contains([]string{"confirmed", "ruled-out", "not-checked"}, fmt.Sprint(v)) {
+			return fmt.Errorf("log.causes[%d].verdict %v", i, v)
+		}
+	}
+	return nil
+}
+
+// cmdOnlyWorkflow asserts that every line of a file is a GitHub Actions
+// annotation command (error, warning or notice), so that no text of a
+// report can start a workflow command of its own.
+func cmdOnlyWorkflow(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: onlyworkflow file")
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(ts.ReadFile(args[0]), "\n"), "\n") {
+		if !strings.HasPrefix(line, "::error") && !strings.HasPrefix(line, "::warning") && !strings.HasPrefix(line, "::notice") {
+			ts.Fatalf("%s line %d is not an annotation: %q", args[0], i+1, line)
+		}
+	}
+}
+
+// cmdFencedOnly asserts that every line of a Markdown file matching a
+// regular expression is inside a fenced code block (where Markdown and
+// HTML are inert), and that at least one line matches.
+func cmdFencedOnly(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: fencedonly regexp file")
+	}
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
+	fence, seen := "", 0
+	for i, line := range strings.Split(ts.ReadFile(args[1]), "\n") {
+		if t := strings.TrimLeft(line, "`"); len(line)-len(t) >= 3 {
+			marker := line[:len(line)-len(t)]
+			switch {
+			case fence == "":
+				fence = marker
+				continue
+			case marker == fence && strings.TrimSpace(t) == "":
+				fence = ""
+				continue
+			}
+		}
+		if re.MatchString(line) {
+			seen++
+			if fence == "" {
+				ts.Fatalf("%s line %d is outside a code block: %q", args[1], i+1, line)
+			}
+		}
+	}
+	if seen == 0 {
+		ts.Fatalf("no line of %s matches %s", args[1], args[0])
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
-	"github.com/gomoddoctor/gomoddoctor/report"
 )
 
 // usageError is a mistake on the command line: exit code 2.
@@ -22,11 +21,9 @@ func (e usageError) Error() string { return e.err.Error() }
 
 // rootFlags are the flags of the root command.
 type rootFlags struct {
-	json    bool
+	outputFlags
 	timeout time.Duration
 	checks  []string
-	verbose bool
-	noColor bool
 	dir     string
 }
 
@@ -44,6 +41,13 @@ const rootExample = `  # On a failing dev machine, in the module directory:
 
   # In a CI failure step: a versioned, machine-readable report.
   gomoddoctor --json > gomoddoctor.json
+
+  # In GitHub Actions: problems as annotations; a bug report to paste.
+  gomoddoctor --format github
+  gomoddoctor --format markdown >> "$GITHUB_STEP_SUMMARY"
+
+  # Explain the log of a failed go command:
+  go build ./... 2>&1 | tee build.log; gomoddoctor explain build.log
 
   # Only some checks, with details and passing checks shown:
   gomoddoctor --check env -v
@@ -96,14 +100,15 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
 	fl := root.Flags()
-	fl.BoolVar(&f.json, "json", false, "print the report as JSON (schema version 1)")
+	fl.StringVar(&f.format, "format", "", formatUsage+" (default text)")
+	fl.BoolVar(&f.json, "json", false, "print the report as JSON (schema version 1); short for --format json")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline for the whole run; every network operation honours it")
 	fl.StringSliceVar(&f.checks, "check", nil, "run only these checks (comma-separated ids; see 'gomoddoctor checks')")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show passing checks' details and informational findings")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 	fl.StringVarP(&f.dir, "dir", "C", "", "diagnose as if run in this directory")
 
-	root.AddCommand(newVersionCmd(s), newChecksCmd(s))
+	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s, code))
 	return root
 }
 
@@ -111,6 +116,10 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	if f.timeout <= 0 {
 		return checks.ExitInternal, usageError{fmt.Errorf("--timeout must be positive, not %v", f.timeout)}
+	}
+	format, err := f.resolve()
+	if err != nil {
+		return checks.ExitInternal, err
 	}
 	list, err := checks.Select(f.checks)
 	if err != nil {
@@ -131,16 +140,7 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	results := checks.Runner{}.Run(ctx, env, list)
 	rep := checks.NewReport(env, toolVersion(), results, time.Since(start))
 
-	if f.json {
-		err = report.JSON(s.out, rep)
-	} else {
-		err = report.Text(s.out, rep, report.TextOptions{
-			Verbose: f.verbose,
-			Color:   useColor(s, f.noColor),
-			Width:   textWidth(s),
-		})
-	}
-	if err != nil {
+	if err := render(s, format, f.outputFlags, rep); err != nil {
 		return checks.ExitInternal, err
 	}
 	return rep.ExitCode(), nil
