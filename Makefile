@@ -35,6 +35,7 @@ fuzz:
 	@for t in FuzzParseProxyList FuzzParseSumDB FuzzPatternWitness FuzzParseGOFLAGS FuzzParseEnvFile; do \
 		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./checks/goenv || exit 1; \
 	done
+	@echo "== FuzzParse"; $(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./checks/explain
 
 install:
 	$(GO) install -ldflags '$(LDFLAGS)' $(PKG)
