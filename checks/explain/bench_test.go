@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,6 +44,23 @@ func BenchmarkParse(b *testing.B) {
 	for b.Loop() {
 		l, err := Parse(strings.NewReader(log), Limits{})
 		if err != nil || len(l.causes) == 0 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDistinctErrors is the worst case: a log that is nothing but
+// distinct module errors, each run through the catalog.
+func BenchmarkDistinctErrors(b *testing.B) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 2<<20; i++ {
+		n := strconv.Itoa(i)
+		sb.WriteString("go: example.test/m" + n + "@v1.0.0: reading https://proxy.example.test/example.test/m" + n + "/@v/v1.0.0.info: 404 Not Found\n./main.go:" + n + ":2: undefined: foo\n")
+	}
+	log := sb.String()
+	b.SetBytes(int64(len(log)))
+	for b.Loop() {
+		if _, err := Parse(strings.NewReader(log), Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -88,7 +88,8 @@ type Log struct {
 	Errors    int // error entries found
 
 	causes              []*match
-	byKey               map[string]*match
+	byKey               map[string]*match // by code and subject
+	byCode              map[string]*match // the first cause of each code
 	Unrecognised        []checks.LogEntry
 	UnrecognisedOmitted int
 }
@@ -121,7 +122,7 @@ func Parse(r io.Reader, lim Limits) (*Log, error) {
 	lim = lim.withDefaults()
 	p := &parser{
 		lim: lim,
-		log: &Log{byKey: map[string]*match{}},
+		log: &Log{byKey: map[string]*match{}, byCode: map[string]*match{}},
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	// A byte order mark says how the log was written: PowerShell's '>'
@@ -157,7 +158,8 @@ type parser struct {
 	// Text statistics, to refuse binary input.
 	runes, bad int
 
-	cur *entry
+	cur   *entry
+	cache map[string]*recognition
 	// json accumulates a pretty-printed JSON object ('go mod download
 	// -json' prints one per module).
 	json      []string
@@ -518,9 +520,9 @@ func (p *parser) flush() {
 	if e.omitted > 0 {
 		text += fmt.Sprintf("\n\t[%d more lines]", e.omitted)
 	}
-	r, vars := recognise(text)
+	g := p.recogniseCached(text)
 	ev := checks.LogEntry{Line: e.line, Text: text}
-	if r == nil {
+	if g == nil {
 		if len(p.log.Unrecognised) < p.lim.MaxUnrecognised {
 			p.log.Unrecognised = append(p.log.Unrecognised, ev)
 		} else {
@@ -528,23 +530,26 @@ func (p *parser) flush() {
 		}
 		return
 	}
-	subject := subjectOf(r, vars)
-	key := r.Code + "\x00" + subject
-	m := p.log.byKey[key]
-	if m == nil && len(p.log.causes) >= p.lim.MaxCauses {
+	r := g.rule
+	var m *match
+	if len(p.log.causes) >= p.lim.MaxCauses {
 		// Past the limit, a cause is counted with the first one of the
-		// same code; a new code still gets its own (codes are few).
-		for _, c := range p.log.causes {
-			if c.rule.Code == r.Code {
-				m = c
-				break
-			}
-		}
+		// same code, and its variables are not even computed; a new code
+		// still gets its own cause (codes are few).
+		m = p.log.byCode[r.Code]
 	}
 	if m == nil {
-		m = &match{rule: r, vars: vars, subject: subject}
-		p.log.byKey[key] = m
-		p.log.causes = append(p.log.causes, m)
+		vars := g.variables()
+		subject := subjectOf(r, vars)
+		key := r.Code + "\x00" + subject
+		if m = p.log.byKey[key]; m == nil {
+			m = &match{rule: r, vars: vars, subject: subject}
+			p.log.byKey[key] = m
+			if p.log.byCode[r.Code] == nil {
+				p.log.byCode[r.Code] = m
+			}
+			p.log.causes = append(p.log.causes, m)
+		}
 	}
 	m.count++
 	if len(m.evidence) < p.lim.MaxEvidence {
@@ -552,15 +557,58 @@ func (p *parser) flush() {
 	}
 }
 
+// recogniseCached is recognise behind a small cache: a failing build
+// repeats the same error many times, and a log of a million identical
+// errors must not cost a million catalog runs. The cache is bounded.
+func (p *parser) recogniseCached(text string) *recognition {
+	if hit, ok := p.cache[text]; ok {
+		return hit
+	}
+	g := recognise(text)
+	if p.cache == nil || len(p.cache) >= 4096 {
+		p.cache = map[string]*recognition{}
+	}
+	p.cache[text] = g
+	return g
+}
+
+// A recognition is the rule that explains an entry, and what its pattern
+// captured; the entry's variables are computed when first needed.
+type recognition struct {
+	rule      *rule
+	re        *regexp.Regexp
+	sub       []string
+	text, own string
+	vars      map[string]string
+}
+
+// variables returns the entry's template variables: those every entry
+// gets from the extractors, overridden by the pattern's named groups,
+// and those derived from them. The map is shared: do not modify it.
+func (g *recognition) variables() map[string]string {
+	if g.vars != nil {
+		return g.vars
+	}
+	vars := extract(g.text, g.own)
+	for j, name := range g.re.SubexpNames() {
+		if name != "" && g.sub[j] != "" {
+			vars[name] = cleanVar(g.sub[j])
+		}
+	}
+	derive(g.rule, vars, g.own)
+	g.vars = vars
+	return vars
+}
+
 // recognise runs the catalog over one entry: the first rule that matches
-// explains it. It returns the rule and the entry's variables.
-func recognise(text string) (*rule, map[string]string) {
+// explains it. It returns nil when no rule does.
+func recognise(text string) *recognition {
 	own := text
 	if i := serverResponseIndex(text); i >= 0 {
 		own = text[:i]
 	}
 	if !cat.kw.any(text) {
-		return nil, nil
+		return nil
 	}
 	for _, r := range cat.rules {
 		scope := own
@@ -571,21 +619,12 @@ func recognise(text string) (*rule, map[string]string) {
 			if !r.candidate(i, scope) {
 				continue
 			}
-			m := re.FindStringSubmatch(scope)
-			if m == nil {
-				continue
+			if m := re.FindStringSubmatch(scope); m != nil {
+				return &recognition{rule: r, re: re, sub: m, text: text, own: own}
 			}
-			vars := extract(text, own)
-			for j, name := range re.SubexpNames() {
-				if name != "" && m[j] != "" {
-					vars[name] = cleanVar(m[j])
-				}
-			}
-			derive(vars, own)
-			return r, vars
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // serverResponseIndex is where the part of an entry that a module proxy
@@ -626,7 +665,7 @@ func extract(text, own string) map[string]string {
 }
 
 // derive fills in the variables computed from others.
-func derive(vars map[string]string, own string) {
+func derive(r *rule, vars map[string]string, own string) {
 	if u := vars["url2"]; u != "" && vars["url"] == "" {
 		vars["url"] = cleanURL(u)
 	}
@@ -671,7 +710,7 @@ func derive(vars map[string]string, own string) {
 			vars["module_esc"] = esc
 		}
 	}
-	if vars["netcause"] == "" {
+	if r.needsNet && vars["netcause"] == "" {
 		for _, n := range cat.netCauses {
 			if n.re.MatchString(own) {
 				vars["netcause"] = n.words

@@ -33,6 +33,7 @@ type rule struct {
 
 	res      []*regexp.Regexp
 	keywords [][]string // per pattern: one of these must occur, or nil
+	needsNet bool       // the templates use {netcause}
 }
 
 // fixKind says how a fix spec becomes a checks.Fix.
@@ -131,6 +132,10 @@ func mustCompile() *compiled {
 			lits := requiredLiterals(p)
 			r.keywords = append(r.keywords, lits)
 			c.kw.add(lits)
+		}
+		r.needsNet = strings.Contains(r.Message, "{netcause")
+		for _, f := range r.Fixes {
+			r.needsNet = r.needsNet || strings.Contains(f.title, "{netcause") || strings.Contains(f.cmd, "{netcause")
 		}
 		c.rules = append(c.rules, r)
 	}
