@@ -668,7 +668,7 @@ var catalog = []rule{
 		Message: "go.sum has no checksum for {module|{pkg|a module}}: go.sum was not updated (or not committed) after go.mod changed",
 		Fixes: []fixSpec{
 			suggested("add it as the go command says"),
-			run("add it", "go mod download {module}"),
+			run("add it", "go mod download {module}{at_version|}"),
 			run("or bring go.mod and go.sum up to date", "go mod tidy"),
 		},
 	},
@@ -800,14 +800,14 @@ var catalog = []rule{
 		Match:   []string{`missing ziphash(?:: open (?P<path>\S+))?`},
 		Subject: []string{"module", "path"},
 		Message: "the module cache holds {module|a module}{at_version|} without its .ziphash: a download was cut off or the cache was edited",
-		Fixes:   []fixSpec{cacheFix("remove just that entry, then fetch it again", `chmod -R u+w "$(go env GOMODCACHE)/cache/download/{module_esc}/@v" && rm -f "$(go env GOMODCACHE)/cache/download/{module_esc}/@v/{version_esc}".* && go mod download {module}@{version}`)},
+		Fixes:   []fixSpec{cacheFix("remove just that entry, then fetch it again", `chmod -R u+w "$(go env GOMODCACHE)"/cache/download/'{module_esc}'/@v && rm -f "$(go env GOMODCACHE)"/cache/download/'{module_esc}/@v/{version_esc}'.* && go mod download {module}@{version}`)},
 	},
 	{
 		Code: "MODCACHE_DIR_MODIFIED", Check: "modcache",
 		Match:   []string{`(?P<module>\S+) (?P<version>v\S+): (?:dir|zip) has been modified(?: \((?P<path>[^)]+)\))?`},
 		Subject: []string{"module"},
 		Message: "the extracted copy of {module}{at_version|} in the module cache was modified after download",
-		Fixes:   []fixSpec{cacheFix("remove just that directory, then extract it again", `chmod -R u+w "$(go env GOMODCACHE)/{module_esc}@{version_esc}" && rm -rf "$(go env GOMODCACHE)/{module_esc}@{version_esc}" && go mod download {module}@{version}`)},
+		Fixes:   []fixSpec{cacheFix("remove just that directory, then extract it again", `chmod -R u+w "$(go env GOMODCACHE)"/'{module_esc}@{version_esc}' && rm -rf "$(go env GOMODCACHE)"/'{module_esc}@{version_esc}' && go mod download {module}@{version}`)},
 	},
 	{
 		Code: "MODCACHE_ZIP_CORRUPT", Check: "modcache",
@@ -815,7 +815,7 @@ var catalog = []rule{
 		Subject: []string{"module", "=GOMODCACHE"},
 		Message: "a zip in the module cache ({module|a module}{at_version|}) is damaged: a download was cut off or the disk is failing",
 		Fixes: []fixSpec{
-			cacheFix("remove just that entry, then fetch it again", `chmod -R u+w "$(go env GOMODCACHE)/cache/download/{module_esc}/@v" && rm -f "$(go env GOMODCACHE)/cache/download/{module_esc}/@v/{version_esc}".* && go mod download {module}@{version}`),
+			cacheFix("remove just that entry, then fetch it again", `chmod -R u+w "$(go env GOMODCACHE)"/cache/download/'{module_esc}'/@v && rm -f "$(go env GOMODCACHE)"/cache/download/'{module_esc}/@v/{version_esc}'.* && go mod download {module}@{version}`),
 		},
 	},
 	{

@@ -122,7 +122,7 @@ func buildFix(s fixSpec, vars map[string]string, g *goenv.Env) (checks.Fix, bool
 	}
 	switch s.kind {
 	case fixStep, fixCache:
-		cmd, ok := expand(s.cmd, vars, shellSafe)
+		cmd, ok := expand(s.cmd, vars, shellSafeVar)
 		if !ok {
 			return checks.Fix{}, false
 		}

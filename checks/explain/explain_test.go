@@ -501,3 +501,28 @@ func envCheckCodes(t *testing.T) map[string]bool {
 // codeLiteralRE finds the codes of env*.go: Code: "X", fail("X", ...)
 // and finding.Code = "X".
 var codeLiteralRE = regexp.MustCompile(`(?:Code:\s*|fail\(|Code(?:, \w+\.Severity)? = )"([A-Z0-9_]+)"`)
+
+// Fixes are exact where the log says enough.
+func TestExactFixes(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"go: rsc.example/quote@v1.5.2: missing go.sum entry for go.mod file; to add it:\n\tgo mod download rsc.example/quote", "go mod download rsc.example/quote@v1.5.2"},
+		{"go: rsc.example/quote@v1.5.2: missing go.sum entry for go.mod file; to add it:\n\tgo mod download rsc.example/quote", "go mod download rsc.example/quote"},
+		{"go: example.test/m@v1.9.9: reading https://p.example/example.test/m/@v/v1.9.9.info: 404 Not Found", "go list -m -versions example.test/m"},
+		{"go: example.test/old@v1.0.0: parsing go.mod:\n\tmodule declares its path as: example.test/new\n\t        but was required as: example.test/old", "go get example.test/new@v1.0.0"},
+		{"verifying example.test/m@v1.0.0: checksum mismatch\n\tdownloaded: h1:x\n\tgo.sum:     h1:y", `awk '!($1 == "example.test/m" && ($2 == "v1.0.0" || $2 == "v1.0.0/go.mod"))' go.sum > go.sum.new && mv go.sum.new go.sum && go mod download example.test/m@v1.0.0`},
+		// Module cache paths are escaped as the go command escapes them.
+		{"go: example.test/Big@v1.0.0: missing ziphash: open /x/ziphash", `chmod -R u+w "$(go env GOMODCACHE)"/cache/download/'example.test/!big'/@v && rm -f "$(go env GOMODCACHE)"/cache/download/'example.test/!big/@v/v1.0.0'.* && go mod download example.test/Big@v1.0.0`},
+		{"example.test/m v1.0.0: dir has been modified (/x)", `chmod -R u+w "$(go env GOMODCACHE)"/'example.test/m@v1.0.0' && rm -rf "$(go env GOMODCACHE)"/'example.test/m@v1.0.0' && go mod download example.test/m@v1.0.0`},
+	} {
+		lr := Explain(parse(t, tc.in), nil, "-")
+		var cmds []string
+		for _, c := range lr.Causes {
+			for _, f := range c.Fixes {
+				cmds = append(cmds, f.Command)
+			}
+		}
+		if !slices.Contains(cmds, tc.want) {
+			t.Errorf("%q: fixes %q, want %q", tc.in, cmds, tc.want)
+		}
+	}
+}

@@ -259,7 +259,7 @@ func (p *parser) countText(b []byte) {
 // textCheck refuses input of which more than a tenth is not text.
 func (p *parser) textCheck() error {
 	if p.bad > 0 && p.bad*10 > p.runes {
-		return &NotTextError{Reason: fmt.Sprintf("%d of the first %d characters are not text (binary data or another encoding)", p.bad, p.runes)}
+		return &NotTextError{Reason: fmt.Sprintf("%d of the %d characters read are not text (binary data or another encoding)", p.bad, p.runes)}
 	}
 	return nil
 }
@@ -326,7 +326,7 @@ func (p *parser) handle(line string) {
 	}
 	trimmed := strings.TrimSpace(line)
 	switch {
-	case trimmed == "{" && line == "{":
+	case line == "{":
 		p.flush()
 		p.json, p.jsonStart, p.jsonBytes = []string{line}, p.lineNo, len(line)
 		return

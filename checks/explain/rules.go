@@ -120,10 +120,9 @@ func mustCompile() *compiled {
 	c := &compiled{byCode: map[string]*rule{}, kw: newKeywordIndex()}
 	for i := range catalog {
 		r := &catalog[i]
-		if c.byCode[r.Code] != nil {
-			// Several rules may share a code only when they are the
-			// same cause; keep the first for lookups.
-		} else {
+		// Several rules may share a code (the same cause, found in
+		// different words); lookups by code get the first.
+		if c.byCode[r.Code] == nil {
 			c.byCode[r.Code] = r
 		}
 		for _, p := range r.Match {
@@ -363,7 +362,7 @@ func (r *rule) candidate(i int, s string) bool {
 // unset, and {name?text} the text (a template) only when it is set. ok is false when a variable without fallback is unset. Braces
 // around anything but a lower-case name are literal text, so shell
 // syntax such as ${TMPDIR:-/tmp} passes through.
-func expand(tmpl string, vars map[string]string, check func(string) bool) (string, bool) {
+func expand(tmpl string, vars map[string]string, check func(name, value string) bool) (string, bool) {
 	var b strings.Builder
 	ok := true
 	for i := 0; i < len(tmpl); {
@@ -401,7 +400,7 @@ func expand(tmpl string, vars map[string]string, check func(string) bool) (strin
 		}
 		fallback, hasFallback := strings.CutPrefix(rest, "|")
 		if v, set := vars[name]; set && v != "" {
-			if check != nil && !check(v) {
+			if check != nil && !check(name, v) {
 				ok = false
 			}
 			b.WriteString(v)
@@ -449,12 +448,21 @@ func isVarName(s string) bool {
 // shellSafe reports whether a value taken from a log may be pasted into
 // a command a person will run: no shell syntax at all. A log is hostile
 // input; a module path with $(...) in it must never become a command.
-func shellSafe(v string) bool {
+func shellSafe(v string) bool { return shellSafeVar("", v) }
+
+// shellSafeVar is shellSafe for the variable name: the module cache's
+// escaped paths (module_esc, version_esc) may also hold '!', which the
+// catalog's commands always put inside single quotes.
+func shellSafeVar(name, v string) bool {
 	if v == "" || len(v) > 512 || !utf8.ValidString(v) || strings.HasPrefix(v, "-") {
 		return false
 	}
+	allowed := "._~+/@:=,%-"
+	if strings.HasSuffix(name, "_esc") {
+		allowed += "!"
+	}
 	for _, r := range v {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._~+/@:=,%-", r)) {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(allowed, r)) {
 			return false
 		}
 	}
