@@ -54,7 +54,7 @@ func TestGitHub(t *testing.T) {
 		"%0Anot-checked: the proxy check is not available",
 		"%0Afix: fall through%0A  $ go env -w 'GOPROXY=https://a.example|direct'",
 		"::warning file=x.go,line=1,col=2,title=gomoddoctor%3A go error not recognised::log line 8",
-		"::notice title=gomoddoctor::3 go error(s) in the log: 1 cause(s) recognised, 3 not recognised",
+		"::notice title=gomoddoctor::3 go errors in the log: 1 cause recognised, 3 not recognised",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)

@@ -106,15 +106,15 @@ func ghSummary(r *checks.Report) string {
 		case l.Errors == 0:
 			return "no go errors in the log"
 		default:
-			return fmt.Sprintf("%d go error(s) in the log: %d cause(s) recognised, %d not recognised", l.Errors, len(l.Causes), len(l.Unrecognised)+l.UnrecognisedOmitted)
+			return fmt.Sprintf("%s in the log: %s recognised, %d not recognised", plural(l.Errors, "go error"), plural(len(l.Causes), "cause"), len(l.Unrecognised)+l.UnrecognisedOmitted)
 		}
 	}
 	count := map[checks.Status]int{}
 	for _, c := range r.Checks {
 		count[c.Status]++
 	}
-	return fmt.Sprintf("%d checks: %d failed, %d with warnings, %d passed, %d skipped, %d could not run (status %s)",
-		len(r.Checks), count[checks.StatusFail], count[checks.StatusWarn], count[checks.StatusPass], count[checks.StatusSkip], count[checks.StatusError], r.Status)
+	return fmt.Sprintf("%s: %d failed, %d with warnings, %d passed, %d skipped, %d could not run (status %s)",
+		plural(len(r.Checks), "check"), count[checks.StatusFail], count[checks.StatusWarn], count[checks.StatusPass], count[checks.StatusSkip], count[checks.StatusError], r.Status)
 }
 
 // ghProps are the properties of an annotation.
