@@ -44,6 +44,8 @@ func TestSyntheticErrors(t *testing.T) {
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2030-01-01T00:00:00Z is after 2029-01-01T00:00:00Z`, "TLS_CERT_EXPIRED", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": tls: failed to verify certificate: x509: certificate is valid for portal.example, not proxy.corp.example`, "TLS_HOSTNAME_MISMATCH", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp 192.0.2.10:443: connect: network is unreachable`, "PROXY_NETWORK_UNREACHABLE", "proxy.corp.example"},
+		{`go: example.test/m@v1.0.0: Get "http://127.0.0.1:40001/example.test/m/@v/v1.0.0.mod": read tcp 127.0.0.1:40002->127.0.0.1:40001: read: connection reset by peer`, "PROXY_CONNECTION_RESET", "127.0.0.1"},
+		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": EOF`, "PROXY_CONNECTION_RESET", "proxy.corp.example"},
 		{"go: example.test/m@v1.0.0: reading https://proxy.corp.example/example.test/m/@v/v1.0.0.mod: 401 Unauthorized\n\tserver response: login required", "PROXY_UNAUTHORIZED", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: reading https://proxy.corp.example/example.test/m/@v/v1.0.0.mod: 429 Too Many Requests`, "PROXY_RATE_LIMITED", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: reading https://proxy.corp.example/example.test/m/@v/v1.0.0.mod: 502 Bad Gateway`, "PROXY_SERVER_ERROR", "proxy.corp.example"},
