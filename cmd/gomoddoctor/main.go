@@ -5,9 +5,12 @@
 //
 //	gomoddoctor            # a one-screen report
 //	gomoddoctor --json     # a versioned, machine-readable report for CI
+//	gomoddoctor --format github|markdown
+//	gomoddoctor explain build.log   # the causes of a failed go command's errors
 //
 // Exit codes: 0 nothing failed, 1 at least one check failed, 2 usage or
-// internal error.
+// internal error. For explain: 0 no go error in the log, 1 go errors, 2
+// usage error or unreadable input.
 package main
 
 import (
