@@ -1,6 +1,8 @@
 package modcache
 
 import (
+	"os"
+
 	"golang.org/x/mod/module"
 )
 
@@ -96,6 +98,20 @@ type Problem struct {
 	// how many paths, and a few of them.
 	Count   int
 	Samples []string
-	// Owner is the uid at fault (ForeignOwner).
-	Owner uint32
+	// Owner is the uid owning Path, when OwnerKnown (ForeignOwner,
+	// NotWritable, Unreadable): the repair differs when it is not the
+	// user's own.
+	Owner      uint32
+	OwnerKnown bool
+}
+
+// withOwner records who owns the problem's path.
+func (p Problem) withOwner() Problem {
+	if p.OwnerKnown || p.Path == "" {
+		return p
+	}
+	if fi, err := os.Lstat(p.Path); err == nil {
+		p.Owner, p.OwnerKnown = ownerOf(fi)
+	}
+	return p
 }

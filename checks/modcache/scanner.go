@@ -256,7 +256,7 @@ func (s *Scanner) addForeign(uid uint32, path string) {
 	defer s.mu.Unlock()
 	p := s.foreign[uid]
 	if p == nil {
-		p = &Problem{Kind: ForeignOwner, Owner: uid}
+		p = &Problem{Kind: ForeignOwner, Owner: uid, OwnerKnown: true}
 		s.foreign[uid] = p
 	}
 	p.Count++
@@ -281,7 +281,7 @@ func (s *Scanner) addReadOnly(dir string) {
 // directory not writable, and the summaries of foreign owners and
 // read-only module directories.
 func (s *Scanner) cacheWide(report func(Problem)) {
-	if s.writable != nil {
+	if s.writable != nil && s.writable(s.Cache.Root) {
 		// The root itself is the env check's business; below it, the
 		// go command creates cache/download (and cache/ for it).
 		for _, dir := range []string{s.Cache.DownloadRoot(), s.Cache.Root + string(os.PathSeparator) + "cache"} {
@@ -333,9 +333,13 @@ func (st *stats) get() Stats {
 }
 
 // serialized makes report safe to call from several goroutines.
+// Problems of permissions learn who owns their path on the way.
 func serialized(report func(Problem)) func(Problem) {
 	var mu sync.Mutex
 	return func(p Problem) {
+		if p.Kind == Unreadable || p.Kind == NotWritable {
+			p = p.withOwner()
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		report(p)
