@@ -360,11 +360,17 @@ func (r *cacheRun) incomplete(pass string, done, total int) {
 // is the same from run to run whatever order the workers finished in.
 func (r *cacheRun) finish() []Finding {
 	r.mu.Lock()
+	var removed []modcache.Problem
 	for _, p := range r.problems {
+		if p.Kind == modcache.ZipRemoved {
+			removed = append(removed, p)
+			continue
+		}
 		r.out = append(r.out, r.finding(p))
 	}
 	r.problems = nil
 	r.mu.Unlock()
+	r.zipsRemoved(removed)
 	slices.SortStableFunc(r.out, func(a, b Finding) int {
 		if a.Code == "MODCACHE_SUMMARY" || b.Code == "MODCACHE_SUMMARY" {
 			return boolCmp(a.Code == "MODCACHE_SUMMARY", b.Code == "MODCACHE_SUMMARY")
@@ -375,6 +381,31 @@ func (r *cacheRun) finish() []Finding {
 		return strings.Compare(a.Code, b.Code)
 	})
 	return r.out
+}
+
+// zipsRemoved reports zips removed on purpose (to save space, as some
+// container images do) as one piece of information, however many.
+func (r *cacheRun) zipsRemoved(ps []modcache.Problem) {
+	switch len(ps) {
+	case 0:
+		return
+	case 1:
+		r.out = append(r.out, r.finding(ps[0]))
+		return
+	}
+	slices.SortFunc(ps, func(a, b modcache.Problem) int { return strings.Compare(a.Path, b.Path) })
+	var lines []string
+	for _, p := range ps[:min(len(ps), 5)] {
+		lines = append(lines, p.Mod.String())
+	}
+	if len(ps) > 5 {
+		lines = append(lines, fmt.Sprintf("and %d more", len(ps)-5))
+	}
+	r.out = append(r.out, Finding{
+		Code: string(modcache.ZipRemoved), Severity: SevInfo, Subject: r.root,
+		Message: fmt.Sprintf("the zips of %d module versions were removed; their extracted directories are intact and still verified", len(ps)),
+		Detail:  strings.Join(lines, "\n"),
+	})
 }
 
 func boolCmp(a, b bool) int {

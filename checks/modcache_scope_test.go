@@ -191,3 +191,31 @@ func TestModcacheSkips(t *testing.T) {
 func goenvWith(process map[string]string) *goenv.Env {
 	return goenv.New(process, nil, nil)
 }
+
+// TestModcacheZipsRemoved: zips removed on purpose from several versions
+// (extracted directories intact) are one piece of information.
+func TestModcacheZipsRemoved(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds module caches with the go command")
+	}
+	c := fixtures.NewModCache(t, fixtures.GoProxy(t).URL)
+	for _, m := range [][2]string{{"example.test/hello", "v1.0.0"}, {"example.test/greet", "v0.1.0"}, {"example.test/Upper", "v1.0.0"}} {
+		fixtures.Remove(t, c.Entry(m[0], m[1]).Zip)
+	}
+	fs := runDoctor(t, c, ScopeModule)
+	n := 0
+	for _, f := range fs {
+		if f.Code == "MODCACHE_ZIP_REMOVED" {
+			n++
+			if f.Severity != SevInfo || f.Subject != c.Root || !strings.Contains(f.Message, "3 module versions") {
+				t.Errorf("%+v", f)
+			}
+		}
+	}
+	if n != 1 || hasSeverity(fs, SevWarn) || hasSeverity(fs, SevFail) {
+		t.Errorf("%d findings:\n%s", n, dumpFindings(fs))
+	}
+	if out, err := c.Go(t, c.App, []string{"GOPROXY=off"}, "build", "-o", os.DevNull, "."); err != nil {
+		t.Errorf("the go command needs the zips after all:\n%s", out)
+	}
+}
