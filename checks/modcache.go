@@ -65,11 +65,14 @@ type cacheRun struct {
 	root  string
 	cache modcache.Cache
 	sums  mainmod.Sums
-	// inModule is set when there is a main module to scope to; relevant
-	// then holds the module versions it uses (the cache's modules after
-	// replacement) and those its go.sum names.
+	// inModule is set when there is a main module to scope to. relevant
+	// then holds the module versions of its build list (as named and as
+	// the cache holds them, after replacement); graph also holds those
+	// whose go.mod go.sum records (the go command reads the go.mod of
+	// every module in the graph, not only of the build list).
 	inModule bool
 	relevant map[module.Version]bool
+	graph    map[module.Version]bool
 	versions int // versions the structural pass saw
 	// problems are collected during the passes and become findings at
 	// the end, once the build list says which versions matter.
@@ -127,18 +130,25 @@ func runModcache(ctx context.Context, env *Env) ([]Finding, error) {
 		return r.finish(), nil
 	}
 
-	scope := env.Options.Scope
+	// Inside a module the build list decides what matters, whatever the
+	// scope.
+	var (
+		mods []module.Version
+		how  string
+	)
+	if r.inModule {
+		mods, how = r.buildListMods(ctx)
+	}
 	var (
 		deep   modcache.Stats
 		what   string
 		hashed bool
 	)
 	switch {
-	case scope == ScopeAll:
+	case env.Options.Scope == ScopeAll:
 		deep, err = sc.DeepAll(ctx, st.Versions, r.problem)
 		what, hashed = "every module version in the cache (--scope all)", true
 	case r.inModule:
-		mods, how := r.buildListMods(ctx)
 		deep, err = sc.Deep(ctx, mods, r.problem)
 		what, hashed = fmt.Sprintf("the build list of %s (%d module versions in the cache; %s)", env.Module.Path(), deep.Versions, how), true
 	default:
@@ -174,18 +184,22 @@ func (r *cacheRun) loadModule() {
 	}
 	r.inModule = true
 	r.relevant = map[module.Version]bool{}
+	r.graph = map[module.Version]bool{}
 	lines, _, err := m.ReadGoSum()
 	if err == nil {
 		r.sums = mainmod.Index(lines)
 		for _, l := range lines {
-			r.relevant[module.Version{Path: l.Path, Version: l.Version}] = true
+			if l.GoMod {
+				r.graph[module.Version{Path: l.Path, Version: l.Version}] = true
+			}
 		}
 	}
 }
 
 // buildListMods returns the module versions to hash for the main module:
-// its build list, as the cache's module versions after replacement,
-// plus the versions go.sum names. how says how the list was made.
+// its build list, as the cache's module versions after replacement (the
+// set 'go mod verify' checks, except that it looks for a replaced
+// module under its original name). how says how the list was made.
 func (r *cacheRun) buildListMods(ctx context.Context) ([]module.Version, string) {
 	m := r.env.Module
 	var deps []modcache.Dep
@@ -222,14 +236,6 @@ func (r *cacheRun) buildListMods(ctx context.Context) ([]module.Version, string)
 		r.relevant[d.Mod] = true
 		if d.InCache() {
 			add(d.Actual)
-		}
-	}
-	// go.sum names the versions whose content the go command checked;
-	// hashing them too costs little (they are nearly always the build
-	// list) and decides their findings precisely.
-	for k := range r.sums {
-		if !k.GoMod {
-			add(module.Version{Path: k.Path, Version: k.Version})
 		}
 	}
 	slices.SortFunc(mods, func(a, b module.Version) int {
@@ -423,10 +429,14 @@ func firstLine(s string) string {
 	return s
 }
 
-// isRelevant reports whether a module version matters to the main
-// module; outside a module everything does.
-func (r *cacheRun) isRelevant(m module.Version) bool {
-	return !r.inModule || r.relevant[m]
+// isRelevant reports whether a problem of a module version matters to
+// the main module: the version is in its build list, or, for a go.mod
+// file, in its module graph. Outside a module everything matters.
+func (r *cacheRun) isRelevant(p modcache.Problem) bool {
+	if !r.inModule || r.relevant[p.Mod] {
+		return true
+	}
+	return (p.Kind == modcache.ModInvalid || p.Kind == modcache.ModMismatch) && r.graph[p.Mod]
 }
 
 // chownCommand gives a tree back to the user running the doctor, by

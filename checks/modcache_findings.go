@@ -30,7 +30,7 @@ func (r *cacheRun) finding(p modcache.Problem) Finding {
 	}
 	f.Message = r.message(p)
 	f.Fixes = r.fixes(p)
-	if f.Severity == SevFail && hasMod && !r.isRelevant(m) {
+	if f.Severity == SevFail && hasMod && !r.isRelevant(p) {
 		f.Severity = SevWarn
 		f.Message += " (this module does not use this version, so it is not affected)"
 	}

@@ -71,7 +71,7 @@ func BenchmarkModcacheVerify(b *testing.B) {
 
 	// Same work: the doctor must hash exactly the build list, and both
 	// must find it intact.
-	first := measure(b, c.App, env, bin, "--check", "modcache", "--json")
+	first := measure(b, c.App, env, bin, "--check", "modcache", "--timeout", "10m", "--json")
 	var rep struct {
 		Checks []struct {
 			Status   string
@@ -93,7 +93,7 @@ func BenchmarkModcacheVerify(b *testing.B) {
 	var peak, verifyPeak int64
 	b.ResetTimer()
 	for range b.N {
-		d := measure(b, c.App, env, bin, "--check", "modcache", "--json")
+		d := measure(b, c.App, env, bin, "--check", "modcache", "--timeout", "10m", "--json")
 		v := measure(b, c.App, env, "go", "mod", "verify")
 		doctor += d.wall
 		verify += v.wall
@@ -120,12 +120,12 @@ func BenchmarkModcacheScopeAll(b *testing.B) {
 	c := fixtures.NewBenchCache(b, benchModules)
 	bin := buildDoctor(b)
 	env := c.Environ()
-	measure(b, c.App, env, bin, "--check", "modcache", "--scope", "all", "--json")
+	measure(b, c.App, env, bin, "--check", "modcache", "--scope", "all", "--timeout", "10m", "--json")
 	var total time.Duration
 	var peak int64
 	b.ResetTimer()
 	for range b.N {
-		d := measure(b, c.App, env, bin, "--check", "modcache", "--scope", "all", "--json")
+		d := measure(b, c.App, env, bin, "--check", "modcache", "--scope", "all", "--timeout", "10m", "--json")
 		total += d.wall
 		peak = max(peak, d.maxRSS)
 	}
