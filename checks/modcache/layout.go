@@ -98,9 +98,6 @@ const (
 
 var suffixes = [numKinds]string{"info", "mod", "zip", "ziphash", "partial", "lock"}
 
-// Suffix is the file name extension of the kind.
-func (k FileKind) Suffix() string { return suffixes[k] }
-
 func kindOf(suffix string) (FileKind, bool) {
 	for k, s := range suffixes {
 		if s == suffix {
@@ -170,9 +167,6 @@ type Entry struct {
 	// ReadOnly is set when this user cannot write in the @v directory.
 	ReadOnly bool
 }
-
-// File returns the state of one of the entry's download files.
-func (e *Entry) File(k FileKind) FileState { return e.Files[k] }
 
 // Complete reports whether the go command would use the extracted
 // directory as it is (modfetch.DownloadDir): it is a directory, no

@@ -2,7 +2,6 @@ package modcache
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"os"
 	"runtime"
@@ -345,6 +344,3 @@ func serialized(report func(Problem)) func(Problem) {
 		report(p)
 	}
 }
-
-// IsCanceled reports whether err means a pass was stopped.
-func IsCanceled(err error) bool { return errors.Is(err, errCanceled) }
