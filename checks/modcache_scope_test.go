@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -217,5 +218,56 @@ func TestModcacheZipsRemoved(t *testing.T) {
 	}
 	if out, err := c.Go(t, c.App, []string{"GOPROXY=off"}, "build", "-o", os.DevNull, "."); err != nil {
 		t.Errorf("the go command needs the zips after all:\n%s", out)
+	}
+}
+
+// TestModcacheFixQuoting runs a removal fix on a cache whose path has a
+// space and a quote in it: the command is quoted for the shell and
+// removes exactly the damaged entry.
+func TestModcacheFixQuoting(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "it's a cache")
+	vdir := filepath.Join(root, "cache", "download", "example.test", "a", "@v")
+	dir := filepath.Join(root, "example.test", "a@v1.0.0")
+	for p, data := range map[string]string{
+		filepath.Join(vdir, "v1.0.0.info"):    "garbage",
+		filepath.Join(vdir, "v1.0.0.mod"):     "module example.test/a\n",
+		filepath.Join(vdir, "v1.0.0.ziphash"): "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+		filepath.Join(vdir, "v1.0.0.lock"):    "",
+		filepath.Join(vdir, "v2.0.0.mod"):     "module example.test/a\n",
+		filepath.Join(dir, "a.go"):            "package a\n",
+	} {
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Chmod(dir, 0o555)
+	defer fixtures.MakeWritable(root)
+
+	env := NewEnv(t.TempDir(), goenvWith(map[string]string{"GOMODCACHE": root}), nil)
+	fs, err := runModcache(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findFinding(fs, "MODCACHE_INFO_INVALID", "example.test/a@v1.0.0")
+	if f == nil || len(f.Fixes) != 3 || f.Fixes[2].Command != "go clean -modcache" {
+		t.Fatalf("findings:\n%s", dumpFindings(fs))
+	}
+	if !strings.Contains(f.Fixes[0].Command, `'`) {
+		t.Errorf("unquoted: %s", f.Fixes[0].Command)
+	}
+	out, err := exec.Command("sh", "-c", f.Fixes[0].Command).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", f.Fixes[0].Command, err, out)
+	}
+	for _, gone := range []string{dir, filepath.Join(vdir, "v1.0.0.info"), filepath.Join(vdir, "v1.0.0.mod"), filepath.Join(vdir, "v1.0.0.ziphash")} {
+		if _, err := os.Lstat(gone); err == nil {
+			t.Errorf("%s is still there", gone)
+		}
+	}
+	for _, kept := range []string{filepath.Join(vdir, "v1.0.0.lock"), filepath.Join(vdir, "v2.0.0.mod")} {
+		if _, err := os.Lstat(kept); err != nil {
+			t.Errorf("%s was removed: %v", kept, err)
+		}
 	}
 }

@@ -107,6 +107,9 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 	fl.StringVarP(&f.dir, "dir", "C", "", "diagnose as if run in this directory")
 	fl.StringVar(&f.scope, "scope", checks.ScopeModule, "what the modcache check hashes: module (the main module's build list) or all (the whole module cache)")
+	root.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{checks.ScopeModule, checks.ScopeAll}, cobra.ShellCompDirectiveNoFileComp
+	})
 
 	root.AddCommand(newVersionCmd(s), newChecksCmd(s))
 	return root
