@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/dirhash"
+
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
@@ -113,6 +115,26 @@ var damages = []damage{
 			})
 			fixtures.Remove(t, e.Dir)
 		}},
+	{name: "zip_and_ziphash_replaced_consistently", code: "MODCACHE_SUM_MISMATCH", sev: SevFail, subject: hello,
+		// Content from elsewhere (another proxy, a re-tagged version)
+		// whose .ziphash was written for it, extracted: the cache agrees
+		// with itself, so 'go mod verify' passes, but not with go.sum.
+		apply: func(t *testing.T, c *fixtures.ModCache) {
+			e := helloEntry(c)
+			fixtures.EditZip(t, e.Zip, "hello.go", func(b []byte) []byte {
+				return []byte(strings.Replace(string(b), `"hello"`, `"pwned"`, 1))
+			})
+			h, err := dirhash.HashZip(e.Zip, dirhash.Hash1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fixtures.WriteFile(t, e.ZipHash, []byte(h))
+			// Extracted from that zip, as a build leaves it.
+			p := filepath.Join(e.Dir, "hello.go")
+			data, _ := os.ReadFile(p)
+			fixtures.WriteFile(t, p, []byte(strings.Replace(string(data), `"hello"`, `"pwned"`, 1)))
+		},
+		witness: []string{"build", "-o", os.DevNull, "."}},
 	{name: "ziphash_garbage", code: "MODCACHE_ZIPHASH_INVALID", sev: SevFail, subject: hello, verifyFails: true,
 		apply: func(t *testing.T, c *fixtures.ModCache) {
 			fixtures.WriteFile(t, helloEntry(c).ZipHash, []byte("garbage"))
