@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/mod/module"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 	"github.com/gomoddoctor/gomoddoctor/checks/modcache"
 )
@@ -27,7 +28,8 @@ var ModcacheCheck = register(&Check{
 	Title: "Module cache",
 	Doc: `Reads the module cache (GOMODCACHE) the way the go command lays it out
 and finds what is damaged, entry by entry. The cache root: cache/download
-writable, files owned by another user (a 'sudo go get' leaves them), free
+writable, files owned by another user (a 'sudo go get' leaves them),
+extracted modules left writable (by hand, or by GOFLAGS=-modcacherw), free
 space and inodes on its file system. Each module version: the .info is
 JSON naming the right version; the .mod parses and matches the go.sum
 "/go.mod" line; the .zip is a zip whose content hashes (dirhash h1) to
@@ -114,6 +116,7 @@ func runModcache(ctx context.Context, env *Env) ([]Finding, error) {
 
 	sc := modcache.NewScanner(root)
 	sc.Sums = r.sums
+	sc.ReadOnlyModules = !r.modcacheRW()
 	if env.Options.Progress != nil {
 		sc.Progress = func(p modcache.Progress) {
 			env.Options.Progress(Progress{Check: "modcache", Phase: p.Phase, Done: p.Done, Total: p.Total})
@@ -305,6 +308,29 @@ func (r *cacheRun) fallbackDeps() []modcache.Dep {
 		deps = append(deps, d)
 	}
 	return deps
+}
+
+// modcacheRW reports whether GOFLAGS has -modcacherw, which makes the go
+// command leave extracted modules writable, and notes it: an editor or a
+// tool can then change them unnoticed.
+func (r *cacheRun) modcacheRW() bool {
+	flags, err := goenv.ParseGOFLAGS(r.env.Go.Get("GOFLAGS"))
+	if err != nil {
+		return false
+	}
+	rw := false
+	for _, f := range flags {
+		if f.Err == nil && f.Name == "modcacherw" {
+			rw = !f.HasValue || f.Value == "true" || f.Value == "1"
+		}
+	}
+	if rw {
+		r.out = append(r.out, Finding{
+			Code: "MODCACHE_RW", Severity: SevInfo, Subject: "GOFLAGS",
+			Message: "GOFLAGS has -modcacherw: the go command leaves extracted modules writable, so an editor or a tool can change them unnoticed (the deep check and 'go mod verify' find it)",
+		})
+	}
+	return rw
 }
 
 // space reports a file system short of room or inodes.

@@ -63,7 +63,7 @@ func baseSeverity(p modcache.Problem) Severity {
 			return SevWarn // the summary of module directories
 		}
 		return SevFail
-	case modcache.ZipRemoved, modcache.TooLarge:
+	case modcache.ZipRemoved, modcache.TooLarge, modcache.WritableModules:
 		return SevInfo
 	}
 	// InfoInvalid, ZipHashOrphan, PartialDownload, TempFile, StaleLock,
@@ -147,6 +147,8 @@ func (r *cacheRun) message(p modcache.Problem) string {
 			return m + " is incomplete in the cache and this user cannot write there: the go command cannot finish it"
 		}
 		return "the module cache's download directory is not writable by this user: every download of a version not yet in the cache fails"
+	case modcache.WritableModules:
+		return fmt.Sprintf("%d extracted modules were made writable (the go command leaves them read-only): someone may be editing them; the deep check finds what changed", p.Count)
 	case modcache.ForeignOwner:
 		return fmt.Sprintf("%d paths in the module cache belong to %s, not to you (a 'sudo go get' leaves them): downloads into those directories and 'go clean -modcache' fail", p.Count, userName(p.Owner))
 	}
@@ -156,7 +158,7 @@ func (r *cacheRun) message(p modcache.Problem) string {
 // fixes are the repairs of a problem, targeted first.
 func (r *cacheRun) fixes(p modcache.Problem) []Fix {
 	switch p.Kind {
-	case modcache.ZipRemoved:
+	case modcache.ZipRemoved, modcache.WritableModules:
 		return nil
 	case modcache.TooLarge:
 		return []Fix{Manual("let the go command verify it", "go mod verify")}

@@ -271,3 +271,24 @@ func TestModcacheFixQuoting(t *testing.T) {
 		}
 	}
 }
+
+// TestModcacheWritableModules: without -modcacherw the go command leaves
+// extracted modules read-only; one made writable is noted. With it, the
+// flag itself is noted instead.
+func TestModcacheWritableModules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds module caches with the go command")
+	}
+	c := fixtures.NewModCache(t, fixtures.GoProxy(t).URL)
+	os.Chmod(c.Entry("example.test/hello", "v1.0.0").Dir, 0o755)
+	fs := runDoctor(t, c, ScopeModule)
+	f := findFinding(fs, "MODCACHE_WRITABLE_MODULES", "")
+	if f == nil || f.Severity != SevInfo || !strings.Contains(f.Message, "1 extracted modules") || !strings.Contains(f.Detail, "hello@v1.0.0") {
+		t.Errorf("findings:\n%s", dumpFindings(fs))
+	}
+	c.Vars["GOFLAGS"] = "-modcacherw"
+	fs = runDoctor(t, c, ScopeModule)
+	if findFinding(fs, "MODCACHE_WRITABLE_MODULES", "") != nil || findFinding(fs, "MODCACHE_RW", "GOFLAGS") == nil {
+		t.Errorf("with -modcacherw:\n%s", dumpFindings(fs))
+	}
+}

@@ -71,6 +71,9 @@ const (
 	NotWritable Kind = "MODCACHE_NOT_WRITABLE"
 	// Files owned by another user.
 	ForeignOwner Kind = "MODCACHE_FOREIGN_OWNER"
+	// Extracted modules left writable, though the go command makes them
+	// read-only (without -modcacherw): someone made them so, to edit.
+	WritableModules Kind = "MODCACHE_WRITABLE_MODULES"
 )
 
 // A Problem is one thing wrong in the cache, with its evidence.

@@ -42,6 +42,9 @@ type Scanner struct {
 	// cache: files owned by anyone else are reported.
 	UID        uint32
 	CheckOwner bool
+	// ReadOnlyModules says the go command leaves extracted modules
+	// read-only (GOFLAGS has no -modcacherw): writable ones are noted.
+	ReadOnlyModules bool
 	// Progress, when set, is called (from several goroutines) as the
 	// passes advance.
 	Progress func(Progress)
@@ -53,6 +56,7 @@ type Scanner struct {
 	mu      sync.Mutex
 	foreign map[uint32]*Problem
 	ro      *Problem
+	rwMods  *Problem
 }
 
 // NewScanner returns a scanner of the cache at root, for the current
@@ -80,7 +84,7 @@ func (s *Scanner) workers() int {
 func (s *Scanner) Structural(ctx context.Context, report func(Problem)) (Stats, error) {
 	report = serialized(report)
 	s.mu.Lock()
-	s.foreign, s.ro = map[uint32]*Problem{}, nil
+	s.foreign, s.ro, s.rwMods = map[uint32]*Problem{}, nil, nil
 	s.mu.Unlock()
 
 	var st stats
@@ -94,6 +98,9 @@ func (s *Scanner) Structural(ctx context.Context, report func(Problem)) (Stats, 
 		st.add(e)
 		s.structural(e, report)
 		s.owners(e)
+		if s.ReadOnlyModules && e.Dir.IsDir() && !e.Dir.Symlink && e.Dir.Mode.Perm()&0o200 != 0 {
+			s.addWritable(e.Dir.Path)
+		}
 		s.progress("structure", int(done.Add(1)), 0)
 		return nil
 	})
@@ -264,6 +271,18 @@ func (s *Scanner) addForeign(uid uint32, path string) {
 	}
 }
 
+func (s *Scanner) addWritable(dir string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rwMods == nil {
+		s.rwMods = &Problem{Kind: WritableModules}
+	}
+	s.rwMods.Count++
+	if len(s.rwMods.Samples) < maxSamples {
+		s.rwMods.Samples = append(s.rwMods.Samples, dir)
+	}
+}
+
 func (s *Scanner) addReadOnly(dir string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -307,6 +326,9 @@ func (s *Scanner) cacheWide(report func(Problem)) {
 	}
 	if s.ro != nil {
 		report(*s.ro)
+	}
+	if s.rwMods != nil {
+		report(*s.rwMods)
 	}
 }
 
