@@ -31,6 +31,27 @@ type Env struct {
 // options are grouped and documented here.
 type Options struct {
 	Verbose bool // -v: the user wants details, not only problems
+	// Scope is what the modcache check verifies in depth: ScopeModule
+	// (the default: the main module's build list) or ScopeAll (the
+	// whole module cache).
+	Scope string
+	// Progress, when set, is told how a long check advances; it may be
+	// called from several goroutines. The CLI draws it on a terminal.
+	Progress func(Progress)
+}
+
+// Scopes of the modcache check.
+const (
+	ScopeModule = "module"
+	ScopeAll    = "all"
+)
+
+// Progress is how far a long check has come.
+type Progress struct {
+	Check string // the check's ID
+	Phase string // what it is doing, e.g. "hashing"
+	Done  int
+	Total int // 0 when not known
 }
 
 // LoadOptions say where and with what to build the snapshot.

@@ -36,6 +36,8 @@ func Main() int {
 		inTTY:    isTerminal(os.Stdin),
 		outTTY:   isTerminal(os.Stdout),
 		outWidth: terminalWidth(os.Stdout),
+		errTTY:   isTerminal(os.Stderr),
+		errWidth: terminalWidth(os.Stderr),
 	}, os.Args[1:])
 }
 
@@ -48,6 +50,8 @@ type streams struct {
 	inTTY    bool // standard input is a terminal
 	outTTY   bool // standard output is a terminal
 	outWidth int  // its width in columns, 0 when unknown
+	errTTY   bool // standard error is a terminal (progress may be drawn there)
+	errWidth int
 }
 
 func (s streams) getenv(key string) string {

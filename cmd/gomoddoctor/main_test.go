@@ -45,6 +45,7 @@ func TestScripts(t *testing.T) {
 			"worstfirst":   cmdWorstFirst,
 			"onlyworkflow": cmdOnlyWorkflow,
 			"fencedonly":   cmdFencedOnly,
+			"cachefixes":   cmdCacheFixes,
 		},
 	})
 }
@@ -426,5 +427,38 @@ func cmdFencedOnly(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if seen == 0 {
 		ts.Fatalf("no line of %s matches %s", args[1], args[0])
+	}
+}
+
+// cmdCacheFixes runs, in a shell in the script's directory, every fix of
+// kind cache in a JSON report, in order and each command once, except
+// the last resort ('go clean -modcache'): cachefixes file.
+func cmdCacheFixes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: cachefixes file")
+	}
+	var doc struct {
+		Checks []struct {
+			Findings []struct {
+				Fixes []struct{ Command, Kind string }
+			}
+		}
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	ran := map[string]bool{}
+	for _, c := range doc.Checks {
+		for _, f := range c.Findings {
+			for _, x := range f.Fixes {
+				if x.Kind != "cache" || x.Command == "go clean -modcache" || ran[x.Command] {
+					continue
+				}
+				ran[x.Command] = true
+				ts.Logf("$ %s", x.Command)
+				ts.Check(ts.Exec("sh", "-c", x.Command))
+			}
+		}
+	}
+	if len(ran) == 0 {
+		ts.Fatalf("no cache fixes in %s", args[0])
 	}
 }

@@ -25,6 +25,7 @@ type rootFlags struct {
 	timeout time.Duration
 	checks  []string
 	dir     string
+	scope   string
 }
 
 const rootLong = `gomoddoctor finds out why the go command cannot fetch modules on this
@@ -51,6 +52,9 @@ const rootExample = `  # On a failing dev machine, in the module directory:
 
   # Only some checks, with details and passing checks shown:
   gomoddoctor --check env -v
+
+  # Verify every entry of the module cache, not only this module's:
+  gomoddoctor --check modcache --scope all
 
   # Repair the environment in one go (plan, consent, backup, undo):
   gomoddoctor --fix   (arrives in a later release)`
@@ -107,6 +111,10 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show passing checks' details and informational findings")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 	fl.StringVarP(&f.dir, "dir", "C", "", "diagnose as if run in this directory")
+	fl.StringVar(&f.scope, "scope", checks.ScopeModule, "what the modcache check hashes: module (the main module's build list) or all (the whole module cache)")
+	root.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{checks.ScopeModule, checks.ScopeAll}, cobra.ShellCompDirectiveNoFileComp
+	})
 
 	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s, code))
 	return root
@@ -125,6 +133,9 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	if err != nil {
 		return checks.ExitInternal, usageError{err}
 	}
+	if f.scope != checks.ScopeModule && f.scope != checks.ScopeAll {
+		return checks.ExitInternal, usageError{fmt.Errorf("--scope must be %s or %s, not %q", checks.ScopeModule, checks.ScopeAll, f.scope)}
+	}
 	if f.dir != "" {
 		if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
 			return checks.ExitInternal, usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
@@ -136,8 +147,18 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 
 	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: f.dir, Environ: s.environ})
 	env.StdinTerminal = s.inTTY
-	env.Options = checks.Options{Verbose: f.verbose}
+	env.Options = checks.Options{Verbose: f.verbose, Scope: f.scope}
+	// Progress goes to standard error, and only to a terminal: never
+	// into a pipe, a log or a --json consumer's input.
+	var bar *progressBar
+	if s.errTTY && !f.json {
+		bar = newProgressBar(s.err, s.errWidth)
+		env.Options.Progress = bar.update
+	}
 	results := checks.Runner{}.Run(ctx, env, list)
+	if bar != nil {
+		bar.clear()
+	}
 	rep := checks.NewReport(env, toolVersion(), results, time.Since(start))
 
 	if err := render(s, format, f.outputFlags, rep); err != nil {

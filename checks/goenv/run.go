@@ -1,0 +1,20 @@
+package goenv
+
+import "context"
+
+// Run runs the go command in dir with this snapshot's process
+// environment, the given variables overriding it, and toolchain
+// switching off (GOTOOLCHAIN=local). It returns the standard output, or
+// an error carrying the go command's standard error.
+func (e *Env) Run(ctx context.Context, dir string, override map[string]string, args ...string) ([]byte, error) {
+	environ := make([]string, 0, len(e.process)+len(override))
+	for k, v := range e.process {
+		if _, ok := override[k]; !ok {
+			environ = append(environ, k+"="+v)
+		}
+	}
+	for k, v := range override {
+		environ = append(environ, k+"="+v)
+	}
+	return runGo(ctx, e.GoBin, dir, environ, args...)
+}

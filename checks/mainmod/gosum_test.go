@@ -1,0 +1,109 @@
+package mainmod
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseGoSum(t *testing.T) {
+	data := "example.test/a v1.0.0 h1:AAA=\n" +
+		"example.test/a v1.0.0/go.mod h1:BBB=\n" +
+		"\n   \t\n" +
+		"example.test/bad v1.0.0\n" +
+		"example.test/old v1.0.0/go.mod " + emptyGoModHash + "\n" +
+		"  example.test/b   v0.1.0-pre   h1:CCC=  \r\n" +
+		"example.test/c v1.0.0 h2:DDD= extra\n" +
+		"example.test/d v1.0.0 h1:EEE="
+	lines, errs := ParseGoSum("go.sum", []byte(data))
+	want := []SumLine{
+		{Path: "example.test/a", Version: "v1.0.0", Hash: "h1:AAA=", Line: 1},
+		{Path: "example.test/a", Version: "v1.0.0", GoMod: true, Hash: "h1:BBB=", Line: 2},
+		{Path: "example.test/b", Version: "v0.1.0-pre", Hash: "h1:CCC=", Line: 7},
+		{Path: "example.test/d", Version: "v1.0.0", Hash: "h1:EEE=", Line: 9},
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines %+v, want %d", len(lines), lines, len(want))
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d = %+v, want %+v", i, lines[i], want[i])
+		}
+	}
+	if len(errs) != 2 || errs[0].Line != 5 || errs[1].Line != 8 {
+		t.Fatalf("errors = %v", errs)
+	}
+	if got := errs[0].Error(); got != "go.sum:5: wrong number of fields 2" {
+		t.Errorf("error text %q", got)
+	}
+
+	s := Index(lines)
+	if s.H1("example.test/a", "v1.0.0", false) != "h1:AAA=" || s.H1("example.test/a", "v1.0.0", true) != "h1:BBB=" {
+		t.Errorf("H1 lookups wrong: %v", s)
+	}
+	if s.H1("example.test/x", "v1.0.0", false) != "" || !s.Has("example.test/b", "v0.1.0-pre") || s.Has("example.test/old", "v1.0.0") {
+		t.Errorf("Has/H1 wrong: %v", s)
+	}
+}
+
+func TestReadGoSum(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "go.mod"), "module example.test/app\n")
+	m := Load(filepath.Join(dir, "go.mod"), "")
+	if lines, bad, err := m.ReadGoSum(); lines != nil || bad != nil || err != nil {
+		t.Fatalf("no go.sum: %v %v %v", lines, bad, err)
+	}
+	write(t, filepath.Join(dir, "go.sum"), "example.test/a v1.0.0 h1:AAA=\n")
+	m = Load(filepath.Join(dir, "go.mod"), "")
+	lines, bad, err := m.ReadGoSum()
+	if err != nil || len(bad) != 0 || len(lines) != 1 {
+		t.Fatalf("ReadGoSum = %v %v %v", lines, bad, err)
+	}
+	var nilMod *Module
+	if lines, _, err := nilMod.ReadGoSum(); lines != nil || err != nil {
+		t.Errorf("nil module")
+	}
+}
+
+// FuzzParseGoSum checks that the parser never panics, that every line it
+// returns has the go command's three fields, and that it agrees with a
+// direct reading of the fields.
+func FuzzParseGoSum(f *testing.F) {
+	for _, seed := range []string{
+		"",
+		"example.test/a v1.0.0 h1:AAA=\nexample.test/a v1.0.0/go.mod h1:BBB=\n",
+		"a b\n",
+		"a b c d\r\n\n\n",
+		"x v1/go.mod/go.mod h1:x\n",
+		"\x00 \x00 \x00",
+		"example.test/old v1.0.0/go.mod " + emptyGoModHash,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines, errs := ParseGoSum("go.sum", data)
+		n := 0
+		for _, text := range strings.Split(string(data), "\n") {
+			fields := strings.Fields(text)
+			if len(fields) == 3 && fields[2] != emptyGoModHash {
+				n++
+			}
+		}
+		if len(lines) != n {
+			t.Fatalf("%d lines parsed, %d well-formed", len(lines), n)
+		}
+		for _, l := range lines {
+			if l.Path == "" || l.Hash == "" || strings.ContainsAny(l.Path+l.Version+l.Hash, " \t\n") {
+				t.Fatalf("bad line %+v", l)
+			}
+			if l.Line < 1 {
+				t.Fatalf("line number %d", l.Line)
+			}
+		}
+		for _, e := range errs {
+			if e.Line < 1 || e.Err == "" {
+				t.Fatalf("bad error %+v", e)
+			}
+		}
+	})
+}

@@ -1,0 +1,67 @@
+package modcache
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
+)
+
+// BenchmarkStructural is the structural pass over the whole benchmark
+// cache (300 module versions the app uses and 60 it does not, built by
+// the go command; see fixtures.NewBenchCache), in-process.
+func BenchmarkStructural(b *testing.B) {
+	c := fixtures.NewBenchCache(b, 300)
+	s := NewScanner(c.Cache)
+	var st Stats
+	b.ResetTimer()
+	for range b.N {
+		var problems int
+		var err error
+		st, err = s.Structural(context.Background(), func(Problem) { problems++ })
+		if err != nil || problems != 0 {
+			b.Fatalf("structural pass: %v, %d problems", err, problems)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/pass")
+	b.ReportMetric(float64(st.Versions), "versions")
+}
+
+// BenchmarkBuildList compares computing the build list of the benchmark
+// module (300 dependencies) in-process with asking the go command
+// ('go list -m -json all', off the network), the alternative the
+// modcache check uses only for workspaces.
+func BenchmarkBuildList(b *testing.B) {
+	c := fixtures.NewBenchCache(b, 300)
+	data, err := os.ReadFile(filepath.Join(c.App, "go.mod"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("in-process", func(b *testing.B) {
+		for range b.N {
+			mf, err := modfile.Parse("go.mod", data, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bl, err := ComputeBuildList(Cache{Root: c.Cache}, mf, c.App)
+			if err != nil || len(bl.Deps) != 300 {
+				b.Fatalf("%v, %d deps", err, len(bl.Deps))
+			}
+		}
+	})
+	b.Run("go-list", func(b *testing.B) {
+		for range b.N {
+			cmd := exec.Command("go", "list", "-m", "-json", "all")
+			cmd.Dir, cmd.Env = c.App, c.Environ("GOFLAGS=-mod=readonly", "GOTOOLCHAIN=local")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("go list: %v\n%s", err, out)
+			}
+		}
+	})
+}

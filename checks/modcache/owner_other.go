@@ -1,0 +1,8 @@
+//go:build !unix
+
+package modcache
+
+import "io/fs"
+
+// ownerOf cannot tell file owners on this system.
+func ownerOf(fs.FileInfo) (uint32, bool) { return 0, false }

@@ -1,0 +1,16 @@
+//go:build unix
+
+package modcache
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// ownerOf returns the uid owning a file.
+func ownerOf(fi fs.FileInfo) (uint32, bool) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return st.Uid, true
+	}
+	return 0, false
+}

@@ -1,0 +1,280 @@
+package checks
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/module"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/modcache"
+)
+
+// finding turns a problem of the cache into a finding: its severity for
+// this project, its message, and the exact repair.
+func (r *cacheRun) finding(p modcache.Problem) Finding {
+	f := Finding{Code: string(p.Kind), Severity: baseSeverity(p), Detail: p.Detail}
+	m := p.Mod
+	hasMod := m.Path != ""
+	f.Subject = p.Path
+	if hasMod {
+		f.Subject = m.String()
+	}
+	if f.Subject == "" {
+		f.Subject = r.root
+	}
+	if p.Count > 0 && f.Detail == "" {
+		f.Detail = ownerDetail(p)
+	}
+	f.Message = r.message(p)
+	f.Fixes = r.fixes(p)
+	if f.Severity == SevFail && hasMod && !r.isRelevant(p) {
+		f.Severity = SevWarn
+		f.Message += " (this module does not use this version, so it is not affected)"
+	}
+	return f
+}
+
+// baseSeverity is how bad a problem is for a version the project uses:
+// fail when the go command fails (a build, or 'go mod verify') or would
+// silently use content that is not what go.sum promises; warn when the
+// go command repairs it by downloading again (so it fails offline) or
+// it is merely risky.
+func baseSeverity(p modcache.Problem) Severity {
+	switch p.Kind {
+	case modcache.InfoMismatch, modcache.ModMismatch, modcache.ZipInvalid, modcache.ZipMismatch,
+		modcache.ZipHashInvalid, modcache.ZipHashMismatch, modcache.SumMismatch,
+		modcache.DirModified, modcache.DirSymlink:
+		return SevFail
+	case modcache.ModInvalid, modcache.ZipHashMissing, modcache.BrokenSymlink:
+		if p.Missing || p.Mod.Path == "" {
+			return SevWarn
+		}
+		return SevFail
+	case modcache.Unreadable:
+		if p.Mod.Path == "" {
+			return SevWarn
+		}
+		return SevFail
+	case modcache.NotWritable:
+		if p.Count > 0 {
+			return SevWarn // the summary of module directories
+		}
+		return SevFail
+	case modcache.ZipRemoved, modcache.TooLarge, modcache.WritableModules:
+		return SevInfo
+	}
+	// InfoInvalid, ZipHashOrphan, PartialDownload, TempFile, StaleLock,
+	// BadName, ForeignOwner.
+	return SevWarn
+}
+
+// message is the one line of a problem.
+func (r *cacheRun) message(p modcache.Problem) string {
+	m := p.Mod.String()
+	switch p.Kind {
+	case modcache.InfoInvalid:
+		return "the cached .info file of " + m + " is damaged: the go command downloads it again, so offline 'go list -m', 'go get' and 'go mod download' fail"
+	case modcache.InfoMismatch:
+		return fmt.Sprintf("the cached .info file of %s names version %q: 'go list -m' and 'go get' use the wrong version, even online", m, p.Got)
+	case modcache.ModInvalid:
+		if p.Missing {
+			return "the cached go.mod of " + m + " is stale: the go command downloads it again (offline, it fails)"
+		}
+		return "the cached go.mod of " + m + " is damaged: every go command that loads the module graph fails"
+	case modcache.ModMismatch:
+		return "the cached go.mod of " + m + " does not match go.sum: every go command that loads the module graph fails with \"checksum mismatch\""
+	case modcache.ZipInvalid:
+		return "the cached zip of " + m + " is damaged: 'go mod verify' fails, and extracting the module fails"
+	case modcache.ZipMismatch:
+		return "the cached zip of " + m + " has been modified: 'go mod verify' fails, and extracting it again would install the changed content"
+	case modcache.ZipHashInvalid:
+		return "the .ziphash of " + m + " is damaged: 'go mod verify' reports the module as modified"
+	case modcache.ZipHashMismatch:
+		return "the .ziphash of " + m + " does not match go.sum: builds fail with \"checksum mismatch\""
+	case modcache.SumMismatch:
+		return "the cached content of " + m + " does not match go.sum: builds fail with \"checksum mismatch\" (go.sum or the cache is wrong)"
+	case modcache.ZipHashMissing:
+		if p.Missing {
+			return "the .ziphash of " + m + " is missing: the go command takes the module as not downloaded and fetches it again (offline, it fails)"
+		}
+		return "the .ziphash of " + m + " is missing: 'go mod verify' fails with \"missing ziphash\""
+	case modcache.ZipHashOrphan:
+		return "only the .ziphash of " + m + " is left: the go command downloads the module again when it needs it (offline, it fails)"
+	case modcache.ZipRemoved:
+		return "the zip of " + m + " was removed; the extracted module is intact and still verified"
+	case modcache.DirModified:
+		return "the extracted files of " + m + " have been modified: builds use the changed files and 'go mod verify' fails with \"dir has been modified\""
+	case modcache.DirSymlink:
+		return "the extracted directory of " + m + " is a symbolic link: 'go mod verify' fails"
+	case modcache.BrokenSymlink:
+		if p.Mod.Path == "" {
+			return "a broken symbolic link in the module cache"
+		}
+		if p.Missing {
+			return "a broken symbolic link in the cache entry of " + m + ": the go command takes the file as missing"
+		}
+		return "a broken symbolic link in the cache entry of " + m + ": 'go mod verify' fails, and so may builds"
+	case modcache.PartialDownload:
+		return "the extraction of " + m + " was cut off: the go command ignores the directory and extracts the module again when it needs it"
+	case modcache.TempFile:
+		if p.Mod.Path == "" {
+			return "a temporary file left in the module cache by an interrupted go command"
+		}
+		return "a temporary file of " + m + " left by an interrupted go command: it only takes space"
+	case modcache.StaleLock:
+		who := "another process"
+		if p.Pid > 0 {
+			who = fmt.Sprintf("process %d", p.Pid)
+		}
+		return fmt.Sprintf("the download lock of %s is held by %s: go commands that need to download or extract %s wait until it lets go (a hung go command holds it forever)", m, who, m)
+	case modcache.Unreadable:
+		if p.Mod.Path == "" {
+			return "part of the module cache cannot be read by this user"
+		}
+		return "part of the cache entry of " + m + " cannot be read by this user: 'go mod verify' and builds that need it fail"
+	case modcache.BadName:
+		return "a name in the module cache that the go command never writes: the go command ignores it; it only takes space"
+	case modcache.TooLarge:
+		return m + " is too large for the doctor to hash; 'go mod verify' checks it"
+	case modcache.NotWritable:
+		switch {
+		case p.Count > 0:
+			return fmt.Sprintf("%d module directories of the cache are not writable by this user: new versions of those modules cannot be downloaded, and 'go clean -modcache' fails", p.Count)
+		case p.Mod.Path != "":
+			return m + " is incomplete in the cache and this user cannot write there: the go command cannot finish it"
+		}
+		return "the module cache's download directory is not writable by this user: every download of a version not yet in the cache fails"
+	case modcache.WritableModules:
+		return fmt.Sprintf("%d extracted modules were made writable (the go command leaves them read-only): someone may be editing them; the deep check finds what changed", p.Count)
+	case modcache.ForeignOwner:
+		return fmt.Sprintf("%d paths in the module cache belong to %s, not to you (a 'sudo go get' leaves them): downloads into those directories and 'go clean -modcache' fail", p.Count, userName(p.Owner))
+	}
+	return string(p.Kind)
+}
+
+// fixes are the repairs of a problem, targeted first.
+func (r *cacheRun) fixes(p modcache.Problem) []Fix {
+	switch p.Kind {
+	case modcache.ZipRemoved, modcache.WritableModules:
+		return nil
+	case modcache.TooLarge:
+		return []Fix{Manual("let the go command verify it", "go mod verify")}
+	case modcache.StaleLock:
+		if p.Pid > 0 {
+			return []Fix{Manual("if that go command is hung, stop it (it holds the lock until it exits)", fmt.Sprintf("kill %d", p.Pid))}
+		}
+		return []Fix{Manual("find the process holding the lock, and stop it if it is hung", "fuser -v "+shellQuote(p.Path))}
+	case modcache.ForeignOwner:
+		return []Fix{Manual("give the module cache back to your user", chownCommand(r.root))}
+	case modcache.NotWritable:
+		if p.Count > 0 || p.Path == "" {
+			return []Fix{Manual("give the module cache back to your user", chownCommand(r.root))}
+		}
+		if p.OwnerKnown && int(p.Owner) == os.Geteuid() {
+			return []Fix{Manual("make it writable again", "chmod u+w "+shellQuote(p.Path))}
+		}
+		return []Fix{Manual("give it back to your user", chownCommand(p.Path))}
+	case modcache.Unreadable:
+		fix := Manual("give it back to your user", chownCommand(p.Path))
+		if p.OwnerKnown && int(p.Owner) == os.Geteuid() {
+			fix = Manual("make it readable again", "chmod -R u+rX "+shellQuote(p.Path))
+		}
+		if p.Mod.Path == "" {
+			return []Fix{fix}
+		}
+		return append([]Fix{fix}, r.entryFixes(p.Mod)...)
+	case modcache.TempFile, modcache.BadName:
+		return []Fix{removePaths(p.Path, "remove it (the go command never reads it)")}
+	case modcache.BrokenSymlink:
+		if p.Mod.Path == "" {
+			return []Fix{removePaths(p.Path, "remove the link")}
+		}
+	}
+	if p.Mod.Path == "" {
+		return nil
+	}
+	return r.entryFixes(p.Mod)
+}
+
+// entryFixes remove just one module version from the cache and download
+// it again; 'go clean -modcache' comes last, and says it is the last
+// resort.
+func (r *cacheRun) entryFixes(m module.Version) []Fix {
+	e, err := r.cache.LoadEntry(m)
+	if err != nil || e == nil {
+		return nil
+	}
+	dir, files := e.Paths()
+	var cmd []string
+	var rm []string
+	if dir != "" {
+		if e.Dir.Symlink {
+			rm = append(rm, shellQuote(dir))
+		} else {
+			cmd = append(cmd, "chmod -R u+w "+shellQuote(dir))
+			rm = append(rm, shellQuote(dir))
+		}
+	}
+	for _, f := range files {
+		rm = append(rm, shellQuote(f))
+	}
+	for _, t := range e.Temps {
+		rm = append(rm, shellQuote(t.Path))
+	}
+	if len(rm) == 0 {
+		return nil
+	}
+	title := "remove only this entry of the cache"
+	if len(cmd) > 0 {
+		title += " (its extracted files are read-only: make them writable first)"
+	}
+	if idx := modcache.IndexEntry(r.env.Go.Get("GOCACHE"), r.env.Go.GoVersion, e.Dir.Path); idx != "" {
+		rm = append(rm, shellQuote(idx))
+		title += ", and the go command's index of it in the build cache, which would outlive it"
+	}
+	cmd = append(cmd, "rm -rf "+strings.Join(rm, " "))
+	return []Fix{
+		{Title: title, Command: strings.Join(cmd, " && "), Kind: FixCache},
+		{Title: "download it again (checked against go.sum, or the checksum database)", Command: "go mod download " + shellQuote(m.String()), Kind: FixCache},
+		r.lastResort(),
+	}
+}
+
+// lastResort is 'go clean -modcache', labelled as what it is.
+func (r *cacheRun) lastResort() Fix {
+	return Fix{
+		Title:   fmt.Sprintf("last resort only, if the targeted repair does not help: delete the whole module cache (%d module versions) and download everything again (the go command's index of modules in the build cache survives this: if builds still name files that are gone, 'go clean -cache' too)", r.versions),
+		Command: "go clean -modcache",
+		Kind:    FixCache,
+	}
+}
+
+// removePaths removes one file or directory of the cache.
+func removePaths(path, title string) Fix {
+	cmd := "rm -f " + shellQuote(path)
+	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		cmd = "chmod -R u+w " + shellQuote(path) + " && rm -rf " + shellQuote(path)
+	}
+	return Fix{Title: title, Command: cmd, Kind: FixCache}
+}
+
+// userName names a uid for people.
+func userName(uid uint32) string {
+	id := strconv.FormatUint(uint64(uid), 10)
+	if u, err := user.LookupId(id); err == nil && u.Username != "" {
+		return fmt.Sprintf("user %s (uid %s)", u.Username, id)
+	}
+	return "uid " + id
+}
+
+// ownerDetail lists sample paths of a cache-wide problem.
+func ownerDetail(p modcache.Problem) string {
+	lines := append([]string(nil), p.Samples...)
+	if p.Count > len(p.Samples) {
+		lines = append(lines, fmt.Sprintf("and %d more", p.Count-len(p.Samples)))
+	}
+	return strings.Join(lines, "\n")
+}
