@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/module"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 	"github.com/gomoddoctor/gomoddoctor/report"
 )
 
@@ -19,6 +22,10 @@ import (
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
+
+// resolverEnv names the variable that gives --resolver its default, so
+// that CI settings and test sandboxes can pin name resolution.
+const resolverEnv = "GOMODDOCTOR_RESOLVER"
 
 // rootFlags are the flags of the root command.
 type rootFlags struct {
@@ -28,6 +35,9 @@ type rootFlags struct {
 	verbose bool
 	noColor bool
 	dir     string
+	// network checks
+	resolver    string
+	probeModule string
 }
 
 const rootLong = `gomoddoctor finds out why the go command cannot fetch modules on this
@@ -102,6 +112,8 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show passing checks' details and informational findings")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 	fl.StringVarP(&f.dir, "dir", "C", "", "diagnose as if run in this directory")
+	fl.StringVar(&f.resolver, "resolver", s.getenv(resolverEnv), "send DNS queries to these servers (host[:port],...) instead of the system's; the first also serves Go's resolver; default $"+resolverEnv)
+	fl.StringVar(&f.probeModule, "probe-module", "", "ask the module proxies about this module (path[@version]) instead of the main module's requirements")
 
 	root.AddCommand(newVersionCmd(s), newChecksCmd(s))
 	return root
@@ -116,6 +128,12 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	if err != nil {
 		return checks.ExitInternal, usageError{err}
 	}
+	if err := checkResolver(f.resolver); err != nil {
+		return checks.ExitInternal, usageError{err}
+	}
+	if err := checkProbeModule(f.probeModule); err != nil {
+		return checks.ExitInternal, usageError{err}
+	}
 	if f.dir != "" {
 		if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
 			return checks.ExitInternal, usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
@@ -127,7 +145,7 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 
 	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: f.dir, Environ: s.environ})
 	env.StdinTerminal = s.inTTY
-	env.Options = checks.Options{Verbose: f.verbose}
+	env.Options = checks.Options{Verbose: f.verbose, Resolver: f.resolver, ProbeModule: f.probeModule}
 	results := checks.Runner{}.Run(ctx, env, list)
 	rep := checks.NewReport(env, toolVersion(), results, time.Since(start))
 
@@ -144,6 +162,41 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 		return checks.ExitInternal, err
 	}
 	return rep.ExitCode(), nil
+}
+
+// checkResolver accepts a comma-separated list of host or host:port.
+func checkResolver(list string) error {
+	for _, addr := range strings.Split(list, ",") {
+		if list == "" {
+			return nil
+		}
+		host, port := netenv.SplitHostPort(strings.TrimSpace(addr), "53")
+		if host == "" || strings.ContainsAny(host, "/ ") {
+			return fmt.Errorf("--resolver %q: want host or host:port", addr)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+			return fmt.Errorf("--resolver %q: bad port %q", addr, port)
+		}
+	}
+	return nil
+}
+
+// checkProbeModule accepts a module path, optionally with @version or
+// @latest.
+func checkProbeModule(pm string) error {
+	if pm == "" {
+		return nil
+	}
+	path, version, hasVersion := strings.Cut(pm, "@")
+	if err := module.CheckPath(path); err != nil {
+		return fmt.Errorf("--probe-module: %v", err)
+	}
+	if hasVersion && version != "latest" {
+		if err := module.Check(path, version); err != nil {
+			return fmt.Errorf("--probe-module: %v", err)
+		}
+	}
+	return nil
 }
 
 // useColor decides whether to colour: never with --no-color, NO_COLOR or
