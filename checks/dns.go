@@ -67,6 +67,7 @@ func (e *Env) lookup(ctx context.Context, name string) *nameReport {
 		start := time.Now()
 		addrs, err := n.GoResolver().LookupIPAddr(ctx, name)
 		r.GoRTT = time.Since(start)
+		n.FixDNSError(err)
 		for _, a := range addrs {
 			r.GoAddrs = append(r.GoAddrs, a.IP)
 		}

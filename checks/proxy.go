@@ -257,7 +257,7 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 		if via != nil {
 			withUser := *via
 			withUser.User = url.UserPassword("USER", "PASSWORD")
-			fix := SetVar(g, g.Var(r.ViaVar), withUser.String(), "give the HTTP proxy its credentials (replace USER and PASSWORD; percent-encode special characters)")
+			fix := SetVar(g, g.Var(r.ViaVar), withUser.String(), "put your proxy credentials in "+r.ViaVar+", as user:password@ before the host (replace USER and xxxxx; percent-encode special characters)")
 			fixes = append(fixes, fix)
 		}
 	case "PROXY_HTTP_PROXY_UNREACHABLE", "PROXY_HTTP_PROXY_ERROR":
@@ -313,7 +313,8 @@ func (e *Env) defaultProxyFix(v goenv.Var, title string) Fix {
 // chainFindings state the verdict for each probe module.
 func (e *Env) chainFindings(s *Scope, rep *ChainReport) []Finding {
 	var out []Finding
-	var served []string
+	var served, failKeys []string
+	failed := map[string][]*ModuleChain{}
 	for _, mc := range rep.Modules {
 		switch {
 		case mc.OK && mc.Direct:
@@ -330,23 +331,39 @@ func (e *Env) chainFindings(s *Scope, rep *ChainReport) []Finding {
 		case mc.OK:
 			served = append(served, fmt.Sprintf("%s@%s from %s", mc.Probe.Path, mc.Version, describeEntry(s.Entries[mc.Entry], mc.Entry)))
 		default:
-			code := "PROXY_MODULE_UNAVAILABLE"
-			msg := fmt.Sprintf("the go command cannot fetch %s: %s", mc.Probe.String(), RedactString(mc.Final.Err))
-			var fixes []Fix
-			if mc.Final.NotExist {
-				code = "PROXY_MODULE_NOT_FOUND"
-				msg = fmt.Sprintf("no GOPROXY entry serves %s and the list has no direct fallback after them: %s", mc.Probe.String(), RedactString(mc.Final.Err))
-				fix := SetVar(e.Go, e.Go.Var("GOPRIVATE"), unionPatterns(e.Go.Get("GOPRIVATE"), mc.Probe.Path), "if "+mc.Probe.Path+" is private, fetch it directly instead (and keep its name from the proxies)")
-				fix.Auto = false
-				fixes = append(fixes, fix)
+			key := fmt.Sprintf("%d %s %v", mc.Final.Entry, mc.Final.Code, mc.Final.NotExist)
+			if failed[key] == nil {
+				failKeys = append(failKeys, key)
 			}
-			out = append(out, Finding{
-				Code: code, Severity: SevFail, Subject: mc.Probe.String(),
-				Message: msg,
-				Detail:  strings.Join(chainEvidence(s, mc), "\n"),
-				Fixes:   fixes,
-			})
+			failed[key] = append(failed[key], mc)
 		}
+	}
+	// Modules that fail the same way are reported together.
+	for _, key := range failKeys {
+		mcs := failed[key]
+		var names, paths, evidence []string
+		for _, mc := range mcs {
+			names = append(names, mc.Probe.String())
+			paths = append(paths, mc.Probe.Path)
+			evidence = append(evidence, chainEvidence(s, mc)...)
+		}
+		final := mcs[0].Final
+		code := "PROXY_MODULE_UNAVAILABLE"
+		msg := fmt.Sprintf("the go command cannot fetch %s: %s", strings.Join(names, ", "), RedactString(final.Err))
+		var fixes []Fix
+		if final.NotExist {
+			code = "PROXY_MODULE_NOT_FOUND"
+			msg = fmt.Sprintf("no GOPROXY entry serves %s and the list has no direct fallback after them: %s", strings.Join(names, ", "), RedactString(final.Err))
+			fix := SetVar(e.Go, e.Go.Var("GOPRIVATE"), unionPatterns(e.Go.Get("GOPRIVATE"), strings.Join(paths, ",")), "if these modules are private, fetch them directly instead (and keep their names from the proxies)")
+			fix.Auto = false
+			fixes = append(fixes, fix)
+		}
+		out = append(out, Finding{
+			Code: code, Severity: SevFail, Subject: strings.Join(names, ", "),
+			Message: msg,
+			Detail:  strings.Join(evidence, "\n"),
+			Fixes:   fixes,
+		})
 	}
 	if len(served) > 0 {
 		out = append(out, Finding{

@@ -66,9 +66,17 @@ func runTLS(ctx context.Context, env *Env) ([]Finding, error) {
 	if len(targets) == 0 {
 		return out, Skip("no https host in scope")
 	}
+	checked := 0
 	for _, t := range targets {
 		hs, ok := env.Net().Handshake(ctx, t)
-		out = append(out, judgeTLS(env, t, hs, ok, byTarget[t]))
+		f := judgeTLS(env, t, hs, ok, byTarget[t])
+		if f.Code != "TLS_NOT_CHECKED" {
+			checked++
+		}
+		out = append(out, f)
+	}
+	if checked == 0 {
+		return out, Skip("no https host could be reached")
 	}
 	return out, nil
 }

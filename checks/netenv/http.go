@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -228,6 +229,7 @@ func (n *Net) Get(ctx context.Context, u *url.URL, limit int64) *Response {
 	}
 	rec.mu.Unlock()
 	if err != nil {
+		n.FixDNSError(err)
 		r.Err = cleanURLError(err)
 		r.Kind = Classify(err)
 		if r.ProxyStatus != 0 {
@@ -314,3 +316,13 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
+
+// FixDNSError names the server that really answered a lookup: with
+// --resolver, Go's resolver names the nameserver of resolv.conf it meant
+// to ask, while the query went to --resolver.
+func (n *Net) FixDNSError(err error) {
+	var de *net.DNSError
+	if addrs := n.resolverAddrs(); len(addrs) > 0 && n.cfg.GoResolver == nil && errors.As(err, &de) {
+		de.Server = addrs[0]
+	}
+}
