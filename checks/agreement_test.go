@@ -93,6 +93,8 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 		{"500", []string{"GOPROXY=" + srv(fixtures.Status(500, "text/plain", "oops")) + "," + proxy.URL}, false},
 		{"500 with pipe", []string{"GOPROXY=" + srv(fixtures.Status(500, "text/plain", "oops")) + "|" + proxy.URL}, true},
 		{"captive portal", []string{"GOPROXY=" + srv(fixtures.CaptivePortal())}, false},
+		{"captive portal with pipe", []string{"GOPROXY=" + srv(fixtures.CaptivePortal()) + "|" + proxy.URL}, false},
+		{"HTML content type, valid answers", []string{"GOPROXY=" + srv(htmlTyped(forward(proxy.URL))) + "/mod"}, true},
 		{"redirect loop", []string{"GOPROXY=" + srv(fixtures.RedirectLoop())}, false},
 		{"not a module proxy", []string{"GOPROXY=" + srv(fixtures.Status(200, "text/plain", "hello"))}, false},
 		{"trusted https", []string{"GOPROXY=" + https(fixtures.LeafOptions{Hosts: local}), "SSL_CERT_FILE=" + ca.File}, true},
@@ -130,4 +132,13 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// htmlTyped serves h's answers labelled as HTML, as some misconfigured
+// servers do; the go command ignores the label.
+func htmlTyped(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		h.ServeHTTP(w, r)
+	})
 }

@@ -42,6 +42,9 @@ type Step struct {
 	What     string // the classification in words
 	Err      string // the error the go command reports, in its words
 	Version  string // for a version query: the version found
+	// Invalid is true for an answer the go command accepts (so the walk
+	// stops there, OK set) but that fails later: a go.mod that is not one.
+	Invalid bool
 }
 
 // tryProxies walks the entries the way modfetch.TryProxies does: it
@@ -204,7 +207,7 @@ func (e *Env) Chains(ctx context.Context) (*ChainReport, bool) {
 }
 
 // walkModule performs the requests the go command makes for one module:
-// for a known version, its .info and .mod; for the latest version, the
+// for a known version, its .mod then its .info; for the latest version, the
 // version list (or @latest when the list is empty), then the .info.
 func (e *Env) walkModule(ctx context.Context, entries []goenv.ProxyEntry, p ProbeModule) *ModuleChain {
 	mc := &ModuleChain{Probe: p, Version: p.Version, Entry: -1}
@@ -213,7 +216,7 @@ func (e *Env) walkModule(ctx context.Context, entries []goenv.ProxyEntry, p Prob
 		mc.Final = &Step{Entry: -1, Err: err.Error(), Code: "PROXY_BAD_PROBE"}
 		return mc
 	}
-	ops := []string{".info", ".mod"} // what 'go mod download' needs first
+	ops := []string{".mod", ".info"} // what 'go mod download' asks for first
 	if p.Version == "" {
 		ops = []string{"@v/list", ".info"} // what 'go get m@latest' needs
 	}
@@ -227,6 +230,10 @@ func (e *Env) walkModule(ctx context.Context, entries []goenv.ProxyEntry, p Prob
 			return mc
 		}
 		last := steps[len(steps)-1]
+		if last.Invalid {
+			mc.Final = &last
+			return mc
+		}
 		if entries[okAt].Kind == goenv.ProxyDirect {
 			mc.OK, mc.Direct = true, true
 			return mc
@@ -276,56 +283,55 @@ func (e *Env) moduleStep(ctx context.Context, i int, en goenv.ProxyEntry, esc, v
 		st.Err = goError(st.Resp)
 		return st
 	}
+	// The answer arrived; does it say what the protocol says? A web
+	// page means a captive portal or a login page, anything else that
+	// does not parse means this is not a module proxy.
 	body := st.Resp.Body
-	if looksHTML(st.Resp) {
-		st.Code, st.What = "PROXY_CAPTIVE_PORTAL", "answers 200 with an HTML page instead of the module proxy protocol"
-		if len(st.Resp.Redirects) > 0 {
-			st.What = "redirects to an HTML page (" + st.Resp.Redirects[len(st.Resp.Redirects)-1] + ") instead of answering the module proxy protocol"
-		}
-	}
+	bad, what := "", ""
 	switch op {
 	case "@v/list":
 		versions := listVersions(body)
-		if st.Code == "" && !plausibleList(body) {
-			st.Code, st.What = "PROXY_NOT_A_PROXY", "answers @v/list with something that is not a version list"
-		}
 		if len(versions) == 0 {
 			// The go command then asks for @latest.
 			lr := e.fetch(ctx, base, "@latest", limitInfo)
 			v, err := infoVersion(lr, "")
 			if err != nil {
-				if st.Code == "" {
-					st.Code, st.What = "PROXY_NO_VERSIONS", "lists no version and has no @latest"
+				bad = fmt.Sprintf("%s: no matching versions for query \"latest\"", RedactString(st.Resp.URL))
+				if plausibleList(body) && !looksHTML(lr) {
+					st.Code, st.What, st.NotExist, st.Err = "PROXY_NO_VERSIONS", "lists no version and has no @latest", true, bad
+					return st
 				}
-				st.NotExist = st.Code == "PROXY_NO_VERSIONS"
-				st.Err = fmt.Sprintf("%s: no matching versions for query \"latest\"", RedactString(st.Resp.URL))
-				return st
+				what = "answers @v/list with something that is not a version list"
+				break
 			}
 			versions = []string{v}
 		}
 		st.Version = latestOf(versions)
 	case ".info":
 		if _, err := infoVersion(st.Resp, version); err != nil {
-			if st.Code == "" {
-				st.Code, st.What = "PROXY_NOT_A_PROXY", "answers .info with something that is not the JSON of a version"
-			}
-			st.Err = err.Error()
-			return st
+			bad, what = err.Error(), "answers .info with something that is not the JSON of a version"
 		}
 	case ".mod":
-		if _, err := modfile.ParseLax("go.mod", body, nil); err != nil || st.Code != "" {
-			if st.Code == "" {
-				st.Code, st.What = "PROXY_NOT_A_PROXY", "answers .mod with something that is not a go.mod file"
-			}
-			st.Err = fmt.Sprintf("%s: invalid go.mod from proxy", RedactString(st.Resp.URL))
-			return st
+		if f, err := modfile.ParseLax("go.mod", body, nil); err != nil || f.Module == nil {
+			bad = fmt.Sprintf("verifying %s@%s/go.mod: not a go.mod file (the go command reports a checksum mismatch or a parse error)", RedactString(st.Resp.URL), version)
+			what = "answers .mod with something that is not a go.mod file"
+			// The go command takes any 200 as the go.mod and fails
+			// later, verifying it: the list is not walked further.
+			st.OK, st.Invalid = true, true
 		}
 	}
-	if st.Code == "PROXY_CAPTIVE_PORTAL" {
-		st.Err = fmt.Sprintf("%s: an HTML page instead of the module proxy protocol", RedactString(st.Resp.URL))
+	if bad == "" {
+		st.OK = true
 		return st
 	}
-	st.OK = true
+	st.Err = bad
+	st.Code, st.What = "PROXY_NOT_A_PROXY", what
+	if looksHTML(st.Resp) {
+		st.Code, st.What = "PROXY_CAPTIVE_PORTAL", "answers 200 with an HTML page instead of the module proxy protocol"
+		if n := len(st.Resp.Redirects); n > 0 {
+			st.What = "redirects to an HTML page (" + st.Resp.Redirects[n-1] + ") instead of answering the module proxy protocol"
+		}
+	}
 	return st
 }
 
