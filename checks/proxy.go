@@ -23,10 +23,10 @@ var ProxyCheck = register(&Check{
 .mod) with the GOPROXY entries, exactly as the go command would: through
 the HTTP(S)_PROXY in force (never for loopback), with the credentials of
 the URL or ~/.netrc, refusing credentials over plain http, following at
-most 10 redirects and never from https to http. The probe modules are the
-main module's requirements that GOPRIVATE/GONOPROXY do not cover (those
-are never named to a proxy); outside a module, or with --probe-module, one
-public module. Classifies each answer: refused, timeout, reset, name or
+most 10 redirects and never from https to http. The probe modules are up
+to 5 of the main module's requirements (direct ones first) that
+GOPRIVATE/GONOPROXY do not cover (those are never named to a proxy);
+outside a module, one public module; or --probe-module path[@version]. Classifies each answer: refused, timeout, reset, name or
 TLS failure, 401, 403, 404/410, 407 (proxy credentials), 5xx, redirect
 loops, login pages and other HTML (captive portal), bodies that are not
 the protocol (not a module proxy), slow answers, and missing or unreadable
@@ -283,9 +283,13 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 		fixes = append(fixes, Manual("see the tls check for the certificate problem and its fix", "gomoddoctor --check tls -v"))
 	case "PROXY_DNS":
 		fixes = append(fixes, Manual("see the dns check for why "+host+" does not resolve", "gomoddoctor --check dns -v"))
+		fixes = append(fixes, e.defaultProxyFix(v, "or, if this proxy is not meant for this network, use the toolchain default (not probed by the doctor)"))
 	case "PROXY_REFUSED", "PROXY_TIMEOUT", "PROXY_RESET", "PROXY_SERVER_ERROR", "PROXY_UNREACHABLE":
 		pipe()
 		fixes = append(fixes, Manual("ask the operators of "+host+" whether the proxy is up, and your network team whether it is reachable from here", "curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' "+shellQuote(r.URL)))
+		if code == "PROXY_REFUSED" {
+			fixes = append(fixes, e.defaultProxyFix(v, "or, if this proxy is not meant for this network, use the toolchain default (not probed by the doctor)"))
+		}
 	case "PROXY_REDIRECT_LOOP", "PROXY_HTTP_ERROR", "PROXY_ERROR":
 		pipe()
 		fixes = append(fixes, Manual("check the GOPROXY URL with its operators", "curl -sSIL "+shellQuote(r.URL)))
@@ -299,15 +303,19 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 	return fixes
 }
 
-// defaultProxyFix restores the toolchain's default GOPROXY.
+// defaultProxyFix restores the toolchain's default GOPROXY, when it is
+// not the value in force already.
 func (e *Env) defaultProxyFix(v goenv.Var, title string) Fix {
 	def := e.Go.Var("GOPROXY")
 	if def.InGOROOT && def.GOROOTValue != "" && def.GOROOTValue != v.Value {
-		fix := SetVar(e.Go, v, def.GOROOTValue, title+" (the toolchain default is "+RedactString(def.GOROOTValue)+")")
+		fix := SetVar(e.Go, v, def.GOROOTValue, title)
+		if v.Source == goenv.SourceFile {
+			fix = UnsetVar(e.Go, v, title)
+		}
 		fix.Auto = false
 		return fix
 	}
-	return Manual(title, "go env GOPROXY")
+	return Manual("correct GOPROXY", "go env GOPROXY")
 }
 
 // chainFindings state the verdict for each probe module.

@@ -83,6 +83,10 @@ func TestProxyCheckClassifies(t *testing.T) {
 			status: StatusFail, want: []string{"PROXY_CAPTIVE_PORTAL fail"}, fix: "xdg-open"},
 		{name: "captive portal", process: map[string]string{"GOPROXY": srv(fixtures.CaptivePortal())},
 			status: StatusFail, want: []string{"PROXY_CAPTIVE_PORTAL fail"}},
+		{name: "captive portal before '|'", process: map[string]string{"GOPROXY": srv(fixtures.CaptivePortal()) + "|" + proxy.URL},
+			status: StatusFail, want: []string{"PROXY_CAPTIVE_PORTAL fail", "PROXY_MODULE_UNAVAILABLE fail"}},
+		{name: "redirect to another host", process: map[string]string{"GOPROXY": srv(redirectTo(proxy.URL)) + "/mod"},
+			status: StatusPass, want: []string{"PROXY_REDIRECT info", "PROXY_CHAIN_OK info"}},
 		{name: "not a module proxy", process: map[string]string{"GOPROXY": srv(fixtures.Status(200, "text/plain", "hello, world"))},
 			status: StatusFail, want: []string{"PROXY_NOT_A_PROXY fail"}},
 		{name: "huge body", process: map[string]string{"GOPROXY": srv(fixtures.Huge(64 << 20))},
@@ -335,4 +339,12 @@ func TestProxyCheckSumDBRoute(t *testing.T) {
 			t.Errorf("GOPROXY=%s: route entry %d direct %v, want %d %v", tt.goproxy, route.Entry, route.Direct, tt.entry, tt.direct)
 		}
 	}
+}
+
+// redirectTo redirects every request to the same path on the module
+// proxy at target (which ends in /mod).
+func redirectTo(target string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.TrimSuffix(target, "/mod")+r.URL.Path, http.StatusFound)
+	})
 }
