@@ -149,3 +149,18 @@ func TestSpecialRanges(t *testing.T) {
 		}
 	}
 }
+
+func TestDNSCheckSlowResolver(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	zone := defaultZone()
+	zone.Delay = 150 * time.Millisecond
+	old := slowDNS
+	slowDNS = 100 * time.Millisecond
+	defer func() { slowDNS = old }()
+	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": "http://goproxy.corp.test:" + portOf(proxy.URL) + "/mod"}, gomod: appGoMod, zone: &zone})
+	r := runCheck(t, env, DNSCheck, 5*time.Second)
+	want(t, r, "DNS_SLOW warn", "DNS_RESOLVERS info")
+	if f := finding(r, "DNS_RESOLVERS"); f == nil || !strings.Contains(f.Detail, "slowest ") {
+		t.Errorf("latency not reported:\n%s", dump(r))
+	}
+}

@@ -186,6 +186,9 @@ type Endpoint struct {
 	IsGOPROXY bool // a GOPROXY entry
 	IsSumDB   bool // the checksum database
 	IsOrigin  bool // the origin of a module fetched directly
+	// Insecure is true for an origin GOINSECURE covers: the go command
+	// does not verify its certificate (and may fall back to http).
+	Insecure bool
 }
 
 // HostPort is the endpoint's address.
@@ -240,7 +243,16 @@ func (s *endpointSet) add(u *url.URL, role string, required bool, mark func(*End
 
 func goproxyMark(p *Endpoint) { p.IsGOPROXY = true }
 func sumdbMark(p *Endpoint)   { p.IsSumDB = true }
-func originMark(p *Endpoint)  { p.IsOrigin = true }
+
+// originOf marks the origin of a module, insecure when GOINSECURE
+// covers the module.
+func (e *Env) originOf(path string) func(*Endpoint) {
+	insecure := goenv.MatchingPattern(e.Go.Get("GOINSECURE"), path) != ""
+	return func(p *Endpoint) {
+		p.IsOrigin = true
+		p.Insecure = p.Insecure || insecure
+	}
+}
 
 // proxies adds the HTTP proxies the endpoints go through.
 func (s *endpointSet) proxies() {
@@ -311,7 +323,7 @@ func (e *Env) staticEndpoints() []*Endpoint {
 	}
 	for _, p := range s.Private {
 		if p.Direct {
-			set.add(originURL(p.Path), fmt.Sprintf("origin of %s (fetched directly: %s=%s)", p.Path, p.Var, p.Pattern), true, originMark)
+			set.add(originURL(p.Path), fmt.Sprintf("origin of %s (fetched directly: %s=%s)", p.Path, p.Var, p.Pattern), true, e.originOf(p.Path))
 		}
 	}
 	set.proxies()
@@ -349,7 +361,7 @@ func (e *Env) Endpoints(ctx context.Context) (list []*Endpoint, complete bool) {
 	}
 	for _, p := range s.Private {
 		if p.Direct {
-			set.add(originURL(p.Path), fmt.Sprintf("origin of %s (fetched directly: %s=%s)", p.Path, p.Var, p.Pattern), true, originMark)
+			set.add(originURL(p.Path), fmt.Sprintf("origin of %s (fetched directly: %s=%s)", p.Path, p.Var, p.Pattern), true, e.originOf(p.Path))
 		}
 	}
 	if rep, ok := e.Chains(ctx); !ok {
@@ -362,7 +374,7 @@ func (e *Env) Endpoints(ctx context.Context) (list []*Endpoint, complete bool) {
 				}
 			}
 			if mc.Direct {
-				set.add(originURL(mc.Probe.Path), "origin of "+mc.Probe.Path+" (the proxies do not serve it)", true, originMark)
+				set.add(originURL(mc.Probe.Path), "origin of "+mc.Probe.Path+" (the proxies do not serve it)", true, e.originOf(mc.Probe.Path))
 			}
 		}
 	}

@@ -42,7 +42,7 @@ func runTLS(ctx context.Context, env *Env) ([]Finding, error) {
 	}
 	env.startProbes(ctx)
 	key := func(p *Endpoint) string {
-		if p.Scheme != "https" || p.IsProxy {
+		if p.Scheme != "https" || p.IsProxy || p.Insecure {
 			return ""
 		}
 		return p.HostPort()

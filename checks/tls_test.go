@@ -101,3 +101,18 @@ func TestTLSCheckThroughProxyNamesTheIssuer(t *testing.T) {
 		t.Errorf("proxy check evidence:\n%s", dump(p))
 	}
 }
+
+// An origin that GOINSECURE covers is not held to a certificate the go
+// command does not verify.
+func TestTLSCheckSkipsInsecureOrigins(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	gomod := appGoMod + "require private.corp.test/lib v1.0.0\n"
+	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "private.corp.test", "GOINSECURE": "private.corp.test"}, gomod: gomod})
+	r := runCheck(t, env, TLSCheck, 5*time.Second)
+	if r.Status != StatusSkip {
+		t.Errorf("status %s:\n%s", r.Status, dump(r))
+	}
+	env = netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "private.corp.test", "HTTPS_PROXY": "http://127.0.0.1:1"}, gomod: gomod})
+	r = runCheck(t, env, TLSCheck, 5*time.Second)
+	want(t, r, "TLS_NOT_CHECKED info") // the origin is in scope, through the (closed) proxy
+}

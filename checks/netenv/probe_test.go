@@ -153,6 +153,13 @@ func TestGetSendsNetrcCredentials(t *testing.T) {
 	if !r.OK() || r.Credentials != "netrc:"+u.Host {
 		t.Fatalf("with .netrc: %s, credentials %q", r.Describe(), r.Credentials)
 	}
+	// Credentials in the URL are sent too (and a .netrc never matches
+	// a URL that has them).
+	withUser := *u
+	withUser.User = url.UserPassword("alice", "netrc-pass-1")
+	if r := testNet(t, "HOME", t.TempDir(), "SSL_CERT_FILE", ca.File).Get(ctxFor(t, 2*time.Second), &withUser, 100); !r.OK() || r.Credentials != "url" || strings.Contains(r.URL, "netrc-pass-1") {
+		t.Errorf("with URL credentials: %s, credentials %q, URL %s", r.Describe(), r.Credentials, r.URL)
+	}
 	anon := testNet(t, "HOME", t.TempDir(), "SSL_CERT_FILE", ca.File)
 	if r := anon.Get(ctxFor(t, 2*time.Second), u, 100); r.StatusCode != 401 || r.Credentials != "" {
 		t.Errorf("without .netrc: %s", r.Describe())
@@ -313,5 +320,4 @@ func TestNameserversFromResolvConf(t *testing.T) {
 	if ns := netenv.New(netenv.Config{ResolvConf: filepath.Join(dir, "missing")}).Nameservers(); ns.Err == nil {
 		t.Errorf("missing resolv.conf: %+v", ns)
 	}
-	_ = url.URL{}
 }
