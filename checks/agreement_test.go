@@ -85,6 +85,7 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 		{"healthy", []string{"GOPROXY=" + proxy.URL}, true},
 		{"refused", []string{"GOPROXY=http://" + fixtures.ClosedAddr(t)}, false},
 		{"hanging", []string{"GOPROXY=http://" + fixtures.Hanging(t)}, false},
+		{"hanging before '|'", []string{"GOPROXY=http://" + fixtures.Hanging(t) + "|" + proxy.URL}, false},
 		{"403 with comma", []string{"GOPROXY=" + srv(fixtures.Status(403, "text/plain", "denied")) + "," + proxy.URL}, false},
 		{"403 with pipe", []string{"GOPROXY=" + srv(fixtures.Status(403, "text/plain", "denied")) + "|" + proxy.URL}, true},
 		{"404 then a working proxy", []string{"GOPROXY=" + srv(fixtures.Status(404, "text/plain", "")) + "," + proxy.URL}, true},

@@ -45,6 +45,10 @@ type Step struct {
 	// Invalid is true for an answer the go command accepts (so the walk
 	// stops there, OK set) but that fails later: a go.mod that is not one.
 	Invalid bool
+	// Hang is true when no answer came before the run's deadline: the go
+	// command, which sets no deadline of its own, would still be waiting,
+	// so no separator moves it on.
+	Hang bool
 }
 
 // tryProxies walks the entries the way modfetch.TryProxies does: it
@@ -66,6 +70,9 @@ func tryProxies(entries []goenv.ProxyEntry, try func(i int, en goenv.ProxyEntry)
 			return steps, i, nil
 		}
 		j := len(steps) - 1
+		if st.Hang {
+			return steps, -1, &steps[j]
+		}
 		switch {
 		case en.Kind == goenv.ProxyDirect:
 			best, bestRank = j, directRank
@@ -96,6 +103,16 @@ func (e *Env) fetch(ctx context.Context, base, rel string, limit int64) *netenv.
 		return &netenv.Response{URL: RedactString(u.String()), Kind: netenv.KindTimeout, Err: ctx.Err()}
 	}
 	return r
+}
+
+// hung reports whether a request was cut by the run's deadline rather
+// than failing by itself (a dial or TLS handshake timeout of the go
+// command's transport is an error it moves on after).
+func hung(ctx context.Context, r *netenv.Response) bool {
+	if ctx.Err() == nil {
+		return false
+	}
+	return r.Kind == netenv.KindTimeout || r.Kind == netenv.KindOK && r.BodyErr != nil
 }
 
 // SumDBRoute is how the go command reaches the checksum database
@@ -139,6 +156,7 @@ func (e *Env) SumDBRoute(ctx context.Context) (*SumDBRoute, bool) {
 			}
 			st.Resp = e.fetch(ctx, en.URL, "sumdb/"+db.Name+"/supported", limitTiny)
 			st.OK = st.Resp.OK()
+			st.Hang = hung(ctx, st.Resp)
 			if !st.OK {
 				st.NotExist = st.Resp.NotExist()
 				st.Code, st.What = classifyResponse(st.Resp)
@@ -277,6 +295,7 @@ func (e *Env) moduleStep(ctx context.Context, i int, en goenv.ProxyEntry, esc, v
 		}
 	}
 	st.Resp = e.fetch(ctx, base, rel, limit)
+	st.Hang = hung(ctx, st.Resp)
 	if !st.Resp.OK() {
 		st.NotExist = st.Resp.NotExist()
 		st.Code, st.What = classifyResponse(st.Resp)
@@ -419,7 +438,7 @@ func classifyResponse(r *netenv.Response) (code, what string) {
 	case netenv.KindRefused:
 		return "PROXY_REFUSED", "refuses connections (nothing listens there)"
 	case netenv.KindTimeout:
-		return "PROXY_TIMEOUT", "does not answer before the deadline"
+		return "PROXY_TIMEOUT", "does not answer before the deadline (the go command sets none on proxy requests: it would keep waiting)"
 	case netenv.KindReset:
 		return "PROXY_RESET", "drops the connection mid-request"
 	case netenv.KindDNS:
@@ -479,6 +498,8 @@ func goError(r *netenv.Response) string {
 		return fmt.Sprintf("reading %s: %s", r.URL, r.Status)
 	case r.Kind == netenv.KindRefusedLocally:
 		return r.Err.Error()
+	case r.Kind == netenv.KindTimeout:
+		return fmt.Sprintf("Get %q: no answer before the deadline (the go command would keep waiting)", r.URL)
 	case r.Err != nil:
 		return fmt.Sprintf("Get %q: %v", r.URL, r.Err)
 	}

@@ -14,7 +14,7 @@ func TestTryProxiesMirrorsTheGoCommand(t *testing.T) {
 	l := goenv.ParseProxyList("https://a.test,https://b.test|https://c.test,direct")
 	entries := l.Active()
 	type answer struct {
-		ok, notExist bool
+		ok, notExist, hang bool
 	}
 	for _, tt := range []struct {
 		name    string
@@ -29,11 +29,12 @@ func TestTryProxiesMirrorsTheGoCommand(t *testing.T) {
 		{"error moves on after '|'", []answer{{notExist: true}, {}, {ok: true}}, 2, 3, ""},
 		{"direct's error wins", []answer{{notExist: true}, {}, {notExist: true}, {}}, -1, 4, "direct"},
 		{"the last non-404 error wins over 404s", []answer{{notExist: true}, {}, {}}, -1, 3, "c"},
+		{"a hang stops the walk even after '|'", []answer{{notExist: true}, {hang: true}}, -1, 2, "b"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			steps, okAt, final := tryProxies(entries, func(i int, en goenv.ProxyEntry) Step {
 				a := tt.answers[i]
-				return Step{Entry: i, OK: a.ok, NotExist: a.notExist, Err: en.URL}
+				return Step{Entry: i, OK: a.ok, NotExist: a.notExist, Hang: a.hang, Err: en.URL}
 			})
 			if okAt != tt.okAt || len(steps) != tt.asked {
 				t.Fatalf("okAt %d after %d steps, want %d after %d", okAt, len(steps), tt.okAt, tt.asked)
@@ -42,7 +43,7 @@ func TestTryProxiesMirrorsTheGoCommand(t *testing.T) {
 			if final != nil {
 				got = final.Err
 			}
-			want := map[string]string{"": "", "a": "https://a.test", "c": "https://c.test", "direct": "direct"}[tt.final]
+			want := map[string]string{"": "", "a": "https://a.test", "b": "https://b.test", "c": "https://c.test", "direct": "direct"}[tt.final]
 			if got != want {
 				t.Errorf("final error from %q, want %q", got, want)
 			}

@@ -366,7 +366,7 @@ func dnsFixes(e *Env, name, code string, eps []*Endpoint) []Fix {
 		switch {
 		case p.IsProxy:
 			fixes = append(fixes, Manual("check the host name of "+p.ViaVar+" with your network team", "echo \"$"+p.ViaVar+"\""))
-		case p.Via == nil && p.IsGOPROXY:
+		case p.Via == nil && p.IsGOPROXY && code == "DNS_NXDOMAIN":
 			fixes = append(fixes, Manual("check the host name in GOPROXY (a typo?)", "go env GOPROXY"))
 		}
 	}

@@ -199,6 +199,9 @@ func (e *Env) entryProblem(ctx context.Context, s *Scope, i int, code string, re
 	case notFoundCode(code):
 		sev = SevInfo
 		msg += "; it is the last entry"
+	case stops && code == "PROXY_TIMEOUT":
+		sev = SevFail
+		msg += ": the go command hangs here, whatever the separator, since no error comes to move on after"
 	case stops && next != "" && !en.FallBackOnError:
 		sev = SevFail
 		msg += fmt.Sprintf(": the go command stops here, because after ',' it moves on to %s only after a 404 or 410", next)
@@ -285,7 +288,16 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 		fixes = append(fixes, Manual("see the dns check for why "+host+" does not resolve", "gomoddoctor --check dns -v"))
 		fixes = append(fixes, e.defaultProxyFix(v, "or, if this proxy is not meant for this network, use the toolchain default (not probed by the doctor)"))
 	case "PROXY_REFUSED", "PROXY_TIMEOUT", "PROXY_RESET", "PROXY_SERVER_ERROR", "PROXY_UNREACHABLE":
-		pipe()
+		if code == "PROXY_TIMEOUT" {
+			// '|' does not help: a request that hangs never fails.
+			if stops && i+1 < len(s.Entries) {
+				fix := SetVar(g, v, withoutEntry(s.List, i), "leave this entry out of GOPROXY until it answers again")
+				fix.Auto = false
+				fixes = append(fixes, fix)
+			}
+		} else {
+			pipe()
+		}
 		fixes = append(fixes, Manual("ask the operators of "+host+" whether the proxy is up, and your network team whether it is reachable from here", "curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' "+shellQuote(r.URL)))
 		if code == "PROXY_REFUSED" {
 			fixes = append(fixes, e.defaultProxyFix(v, "or, if this proxy is not meant for this network, use the toolchain default (not probed by the doctor)"))
@@ -419,6 +431,13 @@ func describeEntry(en goenv.ProxyEntry, i int) string {
 		return "off"
 	}
 	return fmt.Sprintf("entry %d (%s)", i+1, RedactString(en.URL))
+}
+
+// withoutEntry renders the list without entry i.
+func withoutEntry(l *goenv.ProxyList, i int) string {
+	return rebuildProxyList(l, func(j int, en goenv.ProxyEntry) (string, bool) {
+		return strings.TrimSpace(en.Raw), !en.Ignored && j != i
+	})
 }
 
 // withPipeAfter renders the list with '|' after entry i.

@@ -57,6 +57,8 @@ func TestProxyCheckClassifies(t *testing.T) {
 			status: StatusFail, want: []string{"PROXY_REFUSED fail", "PROXY_MODULE_UNAVAILABLE fail"}},
 		{name: "hanging", process: map[string]string{"GOPROXY": "http://" + fixtures.Hanging(t)}, timeout: 500 * time.Millisecond,
 			status: StatusFail, want: []string{"PROXY_TIMEOUT fail"}},
+		{name: "hanging before '|'", process: map[string]string{"GOPROXY": "http://" + fixtures.Hanging(t) + "|" + proxy.URL}, timeout: 500 * time.Millisecond,
+			status: StatusFail, want: []string{"PROXY_TIMEOUT fail"}, fix: "GOPROXY=" + proxy.URL},
 		{name: "reset", process: map[string]string{"GOPROXY": "http://" + fixtures.Resetting(t)},
 			status: StatusFail, want: []string{"PROXY_RESET fail"}},
 		{name: "name does not resolve", process: map[string]string{"GOPROXY": "https://nowhere.corp.test"},
@@ -347,4 +349,34 @@ func redirectTo(target string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, strings.TrimSuffix(target, "/mod")+r.URL.Path, http.StatusFound)
 	})
+}
+
+func TestProbeModulesFollowReplacements(t *testing.T) {
+	gomod := `module example.test/app
+
+go 1.21
+
+require (
+	example.test/hello v1.0.0
+	example.test/local v1.0.0
+	example.test/old v1.0.0
+	example.test/ind v1.0.0 // indirect
+	private.corp.test/lib v1.0.0
+)
+
+replace example.test/local => ../local
+
+replace example.test/old v1.0.0 => example.test/new v1.2.0
+`
+	env := netEnv(t, netCase{process: map[string]string{"GOPRIVATE": "private.corp.test"}, gomod: gomod})
+	var got []string
+	for _, p := range env.Scope().Probes {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "example.test/hello@v1.0.0 example.test/new@v1.2.0 example.test/ind@v1.0.0" {
+		t.Errorf("probes %v", got)
+	}
+	if p := env.Scope().Private; len(p) != 1 || p[0].Path != "private.corp.test/lib" || !p[0].Direct {
+		t.Errorf("private %+v", p)
+	}
 }

@@ -50,7 +50,7 @@ type PrivateModule struct {
 }
 
 // Scope is what the go command would contact with this environment and
-// this module, as far as can be said without a probe. Scope(ctx) adds
+// this module, as far as can be said without a probe. Endpoints adds
 // what the probes reveal: the checksum database's route (SumDBRoute) and
 // the modules that fall through to their origin (Chains).
 type Scope struct {
@@ -133,11 +133,10 @@ func (e *Env) probeModules(s *Scope) {
 		return
 	}
 	if m := e.Module; m != nil && m.File != nil {
-		replaced := map[string]module.Version{}
+		// Replacements by path@version win over those by path.
+		replaced := map[module.Version]module.Version{}
 		for _, r := range m.File.Replace {
-			if r.Old.Version == "" {
-				replaced[r.Old.Path] = r.New
-			}
+			replaced[r.Old] = r.New
 		}
 		for _, indirect := range []bool{false, true} {
 			for _, r := range m.File.Require {
@@ -145,7 +144,11 @@ func (e *Env) probeModules(s *Scope) {
 					continue
 				}
 				mv := r.Mod
-				if nv, ok := replaced[mv.Path]; ok {
+				nv, ok := replaced[mv]
+				if !ok {
+					nv, ok = replaced[module.Version{Path: mv.Path}]
+				}
+				if ok {
 					if nv.Version == "" {
 						continue // a directory: nothing to fetch
 					}
