@@ -1,5 +1,27 @@
 package checks
 
+// The network layer shared by the network checks (dns, proxy, tls) and
+// those that build on them (sumdb, private):
+//
+//   - Env.Net: the network seam (checks/netenv): the HTTP proxy for a URL,
+//     .netrc credentials, TLS roots, resolvers, the clock, and probes that
+//     classify their failures (Get, Handshake, Exchange, Reach).
+//   - Env.Scope: what the go command would contact, without a probe: the
+//     GOPROXY entries it uses, the checksum database in force, the probe
+//     modules (never private ones) and the private modules.
+//   - Env.SumDBRoute: how the go command reaches the checksum database
+//     (the <proxy>/sumdb/<name>/supported rule), probed once.
+//   - Env.Chains: the GOPROXY walk of every probe module, with ',' and
+//     '|' semantics, probed once.
+//   - Env.Endpoints: every server in scope once those probes answered,
+//     with the HTTP proxy in force for each and whether the go command
+//     needs it.
+//   - Env.get, Env.lookup, Env.reach: a GET, a name resolution, a TCP
+//     connection, each done once per run and shared.
+//
+// Everything honours the run's context; a check that waits for a shared
+// probe stops waiting when its context ends (netenv.Memo).
+
 import (
 	"context"
 	"net/url"
