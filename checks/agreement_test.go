@@ -77,7 +77,7 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 		return []string{"GOPROXY=https://goproxy.corp.test/mod", "HTTPS_PROXY=" + proxyURL, "HTTP_PROXY=http://127.0.0.1:1"}
 	}
 
-	for _, tt := range []struct {
+	cases := []struct {
 		name string
 		env  []string // GOPROXY and friends
 		ok   bool     // the go command succeeds
@@ -106,30 +106,54 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 		{"dead HTTPS_PROXY", append(viaProxy("http://"+fixtures.ClosedAddr(t)), "SSL_CERT_FILE="+ca.File), false},
 		{"407", append(viaProxy(auth.URL), "SSL_CERT_FILE="+ca.File), false},
 		{"407 answered", append(viaProxy(strings.Replace(auth.URL, "http://", "http://carol:proxy-pass-4@", 1)), "SSL_CERT_FILE="+ca.File), true},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			sb := fixtures.NewSandbox(t, proxy.URL)
-			dir := appModule(t)
-			extra := tt.env
-			if !strings.Contains(strings.Join(extra, " "), "HTTPS_PROXY=") {
-				extra = append(append([]string(nil), contain...), extra...)
-			}
-			out, goOK := goModDownload(t, sb, dir, extra, 3*time.Second)
+	}
 
+	// Every case runs at once, the go command beside the doctor, in a
+	// pool of its own (t.Parallel would be bounded by -parallel, that is
+	// GOMAXPROCS, while these mostly wait on sockets and processes).
+	type result struct {
+		out  string
+		goOK bool
+		r    CheckResult
+	}
+	results := make([]chan result, len(cases))
+	sem := make(chan struct{}, 8)
+	for i, tt := range cases {
+		sb := fixtures.NewSandbox(t, proxy.URL)
+		dir := appModule(t)
+		extra := tt.env
+		if !strings.Contains(strings.Join(extra, " "), "HTTPS_PROXY=") {
+			extra = append(append([]string(nil), contain...), extra...)
+		}
+		results[i] = make(chan result, 1)
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var res result
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				res.out, res.goOK = goModDownload(t, sb, dir, extra, 2*time.Second)
+			}()
+			env := LoadEnv(context.Background(), LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
+			env.Options.Resolver = dns.Addr
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
-			env := LoadEnv(ctx, LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
-			env.Options.Resolver = dns.Addr
-			r := Runner{}.Run(ctx, env, []*Check{ProxyCheck})[0]
-			doctorOK := r.Status != StatusFail
-
-			if goOK != tt.ok {
-				t.Errorf("go mod download succeeded=%v, the case expects %v:\n%s", goOK, tt.ok, out)
+			res.r = Runner{}.Run(ctx, env, []*Check{ProxyCheck})[0]
+			<-done
+			results[i] <- res
+		}()
+	}
+	for i, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			res := <-results[i]
+			doctorOK := res.r.Status != StatusFail
+			if res.goOK != tt.ok {
+				t.Errorf("go mod download succeeded=%v, the case expects %v:\n%s", res.goOK, tt.ok, res.out)
 			}
-			if doctorOK != goOK {
+			if doctorOK != res.goOK {
 				t.Errorf("the doctor says the go command %s, but go mod download succeeded=%v:\n%s\ndoctor:\n%s",
-					map[bool]string{true: "works", false: "fails"}[doctorOK], goOK, out, dump(r))
+					map[bool]string{true: "works", false: "fails"}[doctorOK], res.goOK, res.out, dump(res.r))
 			}
 		})
 	}
