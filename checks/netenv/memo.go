@@ -6,11 +6,13 @@ import (
 	"time"
 )
 
-// WaitGrace is how long Do still waits for a computation after the
-// caller's context has ended: a computation that honours the same
-// context stops at once and reports how it ended, and the caller should
-// get that report rather than nothing.
-const WaitGrace = 50 * time.Millisecond
+// WaitGrace is how long after the caller's deadline Do still waits for
+// a computation: one that honours the same context stops at once and
+// reports how it ended, and the caller should get that report rather
+// than nothing. The limit is absolute (the deadline plus WaitGrace), so
+// that a check waiting for several results in turn is not late by more
+// than WaitGrace in all (the Runner allows its checks 250ms).
+const WaitGrace = 150 * time.Millisecond
 
 // A Memo computes the value of each key once and shares it between
 // concurrent callers. The computation runs in a goroutine of its own, so
@@ -28,8 +30,8 @@ type memoEntry[V any] struct {
 }
 
 // Do returns the value of key, computing it with f on first use. ok is
-// false when ctx ended (and WaitGrace passed) first; the computation then
-// goes on and later callers get its result.
+// false when ctx ended (and WaitGrace after its deadline passed) first;
+// the computation then goes on and later callers get its result.
 func (m *Memo[K, V]) Do(ctx context.Context, key K, f func() V) (v V, ok bool) {
 	m.mu.Lock()
 	if m.m == nil {
@@ -49,7 +51,11 @@ func (m *Memo[K, V]) Do(ctx context.Context, key K, f func() V) (v V, ok bool) {
 	case <-e.done:
 		return e.v, true
 	case <-ctx.Done():
-		t := time.NewTimer(WaitGrace)
+		limit := time.Now().Add(WaitGrace)
+		if d, ok := ctx.Deadline(); ok && d.Add(WaitGrace).Before(limit) {
+			limit = d.Add(WaitGrace)
+		}
+		t := time.NewTimer(time.Until(limit))
 		defer t.Stop()
 		select {
 		case <-e.done:
