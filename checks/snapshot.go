@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
+	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 )
 
 // Env is the snapshot every check reads, built once per run and shared
@@ -23,14 +24,25 @@ type Env struct {
 	StdinTerminal bool
 	// Options are the user's choices, from the command line.
 	Options Options
+	// Network is the network as the go command reaches it (proxies,
+	// credentials, TLS roots, resolver); nil means one built from Go and
+	// Options on first use (see Net). Tests set it to reach fixtures.
+	Network *netenv.Net
 
 	secrets scrubber
+	net     netState // network probes shared by the checks (network.go)
 }
 
 // Options are the command-line choices that checks honour. Each check's
 // options are grouped and documented here.
 type Options struct {
 	Verbose bool // -v: the user wants details, not only problems
+	// Resolver (--resolver host[:port]) receives every DNS query of the
+	// network checks instead of the system's resolvers.
+	Resolver string
+	// ProbeModule (--probe-module path[@version]) is the module the
+	// proxy check asks about instead of the main module's requirements.
+	ProbeModule string
 	// Scope is what the modcache check verifies in depth: ScopeModule
 	// (the default: the main module's build list) or ScopeAll (the
 	// whole module cache).

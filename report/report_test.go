@@ -120,3 +120,28 @@ func TestTextNeutralisesControlCharacters(t *testing.T) {
 		t.Errorf("escapes are not shown: %s", b.String())
 	}
 }
+
+// A finding's subject (a long URL, a list of modules) wraps like the
+// rest of the prose.
+func TestTextWrapsLongSubjects(t *testing.T) {
+	r := sample()
+	r.Checks[0].Findings = append(r.Checks[0].Findings, checks.Finding{
+		Code: "DNS_SINKHOLE", Severity: checks.SevWarn, Fixes: []checks.Fix{}, Message: "subjects wrap too",
+		Subject: "a-very-long-host-name-of-a-module-proxy.corp.example.test, and its checksum database",
+	})
+	var b bytes.Buffer
+	if err := Text(&b, r, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "$ ") {
+			continue
+		}
+		if w := utf8.RuneCountInString(line); w > 80 {
+			t.Errorf("%d columns: %q", w, line)
+		}
+	}
+	if !strings.Contains(b.String(), "! DNS_SINKHOLE (a-very-long-host-name") {
+		t.Errorf("subject not rendered:\n%s", b.String())
+	}
+}

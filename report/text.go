@@ -183,11 +183,13 @@ func finding(f checks.Finding, p palette, wrap func(int, string) string) string 
 		mark = p.faint.Sprint("i")
 	}
 	var b strings.Builder
-	b.WriteString(mark + " " + p.code.Sprint(f.Code))
+	head := mark + " " + p.code.Sprint(f.Code)
 	if f.Subject != "" {
-		b.WriteString(" " + p.faint.Sprint("("+f.Subject+")"))
+		head += " " + p.faint.Sprint("("+f.Subject+")")
 	}
-	b.WriteString("\n" + wrap(4, f.Message) + "\n")
+	// Subjects can be long (URLs, lists of modules): wrap them too.
+	b.WriteString(wrap(0, head) + "\n")
+	b.WriteString(wrap(4, f.Message) + "\n")
 	if f.Detail != "" {
 		for _, line := range strings.Split(f.Detail, "\n") {
 			b.WriteString(p.faint.Sprint(wrap(6, line)) + "\n")

@@ -24,10 +24,14 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script, each in a
-// sandbox with its own HOME, GOENV, GOPATH and GOMODCACHE, and GOPROXY
-// set to a module proxy on 127.0.0.1 ($PROXY).
+// sandbox with its own HOME, GOENV, GOPATH and GOMODCACHE, GOPROXY set to
+// a module proxy on 127.0.0.1 ($PROXY, port $PROXY_PORT), and every DNS query of the doctor
+// sent to a fixture server on 127.0.0.1 ($DNS, through
+// GOMODDOCTOR_RESOLVER) that knows only the *.corp.test names below.
 func TestScripts(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
+	dns := fixtures.DNS(t, fixtures.DNSZone{A: map[string][]string{"goproxy.corp.test": {"127.0.0.1"}}})
+	proxyPort := strings.TrimPrefix(strings.TrimSuffix(proxy.URL, "/mod"), "http://127.0.0.1:")
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(e *testscript.Env) error {
@@ -35,9 +39,14 @@ func TestScripts(t *testing.T) {
 				e.Setenv(k, v)
 			}
 			e.Setenv("PROXY", proxy.URL)
+			e.Setenv("PROXY_PORT", proxyPort)
+			e.Setenv("DNS", dns.Addr)
+			e.Setenv(resolverEnv, dns.Addr)
+			e.Values[scriptFixturesKey{}] = &scriptFixtures{t: t, proxy: proxy.URL}
 			return fixtures.Prepare(fixtures.SandboxVars(e.WorkDir, proxy.URL))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"serve":        cmdServe,
 			"jsoncontract": cmdJSONContract,
 			"checkstatus":  cmdCheckStatus,
 			"escapes":      cmdEscapes,

@@ -6,18 +6,25 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/module"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 )
 
 // usageError is a mistake on the command line: exit code 2.
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
+
+// resolverEnv names the variable that gives --resolver its default, so
+// that CI settings and test sandboxes can pin name resolution.
+const resolverEnv = "GOMODDOCTOR_RESOLVER"
 
 // rootFlags are the flags of the root command.
 type rootFlags struct {
@@ -26,6 +33,9 @@ type rootFlags struct {
 	checks  []string
 	dir     string
 	scope   string
+	// network checks
+	resolver    string
+	probeModule string
 }
 
 const rootLong = `gomoddoctor finds out why the go command cannot fetch modules on this
@@ -115,6 +125,8 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	root.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{checks.ScopeModule, checks.ScopeAll}, cobra.ShellCompDirectiveNoFileComp
 	})
+	fl.StringVar(&f.resolver, "resolver", s.getenv(resolverEnv), "send DNS queries to these servers (host[:port],...) instead of the system's; the first also serves Go's resolver; default $"+resolverEnv)
+	fl.StringVar(&f.probeModule, "probe-module", "", "ask the module proxies about this module (path[@version]) instead of the main module's requirements")
 
 	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s, code))
 	return root
@@ -136,6 +148,12 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	if f.scope != checks.ScopeModule && f.scope != checks.ScopeAll {
 		return checks.ExitInternal, usageError{fmt.Errorf("--scope must be %s or %s, not %q", checks.ScopeModule, checks.ScopeAll, f.scope)}
 	}
+	if err := checkResolver(f.resolver); err != nil {
+		return checks.ExitInternal, usageError{err}
+	}
+	if err := checkProbeModule(f.probeModule); err != nil {
+		return checks.ExitInternal, usageError{err}
+	}
 	if f.dir != "" {
 		if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
 			return checks.ExitInternal, usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
@@ -147,11 +165,11 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 
 	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: f.dir, Environ: s.environ})
 	env.StdinTerminal = s.inTTY
-	env.Options = checks.Options{Verbose: f.verbose, Scope: f.scope}
+	env.Options = checks.Options{Verbose: f.verbose, Scope: f.scope, Resolver: f.resolver, ProbeModule: f.probeModule}
 	// Progress goes to standard error, and only to a terminal: never
-	// into a pipe, a log or a --json consumer's input.
+	// into a pipe, a log or a machine-readable report.
 	var bar *progressBar
-	if s.errTTY && !f.json {
+	if s.errTTY && format == "text" {
 		bar = newProgressBar(s.err, s.errWidth)
 		env.Options.Progress = bar.update
 	}
@@ -165,6 +183,41 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 		return checks.ExitInternal, err
 	}
 	return rep.ExitCode(), nil
+}
+
+// checkResolver accepts a comma-separated list of host or host:port.
+func checkResolver(list string) error {
+	for _, addr := range strings.Split(list, ",") {
+		if list == "" {
+			return nil
+		}
+		host, port := netenv.SplitHostPort(strings.TrimSpace(addr), "53")
+		if host == "" || strings.ContainsAny(host, "/ ") {
+			return fmt.Errorf("--resolver %q: want host or host:port", addr)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+			return fmt.Errorf("--resolver %q: bad port %q", addr, port)
+		}
+	}
+	return nil
+}
+
+// checkProbeModule accepts a module path, optionally with @version or
+// @latest.
+func checkProbeModule(pm string) error {
+	if pm == "" {
+		return nil
+	}
+	path, version, hasVersion := strings.Cut(pm, "@")
+	if err := module.CheckPath(path); err != nil {
+		return fmt.Errorf("--probe-module: %v", err)
+	}
+	if hasVersion && version != "latest" {
+		if err := module.Check(path, version); err != nil {
+			return fmt.Errorf("--probe-module: %v", err)
+		}
+	}
+	return nil
 }
 
 // useColor decides whether to colour: never with --no-color, NO_COLOR or
