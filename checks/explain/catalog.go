@@ -179,7 +179,7 @@ var catalog = []rule{
 	},
 	{
 		Code: "GOMODCACHE_NOT_WRITABLE", Check: "env", Also: []string{"modcache"},
-		Confirms: []string{"GOMODCACHE_NOT_WRITABLE", "MODCACHE_PERMISSION_DENIED"},
+		Confirms: []string{"GOMODCACHE_NOT_WRITABLE", "MODCACHE_NOT_WRITABLE"},
 		Match:    []string{`could not create module cache(?:: (?P<detail>[^\n]+))?`},
 		Subject:  []string{"=GOMODCACHE"},
 		Message:  "the module cache cannot be created or written{detail?: {detail}}",
@@ -391,8 +391,8 @@ var catalog = []rule{
 	// The network: HTTP proxy, TLS, DNS, connections. Provisional codes
 	// of the proxy, tls and dns checks.
 	{
-		Code: "PROXY_PROXYCONNECT_FAILED", Check: "proxy", Also: []string{"env"},
-		Confirms: []string{"PROXY_PROXYCONNECT_FAILED", "HTTP_PROXY_INVALID"},
+		Code: "PROXY_HTTP_PROXY_UNREACHABLE", Check: "proxy", Also: []string{"env"},
+		Confirms: []string{"PROXY_HTTP_PROXY_UNREACHABLE", "HTTP_PROXY_INVALID"},
 		Match:    []string{`proxyconnect tcp: (?:dial tcp (?P<addr>[^\s:]+:\d+): )?(?P<detail>[^\n]+)`},
 		Subject:  []string{"addr", "=HTTPS_PROXY"},
 		Message:  "the HTTP proxy in HTTPS_PROXY ({addr|the proxy}) could not be used: {detail}",
@@ -415,7 +415,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "TLS_CERT_EXPIRED", Check: "tls",
+		Code: "TLS_EXPIRED", Check: "tls",
 		Match:   []string{`x509: certificate has expired or is not yet valid(?:: (?P<detail>[^\n]*))?`},
 		Subject: []string{"host"},
 		Message: "the TLS certificate of {host|the server} has expired or is not yet valid{detail? ({detail})}: the server's certificate is out of date, or this machine's clock is wrong",
@@ -461,14 +461,14 @@ var catalog = []rule{
 		Fixes:   []fixSpec{manual("check the nameservers this machine uses", "cat /etc/resolv.conf")},
 	},
 	{
-		Code: "DNS_SERVER_MISBEHAVING", Check: "dns",
+		Code: "DNS_SERVFAIL", Check: "dns",
 		Match:   []string{`lookup (?P<host>[^\s:]+)(?: on \S+)?: server misbehaving`, `Temporary failure in name resolution`},
 		Subject: []string{"host"},
 		Message: "the DNS server failed to answer for {host|a host} (SERVFAIL or a refused query)",
 		Fixes:   []fixSpec{manual("check the nameservers this machine uses", "cat /etc/resolv.conf")},
 	},
 	{
-		Code: "DNS_NO_SUCH_HOST", Check: "dns",
+		Code: "DNS_NXDOMAIN", Check: "dns",
 		Match: []string{
 			`lookup (?P<host>[^\s:]+)(?: on \S+)?: no such host`,
 			`Could not resolve host: (?P<host>[^\s']+)`,
@@ -483,14 +483,14 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "PROXY_CONNECTION_REFUSED", Check: "proxy",
+		Code: "PROXY_REFUSED", Check: "proxy",
 		Match:   []string{`dial tcp (?P<addr>\S+): connect: connection refused`, `connection refused`},
 		Subject: []string{"host", "addr"},
 		Message: "the connection to {host|{addr|the server}} was refused: nothing listens there, or a firewall rejects it",
 		Fixes:   []fixSpec{manual("check the address the go command uses", "go env GOPROXY GOSUMDB")},
 	},
 	{
-		Code: "PROXY_NETWORK_UNREACHABLE", Check: "proxy",
+		Code: "PROXY_UNREACHABLE", Check: "proxy",
 		Match:   []string{`network is unreachable`, `no route to host`},
 		Subject: []string{"host", "addr"},
 		Message: "{host|the server} is not reachable from this network (no route)",
@@ -504,7 +504,7 @@ var catalog = []rule{
 		Fixes:   []fixSpec{manual("check the proxy chain; with '|' instead of ',' the go command falls through to the next entry after a timeout", "go env GOPROXY")},
 	},
 	{
-		Code: "PROXY_CONNECTION_RESET", Check: "proxy",
+		Code: "PROXY_RESET", Check: "proxy",
 		Match:   []string{`connection reset by peer`, `: EOF(?:\n|$)`, `unexpected EOF`, `broken pipe`, `server closed idle connection`},
 		Subject: []string{"host", "addr"},
 		Message: "{host|the server} dropped the connection: a firewall or proxy that cuts connections, or a server that crashed",
@@ -548,7 +548,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "PROXY_GONE", Check: "proxy", Also: []string{"module", "private"},
+		Code: "PROXY_NOT_FOUND", Check: "proxy", Also: []string{"module", "private"},
 		Match:   []string{`(?P<status>410 Gone)`},
 		Subject: []string{"module", "host"},
 		Message: "{host|the module proxy} will not serve {module|the module}{at_version|} (410 Gone): the public proxy answers this for modules it cannot fetch, such as private ones, and for retracted or removed versions",
@@ -558,7 +558,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "PROXY_RATE_LIMITED", Check: "proxy",
+		Code: "PROXY_HTTP_ERROR", Check: "proxy",
 		Match:   []string{`(?P<status>429 Too Many Requests)`},
 		Subject: []string{"host"},
 		Message: "the module proxy {host|} is rate-limiting these requests (429)",
@@ -575,21 +575,21 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "PROXY_INVALID_RESPONSE", Check: "proxy",
+		Code: "PROXY_NOT_A_PROXY", Check: "proxy",
 		Match:   []string{`invalid response from proxy "(?P<url>[^"]*)"`, `proxy returned info for version \S+ instead of requested version`},
 		Subject: []string{"host", "url"},
 		Message: "{url|the module proxy} answered something that is not a module proxy response: a captive portal, a login page, or a URL that is not a module proxy",
 		Fixes:   []fixSpec{manual("see what the proxy answers", "curl -sS \"$(go env GOPROXY | cut -d, -f1)/\" | head")},
 	},
 	{
-		Code: "PROXY_INSECURE_REDIRECT", Check: "proxy",
+		Code: "PROXY_REDIRECT", Check: "proxy",
 		Match:   []string{`redirected from secure URL (?P<url>\S+) to insecure URL (?P<to>\S+)`, `to insecure URL`},
 		Subject: []string{"host"},
 		Message: "{host|a server} redirected an https request to plain http, which the go command refuses",
 		Fixes:   []fixSpec{manual("use an https URL that does not redirect to http", "go env GOPROXY")},
 	},
 	{
-		Code: "PROXY_TOO_MANY_REDIRECTS", Check: "proxy",
+		Code: "PROXY_REDIRECT_LOOP", Check: "proxy",
 		Match:   []string{`stopped after \d+ redirects`},
 		Subject: []string{"host"},
 		Message: "{host|a server} redirects in a loop: a login page or a misconfigured proxy",
@@ -796,7 +796,7 @@ var catalog = []rule{
 	// ---------------------------------------------------------------
 	// The module cache. Provisional codes of the modcache check.
 	{
-		Code: "MODCACHE_MISSING_ZIPHASH", Check: "modcache",
+		Code: "MODCACHE_ZIPHASH_MISSING", Check: "modcache",
 		Match:   []string{`missing ziphash(?:: open (?P<path>\S+))?`},
 		Subject: []string{"module", "path"},
 		Message: "the module cache holds {module|a module}{at_version|} without its .ziphash: a download was cut off or the cache was edited",
@@ -810,7 +810,7 @@ var catalog = []rule{
 		Fixes:   []fixSpec{cacheFix("remove just that directory, then extract it again", `chmod -R u+w "$(go env GOMODCACHE)"/'{module_esc}@{version_esc}' && rm -rf "$(go env GOMODCACHE)"/'{module_esc}@{version_esc}' && go mod download {module}@{version}`)},
 	},
 	{
-		Code: "MODCACHE_ZIP_CORRUPT", Check: "modcache",
+		Code: "MODCACHE_ZIP_INVALID", Check: "modcache",
 		Match:   []string{`not a valid zip file`, `zip: checksum error`, `\.zip: unexpected EOF`},
 		Subject: []string{"module", "=GOMODCACHE"},
 		Message: "a zip in the module cache ({module|a module}{at_version|}) is damaged: a download was cut off or the disk is failing",
@@ -819,8 +819,8 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODCACHE_PERMISSION_DENIED", Check: "modcache", Also: []string{"env"},
-		Confirms: []string{"MODCACHE_PERMISSION_DENIED", "GOMODCACHE_NOT_WRITABLE"},
+		Code: "MODCACHE_NOT_WRITABLE", Check: "modcache", Also: []string{"env"},
+		Confirms: []string{"MODCACHE_NOT_WRITABLE", "GOMODCACHE_NOT_WRITABLE"},
 		Match: []string{
 			`(?P<path>\S*(?:/pkg/mod/|/cache/download/)\S*): permission denied`,
 			`permission denied[^\n]*(?:/pkg/mod/|/cache/download/)`,
@@ -830,7 +830,7 @@ var catalog = []rule{
 		Fixes:   []fixSpec{manual("give the module cache back to your user", `sudo chown -R "$(id -u):$(id -g)" "$(go env GOMODCACHE)"`)},
 	},
 	{
-		Code: "MODCACHE_DISK_FULL", Check: "modcache",
+		Code: "MODCACHE_LOW_SPACE", Check: "modcache",
 		Match:   []string{`no space left on device`, `disk quota exceeded`},
 		Subject: []string{"=GOMODCACHE"},
 		Message: "the disk (or quota) holding the module cache or the build cache is full",
@@ -869,7 +869,7 @@ var catalog = []rule{
 		Fixes:   []fixSpec{run("check that the module cache matches go.sum, then fetch again with verification on (never GOSUMDB=off)", "go mod verify")},
 	},
 	{
-		Code: "PROXY_FETCH_FAILED", Check: "proxy",
+		Code: "PROXY_ERROR", Check: "proxy",
 		Full: true, // the last resort: a proxy's own words are better than nothing
 		Match: []string{
 			`reading (?P<url>(?:https?|file)://\S+): (?P<status>[^\n]+)`,

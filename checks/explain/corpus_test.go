@@ -228,9 +228,9 @@ var corpusWants = []struct {
 	{regexp.MustCompile(`\(running go [^)]*GOTOOLCHAIN=local\)`), []string{"MODULE_REQUIRES_NEWER_GO", "MODULE_GOWORK_OUTDATED"}},
 	{regexp.MustCompile(`malformed module path`), []string{"MODULE_MALFORMED_PATH"}},
 	{regexp.MustCompile(`403 Forbidden`), []string{"PROXY_FORBIDDEN"}},
-	{regexp.MustCompile(`410 Gone`), []string{"PROXY_GONE"}},
-	{regexp.MustCompile(`invalid response from proxy`), []string{"PROXY_INVALID_RESPONSE"}},
-	{regexp.MustCompile(`no such host`), []string{"DNS_NO_SUCH_HOST", "SUMDB_UNREACHABLE"}},
+	{regexp.MustCompile(`410 Gone`), []string{"PROXY_NOT_FOUND"}},
+	{regexp.MustCompile(`invalid response from proxy`), []string{"PROXY_NOT_A_PROXY"}},
+	{regexp.MustCompile(`no such host`), []string{"DNS_NXDOMAIN", "SUMDB_UNREACHABLE"}},
 	{regexp.MustCompile(`no required module provides package [^:;]*; to add`), []string{"MODULE_MISSING_REQUIREMENT"}},
 }
 

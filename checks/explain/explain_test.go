@@ -35,22 +35,22 @@ func TestSyntheticErrors(t *testing.T) {
 		want string
 		subj string
 	}{
-		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: no such host`, "DNS_NO_SUCH_HOST", "proxy.corp.example"},
-		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: server misbehaving`, "DNS_SERVER_MISBEHAVING", "proxy.corp.example"},
+		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: no such host`, "DNS_NXDOMAIN", "proxy.corp.example"},
+		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: server misbehaving`, "DNS_SERVFAIL", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: read udp 127.0.0.1:40000->127.0.0.53:53: i/o timeout`, "DNS_RESOLVER_UNREACHABLE", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example: i/o timeout`, "DNS_TIMEOUT", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp 192.0.2.10:443: i/o timeout`, "PROXY_TIMEOUT", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": net/http: TLS handshake timeout`, "TLS_HANDSHAKE_FAILED", "proxy.corp.example"},
-		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2030-01-01T00:00:00Z is after 2029-01-01T00:00:00Z`, "TLS_CERT_EXPIRED", "proxy.corp.example"},
+		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2030-01-01T00:00:00Z is after 2029-01-01T00:00:00Z`, "TLS_EXPIRED", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": tls: failed to verify certificate: x509: certificate is valid for portal.example, not proxy.corp.example`, "TLS_HOSTNAME_MISMATCH", "proxy.corp.example"},
-		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp 192.0.2.10:443: connect: network is unreachable`, "PROXY_NETWORK_UNREACHABLE", "proxy.corp.example"},
-		{`go: example.test/m@v1.0.0: Get "http://127.0.0.1:40001/example.test/m/@v/v1.0.0.mod": read tcp 127.0.0.1:40002->127.0.0.1:40001: read: connection reset by peer`, "PROXY_CONNECTION_RESET", "127.0.0.1"},
-		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": EOF`, "PROXY_CONNECTION_RESET", "proxy.corp.example"},
+		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp 192.0.2.10:443: connect: network is unreachable`, "PROXY_UNREACHABLE", "proxy.corp.example"},
+		{`go: example.test/m@v1.0.0: Get "http://127.0.0.1:40001/example.test/m/@v/v1.0.0.mod": read tcp 127.0.0.1:40002->127.0.0.1:40001: read: connection reset by peer`, "PROXY_RESET", "127.0.0.1"},
+		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": EOF`, "PROXY_RESET", "proxy.corp.example"},
 		{"go: example.test/m@v1.0.0: reading https://proxy.corp.example/example.test/m/@v/v1.0.0.mod: 401 Unauthorized\n\tserver response: login required", "PROXY_UNAUTHORIZED", "proxy.corp.example"},
-		{`go: example.test/m@v1.0.0: reading https://proxy.corp.example/example.test/m/@v/v1.0.0.mod: 429 Too Many Requests`, "PROXY_RATE_LIMITED", "proxy.corp.example"},
+		{`go: example.test/m@v1.0.0: reading https://proxy.corp.example/example.test/m/@v/v1.0.0.mod: 429 Too Many Requests`, "PROXY_HTTP_ERROR", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: reading https://proxy.corp.example/example.test/m/@v/v1.0.0.mod: 502 Bad Gateway`, "PROXY_SERVER_ERROR", "proxy.corp.example"},
-		{`go: module example.test/m: invalid response from proxy "https://portal.corp.example": invalid character '<' looking for beginning of value`, "PROXY_INVALID_RESPONSE", "portal.corp.example"},
-		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/list": redirected from secure URL https://proxy.corp.example/example.test/m/@v/list to insecure URL http://portal.corp.example/login`, "PROXY_INSECURE_REDIRECT", "proxy.corp.example"},
+		{`go: module example.test/m: invalid response from proxy "https://portal.corp.example": invalid character '<' looking for beginning of value`, "PROXY_NOT_A_PROXY", "portal.corp.example"},
+		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/list": redirected from secure URL https://proxy.corp.example/example.test/m/@v/list to insecure URL http://portal.corp.example/login`, "PROXY_REDIRECT", "proxy.corp.example"},
 		{"go: git.corp.example/team/lib@v1.2.0: verifying module: git.corp.example/team/lib@v1.2.0: reading https://sum.example.test/lookup/git.corp.example/team/lib@v1.2.0: 404 Not Found\n\tserver response: not found", "SUMDB_NOT_FOUND", "git.corp.example/team/lib"},
 		{`go: example.test/m@v1.0.0: verifying module: example.test/m@v1.0.0: Get "https://sum.example.test/lookup/example.test/m@v1.0.0": dial tcp: lookup sum.example.test on 127.0.0.53:53: no such host`, "SUMDB_UNREACHABLE", "sum.example.test"},
 		{"go: git.corp.example/team/lib@v1.0.0: git ls-remote -q origin in $WORK/gopath/pkg/mod/cache/vcs/abc: exit status 128:\n\tfatal: could not read Username for 'https://git.corp.example': terminal prompts disabled\nConfirm the import path was entered correctly.\nIf this is a private repository, see the FAQ for additional information.", "PRIVATE_TERMINAL_PROMPTS_DISABLED", "git.corp.example"},
@@ -58,9 +58,9 @@ func TestSyntheticErrors(t *testing.T) {
 		{`go: git.corp.example/team/lib@v1.0.0: GOVCS disallows using git for private git.corp.example/team/lib; see 'go help vcs'`, "PRIVATE_GOVCS_DISALLOWED", "git.corp.example/team/lib"},
 		{`go: git.corp.example/team/lib@v1.0.0: git ls-remote -q origin: exec: "git": executable file not found in $PATH`, "PRIVATE_VCS_MISSING", "git"},
 		{`go: downloading go1.99.1 (linux/amd64)` + "\n" + `go: download go1.99.1 for linux/amd64: toolchain not available`, "MODULE_TOOLCHAIN_UNAVAILABLE", "go1.99.1"},
-		{`go: example.test/m@v1.0.0: mkdir $WORK/gopath/pkg/mod/cache/download/example.test/m/@v: permission denied`, "MODCACHE_PERMISSION_DENIED", "GOMODCACHE"},
+		{`go: example.test/m@v1.0.0: mkdir $WORK/gopath/pkg/mod/cache/download/example.test/m/@v: permission denied`, "MODCACHE_NOT_WRITABLE", "GOMODCACHE"},
 		{`example.test/m v1.0.0: dir has been modified ($WORK/gopath/pkg/mod/example.test/m@v1.0.0)`, "MODCACHE_DIR_MODIFIED", "example.test/m"},
-		{`go: example.test/m@v1.0.0: write $WORK/gopath/pkg/mod/cache/download/example.test/m/@v/v1.0.0.zip: no space left on device`, "MODCACHE_DISK_FULL", "GOMODCACHE"},
+		{`go: example.test/m@v1.0.0: write $WORK/gopath/pkg/mod/cache/download/example.test/m/@v/v1.0.0.zip: no space left on device`, "MODCACHE_LOW_SPACE", "GOMODCACHE"},
 		{`go: -insecure flag is no longer supported; use GOINSECURE instead`, "GOFLAGS_INSECURE", "GOFLAGS"},
 		{`go: cannot find GOROOT directory: /opt/nogo`, "GOROOT_INVALID", "GOROOT"},
 		{`go: unknown environment setting GO111MODULE=yes`, "GO111MODULE_INVALID", "GO111MODULE"},
@@ -83,7 +83,7 @@ func TestSyntheticErrors(t *testing.T) {
 
 // A remote proxy's account of its own network (its DNS, its git) is not
 // a fact about this machine: a DNS failure inside "server response" is
-// not DNS_NO_SUCH_HOST here.
+// not DNS_NXDOMAIN here.
 func TestServerResponseIsTheProxysWord(t *testing.T) {
 	in := "go: example.test/m@v1.0.0: reading https://proxy.corp.example/example.test/m/@v/v1.0.0.info: 404 Not Found\n\tserver response: not found: dial tcp: lookup example.test: no such host"
 	if got := parse(t, in).Codes(); !slices.Equal(got, []string{"PRIVATE_MODULE_NOT_EXCLUDED"}) {
@@ -436,10 +436,17 @@ func TestCatalogCodes(t *testing.T) {
 		"modcache": {"MODCACHE_"}, "private": {"PRIVATE_"}, "module": {"MODULE_"},
 	}
 	envCodes := envCheckCodes(t)
+	live := liveCheckCodes(t)
 	for _, c := range Codes() {
 		if c.Check == "env" {
 			if !envCodes[c.Code] {
 				t.Errorf("%s is owned by the env check, which has no such code", c.Code)
+			}
+			continue
+		}
+		if codes, landed := live[c.Check]; landed {
+			if !codes[c.Code] {
+				t.Errorf("%s is owned by the %s check, which has no such code", c.Code, c.Check)
 			}
 			continue
 		}
@@ -496,6 +503,42 @@ func envCheckCodes(t *testing.T) map[string]bool {
 	}
 	if len(out) < 20 {
 		t.Fatalf("found only %d env check codes", len(out))
+	}
+	return out
+}
+
+// liveCheckCodes reads the codes of the landed checks other than env from
+// their sources: every "PREFIX_..." string literal of checks/*.go and of
+// their sub-packages, by check id. A check id is landed when a
+// checks/<id>.go file exists.
+func liveCheckCodes(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	prefixes := map[string]string{"dns": "DNS_", "proxy": "PROXY_", "tls": "TLS_", "sumdb": "SUMDB_",
+		"modcache": "MODCACHE_", "private": "PRIVATE_", "module": "MODULE_"}
+	files, _ := filepath.Glob("../*.go")
+	sub, _ := filepath.Glob("../*/*.go")
+	files = append(files, sub...)
+	var src strings.Builder
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Write(data)
+	}
+	out := map[string]map[string]bool{}
+	for id, prefix := range prefixes {
+		if _, err := os.Stat(filepath.Join("..", id+".go")); err != nil {
+			continue
+		}
+		codes := map[string]bool{}
+		for _, m := range regexp.MustCompile(`"(`+prefix+`[A-Z0-9_]+)"`).FindAllStringSubmatch(src.String(), -1) {
+			codes[m[1]] = true
+		}
+		out[id] = codes
 	}
 	return out
 }
