@@ -74,7 +74,17 @@ func runProxy(ctx context.Context, env *Env) ([]Finding, error) {
 		}), nil
 	}
 	out = append(out, env.entryFindings(ctx, s, rep)...)
-	out = append(out, env.chainFindings(s, rep)...)
+	chain := env.chainFindings(s, rep)
+	if fix, measured, ok := env.mirrorAdvice(ctx, s, rep); ok {
+		// The fix belongs to the findings that say the chain fails.
+		for i := range chain {
+			if chain[i].Severity == SevFail {
+				chain[i].Fixes = append(chain[i].Fixes, fix)
+			}
+		}
+		chain = append(chain, measured)
+	}
+	out = append(out, chain...)
 	out = append(out, env.sumdbRouteFindings(ctx, s)...)
 	return out, nil
 }
