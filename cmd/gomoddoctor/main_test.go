@@ -55,6 +55,9 @@ func TestScripts(t *testing.T) {
 			"onlyworkflow": cmdOnlyWorkflow,
 			"fencedonly":   cmdFencedOnly,
 			"cachefixes":   cmdCacheFixes,
+			"fakegoroot":   cmdFakeGOROOT,
+			"waitfile":     cmdWaitFile,
+			"goenvvalid":   cmdGoEnvValid,
 		},
 	})
 }
