@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
@@ -79,26 +78,57 @@ type MirrorResult struct {
 	Latency time.Duration // the sum of its answers' times
 	Served  int           // probe modules served
 	Err     string        // why it does not work, in the go command's words
+	stopped bool          // cut short by the measurement's end
 }
+
+// mirrorGrace is how long the measurement goes on after the first
+// candidate served every probe module: the others, started at the same
+// time, are slower; they get that long to show by how much.
+var mirrorGrace = 500 * time.Millisecond
 
 // MeasureMirrors asks each candidate, concurrently, for the probe
 // modules the way the go command would, within mirrorBudget and ctx.
+// Once one candidate has served them all, the others are given
+// mirrorGrace more, then stopped as slower.
 func (e *Env) MeasureMirrors(ctx context.Context, probes []ProbeModule, mirrors []Mirror) []MirrorResult {
 	ctx, cancel := context.WithTimeout(ctx, mirrorBudget)
 	defer cancel()
+	slower, stopSlower := context.WithCancel(ctx)
+	defer stopSlower()
 	out := make([]MirrorResult, len(mirrors))
-	var wg sync.WaitGroup
+	done := make(chan int, len(mirrors))
 	sem := make(chan struct{}, 8)
 	for i, m := range mirrors {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			out[i] = e.measureMirror(ctx, probes, m)
+			out[i] = e.measureMirror(slower, probes, m)
+			done <- i
 		}()
 	}
-	wg.Wait()
+	var best time.Duration
+	found := false
+	var stop <-chan time.Time
+	for remaining := len(mirrors); remaining > 0; {
+		select {
+		case i := <-done:
+			remaining--
+			if out[i].OK && !found {
+				found, best = true, out[i].Latency
+				t := time.NewTimer(mirrorGrace)
+				defer t.Stop()
+				stop = t.C
+			}
+		case <-stop:
+			stopSlower() // the candidates still asking return at once
+			stop = nil
+		}
+	}
+	for i := range out {
+		if out[i].stopped && found && ctx.Err() == nil {
+			out[i].Err = fmt.Sprintf("slower than the fastest (%s): stopped", ms(best))
+		}
+	}
 	return out
 }
 
@@ -129,6 +159,7 @@ func (e *Env) measureMirror(ctx context.Context, probes []ProbeModule, m Mirror)
 		r.Served++
 	}
 	r.OK = r.Served == len(probes) && len(probes) > 0
+	r.stopped = !r.OK && ctx.Err() != nil
 	return r
 }
 
@@ -142,17 +173,22 @@ func (e *Env) mirrorAdvice(ctx context.Context, s *Scope, rep *ChainReport) (Fix
 		return Fix{}, Finding{}, false
 	}
 	results := e.MeasureMirrors(ctx, s.Probes, e.Options.Mirrors)
-	slices.SortStableFunc(results, func(a, b MirrorResult) int {
+	// Working ones first, fastest first; then those stopped as slower;
+	// then those that do not work.
+	rank := func(r MirrorResult) int {
 		switch {
-		case a.OK != b.OK:
-			if a.OK {
-				return -1
-			}
+		case r.OK:
+			return 0
+		case r.stopped:
 			return 1
-		case a.OK:
-			return cmp.Compare(a.Latency, b.Latency)
 		}
-		return 0
+		return 2
+	}
+	slices.SortStableFunc(results, func(a, b MirrorResult) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 || !a.OK {
+			return c
+		}
+		return cmp.Compare(a.Latency, b.Latency)
 	})
 	var mods []string
 	for _, p := range s.Probes {
@@ -161,7 +197,10 @@ func (e *Env) mirrorAdvice(ctx context.Context, s *Scope, rep *ChainReport) (Fix
 	var lines []string
 	for _, r := range results {
 		verdict := fmt.Sprintf("serves all %d probe module(s) in %s", len(s.Probes), ms(r.Latency))
-		if !r.OK {
+		switch {
+		case r.stopped:
+			verdict = r.Err
+		case !r.OK:
 			verdict = fmt.Sprintf("does not work: %s", r.Err)
 			if r.Served > 0 {
 				verdict = fmt.Sprintf("serves %d of %d probe modules; %s", r.Served, len(s.Probes), r.Err)

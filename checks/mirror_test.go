@@ -36,6 +36,8 @@ func slowMirror(t *testing.T, proxy *fixtures.ModProxy, delay time.Duration) (st
 // one dead, the fastest is recommended. The candidates are asked only
 // about the public probe module, never about the private requirement.
 func TestMirrorChoosesFastest(t *testing.T) {
+	defer func(g time.Duration) { mirrorGrace = g }(mirrorGrace)
+	mirrorGrace = 5 * time.Second // let every candidate finish
 	proxy := fixtures.GoProxy(t)
 	fast, fastLog := slowMirror(t, proxy, 0)
 	medium, mediumLog := slowMirror(t, proxy, 150*time.Millisecond)
@@ -85,6 +87,24 @@ func TestMirrorChoosesFastest(t *testing.T) {
 	plan := Advise(env, []CheckResult{r})
 	if s := stepFor(plan, FixGoEnv, "GOPROXY"); s == nil || s.AppliedBy != ByFix || s.ApplyValue() != fast+",direct" {
 		t.Errorf("plan:\n%s", planDump(plan))
+	}
+}
+
+// Once the fastest has answered, the slower ones are not waited for.
+func TestMirrorStopsSlower(t *testing.T) {
+	defer func(g time.Duration) { mirrorGrace = g }(mirrorGrace)
+	mirrorGrace = 50 * time.Millisecond
+	proxy := fixtures.GoProxy(t)
+	fast, _ := slowMirror(t, proxy, 0)
+	slow, _ := slowMirror(t, proxy, 2*time.Second)
+	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
+	env := netEnv(t, netCase{file: map[string]string{"GOPROXY": broken}, gomod: appGoMod})
+	env.Options.Mirrors = []Mirror{{URL: slow, Origin: MirrorFlag}, {URL: fast, Origin: MirrorFlag}}
+	r := runCheck(t, env, ProxyCheck, 10*time.Second)
+	detail := finding(r, "PROXY_MIRRORS").Detail
+	lines := strings.Split(detail, "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], fast) || !strings.HasPrefix(lines[1], slow) || !strings.Contains(lines[1], "slower than the fastest") {
+		t.Errorf("measurements:\n%s", detail)
 	}
 }
 

@@ -62,9 +62,9 @@ type Editor struct {
 	LockWait time.Duration
 	// Hook, when set, is called at the stages of Apply: "backup" (the
 	// backup is written, the file not yet) and "commit" (the new file is
-	// ready beside the old one). An error stops Apply there. Tests use it
-	// to interrupt Apply at a known point.
-	Hook func(stage string) error
+	// ready beside the old one), with Apply's context. An error stops
+	// Apply there. Tests use it to interrupt Apply at a known point.
+	Hook func(ctx context.Context, stage string) error
 	// Now is the clock, for naming backups; nil means time.Now.
 	Now func() time.Time
 }
@@ -278,8 +278,11 @@ func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Bac
 			return nil, fmt.Errorf("backing up the GOENV file: %v", err)
 		}
 	}
-	if err := ed.hook("backup"); err != nil {
+	if err := ed.hook(ctx, "backup"); err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // interrupted before the file was touched
 	}
 
 	copyPath := filepath.Join(state, "tmp-"+b.ID)
@@ -298,7 +301,7 @@ func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Bac
 	if err := writeAtomic(b.metaPath, meta, 0o600); err != nil {
 		return nil, fmt.Errorf("backing up the GOENV file: %v", err)
 	}
-	if err := ed.hook("commit"); err != nil {
+	if err := ed.hook(ctx, "commit"); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -320,11 +323,11 @@ func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Bac
 	return b, nil
 }
 
-func (ed *Editor) hook(stage string) error {
+func (ed *Editor) hook(ctx context.Context, stage string) error {
 	if ed.Hook == nil {
 		return nil
 	}
-	return ed.Hook(stage)
+	return ed.Hook(ctx, stage)
 }
 
 // ErrNoBackup is returned by Undo when there is nothing to undo.

@@ -271,7 +271,7 @@ func TestApplyStoppedLeavesOldFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ed.Hook = func(s string) error {
+			ed.Hook = func(_ context.Context, s string) error {
 				if s == stage {
 					return errors.New("stopped")
 				}

@@ -167,7 +167,7 @@ func runFix(parent context.Context, s streams, f rootFlags, format string, env *
 	for _, st := range apply {
 		changes = append(changes, envedit.Change{Key: st.Key, Value: st.ApplyValue(), Unset: st.Unset})
 	}
-	ed := r.editor(parent)
+	ed := r.editor()
 	var preview *envedit.Preview
 	if len(changes) > 0 {
 		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
@@ -253,7 +253,7 @@ func runFix(parent context.Context, s streams, f rootFlags, format string, env *
 }
 
 // editor edits the GOENV file of the snapshot with its go command.
-func (r *fixRun) editor(ctx context.Context) *envedit.Editor {
+func (r *fixRun) editor() *envedit.Editor {
 	g := r.env.Go
 	vars := map[string]string{}
 	if g.GOROOT != "" {
@@ -270,7 +270,7 @@ func (r *fixRun) editor(ctx context.Context) *envedit.Editor {
 	}
 	pause, fail := r.s.getenv(pauseEnv), r.s.getenv(failEnv)
 	if pause != "" || fail != "" {
-		ed.Hook = func(stage string) error {
+		ed.Hook = func(ctx context.Context, stage string) error {
 			if fail == stage {
 				return fmt.Errorf("test hook %s=%s", failEnv, fail)
 			}

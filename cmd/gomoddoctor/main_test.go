@@ -58,6 +58,9 @@ func TestScripts(t *testing.T) {
 			"fakegoroot":   cmdFakeGOROOT,
 			"waitfile":     cmdWaitFile,
 			"goenvvalid":   cmdGoEnvValid,
+			"servesumdb":   cmdServeSumDB,
+			"writelines":   cmdWriteLines,
+			"servemirror":  cmdServeMirror,
 		},
 	})
 }
