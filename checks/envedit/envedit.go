@@ -82,9 +82,11 @@ func (p *Preview) Changed() bool {
 	return !bytes.Equal(p.Before, p.After) || p.Existed != (p.After != nil)
 }
 
-// Diff is the change as a unified diff of the file.
+// Diff is the change as a unified diff of the file (named by its base
+// name: the full path is said elsewhere).
 func (p *Preview) Diff() string {
-	return unified(p.File+" (now)", p.Before, p.File+" (after --fix)", p.After)
+	name := filepath.Base(p.File)
+	return unified(name+" (now)", p.Before, name+" (after --fix)", p.After)
 }
 
 // unified is a unified diff, without the "diff a b" line that precedes
@@ -364,7 +366,8 @@ type Undone struct {
 
 // Diff is the undo as a unified diff of the file.
 func (u *Undone) Diff() string {
-	return unified(u.Backup.File+" (now)", u.Before, u.Backup.File+" (restored)", u.After)
+	name := filepath.Base(u.Backup.File)
+	return unified(name+" (now)", u.Before, name+" (restored)", u.After)
 }
 
 // Undo restores the newest backup of file, byte for byte, and removes

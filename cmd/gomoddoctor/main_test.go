@@ -153,6 +153,9 @@ func validateContract(data []byte) error {
 	if err := validateLog(doc); err != nil {
 		return err
 	}
+	if err := validatePlan(doc); err != nil {
+		return err
+	}
 	for i, c := range cs.([]any) {
 		cm, ok := c.(map[string]any)
 		if !ok {
