@@ -158,12 +158,9 @@ func fixText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, str
 		}
 	}
 	b.WriteString("\n" + p.code.Sprint("gomoddoctor --fix: "+fixResultText(f)) + "\n")
-	if len(f.Applied) > 0 {
-		var cmds []string
-		for _, s := range f.Applied {
-			cmds = append(cmds, s.Command)
-		}
-		b.WriteString(wrap(2, "applied: "+printable(strings.Join(cmds, "; "))) + "\n")
+	for _, s := range f.Applied {
+		// Commands are never wrapped, so that they can be copied whole.
+		b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
 	}
 	if f.Backup != "" {
 		b.WriteString(wrap(2, "backup: "+printable(f.Backup)+" ('gomoddoctor undo' restores it)") + "\n")

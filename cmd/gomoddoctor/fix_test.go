@@ -94,7 +94,8 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdGoEnvValid asserts that the go command reads a GOENV file without
-// complaint and that every line of it is KEY=VALUE: goenvvalid FILE.
+// complaint and that every line of it is KEY=VALUE, a comment or blank,
+// ending in a newline: goenvvalid FILE.
 func cmdGoEnvValid(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: goenvvalid FILE")
@@ -104,6 +105,9 @@ func cmdGoEnvValid(ts *testscript.TestScript, neg bool, args []string) {
 	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
 		if len(data) == 0 {
 			break
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
 		}
 		if k, _, ok := strings.Cut(line, "="); !ok || k == "" || strings.ToUpper(k) != k {
 			ts.Fatalf("%s line %d is not KEY=VALUE: %q", args[0], i+1, line)
@@ -327,4 +331,16 @@ func validateSteps(steps []any, what string) error {
 		}
 	}
 	return nil
+}
+
+// cmdNoGlob asserts that no file matches a pattern: noglob PATTERN.
+func cmdNoGlob(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: noglob PATTERN")
+	}
+	m, err := filepath.Glob(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if len(m) > 0 {
+		ts.Fatalf("files match %s: %v", args[0], m)
+	}
 }

@@ -61,6 +61,7 @@ func TestScripts(t *testing.T) {
 			"servesumdb":   cmdServeSumDB,
 			"writelines":   cmdWriteLines,
 			"servemirror":  cmdServeMirror,
+			"noglob":       cmdNoGlob,
 		},
 	})
 }
