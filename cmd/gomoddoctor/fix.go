@@ -458,13 +458,18 @@ func newUndoCmd(s streams, code *int) *cobra.Command {
 func runUndo(ctx context.Context, s streams, f undoFlags) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: os.TempDir(), Environ: s.environ})
-	file := env.Go.EnvFile
+	var u *envedit.Undone
+	file, err := goenvFile(ctx, s)
+	if err != nil {
+		fmt.Fprintf(s.out, "gomoddoctor undo: %v\n", err)
+		return checks.ExitFail, nil
+	}
+	scrub := func(s string) string { return checks.RedactString(s) }
 	if file == "" {
 		fmt.Fprintln(s.out, "GOENV=off: there is no GOENV file, so nothing to undo.")
 		return checks.ExitFail, nil
 	}
-	u, err := envedit.Undo(ctx, file, f.force, f.dryRun, 0)
+	u, err = envedit.Undo(ctx, file, f.force, f.dryRun, 0)
 	var mod *envedit.ModifiedError
 	switch {
 	case errors.Is(err, envedit.ErrNoBackup):
@@ -474,14 +479,14 @@ func runUndo(ctx context.Context, s streams, f undoFlags) (int, error) {
 		fmt.Fprintf(s.out, "Nothing to undo: 'gomoddoctor --fix' has no backup of %s.\n", file)
 		return checks.ExitFail, nil
 	case errors.As(err, &mod):
-		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", env.Scrub(err.Error()))
+		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", scrub(err.Error()))
 		return checks.ExitFail, nil
 	case err != nil:
-		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", env.Scrub(err.Error()))
+		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", scrub(err.Error()))
 		return checks.ExitFail, nil
 	}
 	if d := u.Diff(); d != "" {
-		fmt.Fprint(s.out, env.Scrub(d))
+		fmt.Fprint(s.out, scrub(d))
 	}
 	when := u.Backup.Time.Local().Format(time.DateTime)
 	switch {
@@ -500,4 +505,25 @@ func runUndo(ctx context.Context, s streams, f undoFlags) (int, error) {
 		fmt.Fprintf(s.out, "(Dropped %s of --fix runs stopped before they changed the file.)\n", plural(u.Discarded, "backup"))
 	}
 	return checks.ExitOK, nil
+}
+
+// goenvFile is the GOENV file of the environment, as the go command
+// finds it (cmd/go/internal/cfg.EnvFile): $GOENV ("" for off), else the
+// go command's answer.
+func goenvFile(ctx context.Context, s streams) (string, error) {
+	switch v := s.getenv("GOENV"); v {
+	case "off":
+		return "", nil
+	case "":
+	default:
+		return v, nil
+	}
+	cmd := exec.CommandContext(ctx, "go", "env", "GOENV")
+	cmd.Env = append(append([]string(nil), s.environ...), "GOTOOLCHAIN=local")
+	cmd.Dir = os.TempDir()
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOENV: %v", err)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
