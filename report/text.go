@@ -76,18 +76,8 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 	b.WriteString(header(r) + "\n\n")
 	b.WriteString(checkTable(lg, r, p, opts.Verbose))
 
-	for _, sev := range []checks.Severity{checks.SevFail, checks.SevWarn, checks.SevInfo} {
-		if sev == checks.SevInfo && !opts.Verbose {
-			break
-		}
-		for _, c := range r.Checks {
-			for _, f := range c.Findings {
-				if f.Severity != sev {
-					continue
-				}
-				b.WriteString("\n" + finding(f, p, wrap))
-			}
-		}
+	for f := range worstFirst(r, opts.Verbose) {
+		b.WriteString("\n" + finding(f, p, wrap))
 	}
 	for _, c := range r.Checks {
 		if c.Status != checks.StatusError {
@@ -142,29 +132,14 @@ func checkTable(lg *lipgloss.Renderer, r *checks.Report, p palette, verbose bool
 
 // statusMark returns the bracketed symbol of a check and a short note.
 func statusMark(c checks.CheckResult, p palette) (string, string) {
-	fails, warns := 0, 0
-	for _, f := range c.Findings {
-		switch f.Severity {
-		case checks.SevFail:
-			fails++
-		case checks.SevWarn:
-			warns++
-		}
-	}
-	var note []string
-	if fails > 0 {
-		note = append(note, plural(fails, "problem"))
-	}
-	if warns > 0 {
-		note = append(note, plural(warns, "warning"))
-	}
+	note := problemNote(c)
 	switch c.Status {
 	case checks.StatusPass:
 		return p.pass.Sprint("[✓]"), ""
 	case checks.StatusWarn:
-		return p.warn.Sprint("[!]"), strings.Join(note, ", ")
+		return p.warn.Sprint("[!]"), note
 	case checks.StatusFail:
-		return p.fail.Sprint("[✗]"), strings.Join(note, ", ")
+		return p.fail.Sprint("[✗]"), note
 	case checks.StatusSkip:
 		return p.skip.Sprint("[-]"), p.skip.Sprint("skipped: " + printable(c.SkipReason))
 	}
