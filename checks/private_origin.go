@@ -39,8 +39,10 @@ type originReport struct {
 	Creds []string
 	// Remote is the URL git fetches after url.<base>.insteadOf rewrites.
 	Remote string
-	// Probed is set when 'git ls-remote' ran; Reached when it worked.
+	// Probed is set when 'git ls-remote' ran; Reached when it worked,
+	// and Refs are then what it listed.
 	Probed, Reached bool
+	Refs            []vcs.Ref
 }
 
 func (o *originReport) summary() string {
@@ -338,7 +340,7 @@ func (e *Env) gitCredentials(cfg vcs.GitConfig, remote string) []string {
 // does, bounded by the run's deadline, and classifies a failure.
 func (e *Env) lsRemote(ctx context.Context, o *originReport, tool string) {
 	res, _ := e.net.lsremote.Do(ctx, o.Root.Repo, func() lsResult {
-		cmd := exec.CommandContext(ctx, tool, "ls-remote", "-q", "--end-of-options", o.Root.Repo)
+		cmd := exec.CommandContext(ctx, tool, "ls-remote", "-q", "--symref", "--end-of-options", o.Root.Repo)
 		cmd.Dir = os.TempDir()
 		cmd.Env = e.gitEnviron()
 		cmd.WaitDelay = 500 * time.Millisecond
@@ -350,6 +352,7 @@ func (e *Env) lsRemote(ctx context.Context, o *originReport, tool string) {
 	o.Probed = true
 	if res.err == nil {
 		o.Reached = true
+		o.Refs = vcs.ParseLsRemote(res.out)
 		return
 	}
 	msg := strings.TrimSpace(RedactString(res.stderr))
