@@ -21,7 +21,7 @@ import (
 // toolchain it asks for, replacements, vendoring and go.sum.
 var ModuleCheck = register(&Check{
 	ID:    "module",
-	Title: "The module itself",
+	Title: "Main module",
 	Doc: `Reads go.mod, go.work, go.sum and vendor/modules.txt with
 golang.org/x/mod/modfile and finds what makes the go command fail before
 any download: a go line newer than the toolchain GOTOOLCHAIN lets it run
