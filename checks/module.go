@@ -544,4 +544,3 @@ func (r *moduleRun) goSum() {
 		},
 	})
 }
-
