@@ -376,23 +376,31 @@ func (r *privateRun) reportNotExcluded(rts []*route, key string) {
 	if fail {
 		sev = SevFail
 	}
+	one := len(rts) == 1
+	pick := func(single, plural string) string {
+		if one {
+			return single
+		}
+		return plural
+	}
 	var msg, title string
 	switch key {
 	case "GOPRIVATE":
-		msg = fmt.Sprintf("%s look private: no GOPROXY entry has them (404/410)", strings.Join(names, ", "))
+		msg = fmt.Sprintf("%s %s private: no GOPROXY entry has %s (404/410)", strings.Join(names, ", "), pick("looks", "look"), pick("it", "them"))
 		if !public {
-			msg += ", and their host is not a public name"
+			msg += pick(", and its host is not a public name", ", and their hosts are not public names")
 		}
 		if fail {
-			msg += "; the go command fails to fetch or verify them"
+			msg += pick("; the go command fails to fetch or verify it", "; the go command fails to fetch or verify them")
 		} else {
-			msg += "; the go command still works here (module cache, go.sum or a direct fallback), but sends their names to the proxies"
+			msg += "; the go command still works here (module cache, go.sum or a direct fallback), but sends " + pick("its name", "their names") + " to the proxies"
 		}
-		msg += ": GOPRIVATE does not cover them"
-		title = "fetch them directly from their origin and keep their names from the proxies and the checksum database"
+		msg += ": GOPRIVATE does not cover " + pick("it", "them")
+		title = "fetch " + pick("it", "them") + " directly from the origin, and keep " + pick("its name", "their names") + " from the proxies and the checksum database"
 	default:
-		msg = fmt.Sprintf("%s are served by a proxy of GOPROXY but unknown to the checksum database %s (404/410): the go command fails to verify them; GONOSUMDB (not GOPRIVATE, which would bypass that proxy) does not cover them", strings.Join(names, ", "), r.sumdb.DB.Name)
-		title = "keep fetching them through your proxy, without looking them up in the public checksum database"
+		msg = fmt.Sprintf("%s %s served by a proxy of GOPROXY but unknown to the checksum database %s (404/410): the go command fails to verify %s; GONOSUMDB (not GOPRIVATE, which would bypass that proxy) does not cover %s",
+			strings.Join(names, ", "), pick("is", "are"), r.sumdb.DB.Name, pick("it", "them"), pick("it", "them"))
+		title = "keep fetching " + pick("it", "them") + " through your proxy, without looking " + pick("it", "them") + " up in the public checksum database"
 	}
 	fixes := r.patternFixes(key, patterns, title)
 	if public && key == "GOPRIVATE" {

@@ -369,11 +369,17 @@ func (e *Env) lsRemote(ctx context.Context, o *originReport, tool string) {
 	default:
 		switch vcs.ClassifyGitError(res.stderr) {
 		case vcs.GitPrompt:
+			if len(o.Creds) > 0 {
+				// It had credentials, the host refused them, and git
+				// wanted to ask for others.
+				o.Problem = "PRIVATE_AUTH_FAILED"
+				o.What = fmt.Sprintf("%s refuses the credentials git has for it (%s); git then wants to ask for others and may not (\"terminal prompts disabled\")", host, strings.Join(o.Creds, ", "))
+				o.Fixes = []Fix{Manual("check the credentials (user name, token, its scopes and expiry) with the same request git makes", "git ls-remote "+shellQuote(RedactString(o.Root.Repo))), netrcFix}
+				break
+			}
 			o.Problem = "PRIVATE_TERMINAL_PROMPTS_DISABLED"
 			o.What = fmt.Sprintf("git needs a user name and password for %s and may not ask (the go command runs it with GIT_TERMINAL_PROMPT=0): \"terminal prompts disabled\"", host)
-			if len(o.Creds) == 0 {
-				o.What += "; no credentials for it were found (~/.netrc, a credential helper, an ssh rewrite)"
-			}
+			o.What += "; no credentials for it were found (~/.netrc, a credential helper, an ssh rewrite)"
 			o.Fixes = []Fix{netrcFix, sshFix}
 		case vcs.GitAuth:
 			o.Problem = "PRIVATE_AUTH_FAILED"
