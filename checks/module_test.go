@@ -184,3 +184,56 @@ func TestModuleToolchainProxy(t *testing.T) {
 		want(t, r, tc.want)
 	}
 }
+
+// TestModuleBranchStale: go.mod requires a pseudo-version of branch
+// main; the branch moved on at the origin, but the proxy still answers
+// @main with the old commit. The doctor explains the proxy's cache and
+// gives 'GOPROXY=direct go get module@main', which does update.
+func TestModuleBranchStale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	fixtures.NeedGit(t)
+	gs := fixtures.NewGitServer(t, "git.corp.test", "", "")
+	old := gs.AddModule(t, "tool", libFiles("git.corp.test/tool"))
+	tip := gs.AddModule(t, "tool", map[string]string{"new.go": "package lib\n\nconst New = 1\n"})
+	pseudo := "v0.0.0-20240101000000-" + old[:12]
+	stale := fixtures.HTTPServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/mod/git.corp.test/tool/@v/main.info" {
+			w.Write([]byte(`{"Version":"` + pseudo + `","Time":"2024-01-01T00:00:00Z"}`))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	sb := fixtures.NewSandbox(t, stale.URL+"/mod")
+	dir := filepath.Join(sb.Root, "app")
+	writeTree(t, dir, map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire git.corp.test/tool " + pseudo + "\n"})
+	extra := append(gs.Environ(), "GONOSUMDB=git.corp.test")
+	r := doctor(t, sb, dir, extra, ModuleCheck)
+	want(t, r, "MODULE_BRANCH_STALE warn")
+	if !strings.Contains(fixCommands(r, "MODULE_BRANCH_STALE"), "GOPROXY=direct go get git.corp.test/tool@main") {
+		t.Fatalf("%s", dump(r))
+	}
+	// The remedy works: the origin gives the tip.
+	if out, ok := goCmd(t, sb, dir, extra, "get", "-x", "git.corp.test/tool@main"); ok && strings.Contains(readFile(t, filepath.Join(dir, "go.mod")), tip[:12]) {
+		t.Fatalf("through the proxy, go get updated to the tip: the proxy is not stale\n%s", out)
+	}
+	if out, ok := goCmd(t, sb, dir, append(extra, "GOPROXY=direct"), "get", "git.corp.test/tool@main"); !ok {
+		t.Fatalf("GOPROXY=direct go get: %s", out)
+	}
+	if gomod := readFile(t, filepath.Join(dir, "go.mod")); !strings.Contains(gomod, tip[:12]) {
+		t.Errorf("go.mod after the remedy:\n%s", gomod)
+	}
+	if r := doctor(t, sb, dir, extra, ModuleCheck); finding(r, "MODULE_BRANCH_STALE") != nil {
+		t.Errorf("still stale after the remedy:\n%s", dump(r))
+	}
+}
+
+func readFile(t testing.TB, p string) string {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

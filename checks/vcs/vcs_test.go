@@ -127,12 +127,12 @@ func TestLsRemoteAndErrors(t *testing.T) {
 	}
 	for msg, want := range map[string]GitFailure{
 		"fatal: could not read Username for 'https://git.corp.test': terminal prompts disabled": GitPrompt,
-		"remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://x/'":     GitAuth,
-		"git@x: Permission denied (publickey).":                                                GitAuth,
-		"remote: Repository not found.":                                                        GitNotFound,
-		"fatal: unable to access 'https://x/': Could not resolve host: x":                      GitNetwork,
-		"fatal: unable to access 'https://x/': SSL certificate problem: unable to get local":   GitTLS,
-		"something else":                                                                       GitOtherFail,
+		"remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://x/'":      GitAuth,
+		"git@x: Permission denied (publickey).":                                                 GitAuth,
+		"remote: Repository not found.":                                                         GitNotFound,
+		"fatal: unable to access 'https://x/': Could not resolve host: x":                       GitNetwork,
+		"fatal: unable to access 'https://x/': SSL certificate problem: unable to get local":    GitTLS,
+		"something else": GitOtherFail,
 	} {
 		if got := ClassifyGitError(msg); got != want {
 			t.Errorf("%q: %s, want %s", msg, got, want)
