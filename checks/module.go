@@ -88,8 +88,13 @@ func (r *moduleRun) parsed() bool {
 		ok = false
 		msg := e.err.Error()
 		code, what := "MODULE_GOMOD_INVALID", "cannot be read: every go command fails"
-		if strings.Contains(msg, "should be v") || strings.Contains(msg, "+incompatible") || strings.Contains(msg, "major version") {
+		switch {
+		case strings.Contains(msg, "should be v") || strings.Contains(msg, "+incompatible") || strings.Contains(msg, "major version"):
 			code, what = "MODULE_MAJOR_VERSION_MISMATCH", "requires a version whose major version disagrees with the module path (from v2 on, a path ends in /vN): every go command fails"
+		case strings.Contains(msg, "malformed module path") || strings.Contains(msg, "invalid module path"):
+			code, what = "MODULE_MALFORMED_PATH", "names a module path that is not valid (a path starts with a host name with a dot): every go command fails"
+		case strings.Contains(msg, "invalid version") || strings.Contains(msg, "version \"") && strings.Contains(msg, "invalid"):
+			code, what = "MODULE_INVALID_VERSION", "names a version that is not a valid semantic version: every go command fails"
 		}
 		r.add(Finding{
 			Code: code, Severity: SevFail, Subject: e.file,

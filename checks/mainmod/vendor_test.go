@@ -1,10 +1,12 @@
 package mainmod
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 )
 
 const modulesTxt = `# example.test/hello v1.0.0
@@ -53,9 +55,12 @@ func FuzzParseModulesTxt(f *testing.F) {
 	f.Add("# a.test/b => ./dir\n")
 	f.Fuzz(func(t *testing.T, data string) {
 		vl := ParseModulesTxt(data)
+		// As in the go command, a package line after a path-wide
+		// replacement ("# a.test/b => ./dir") lists a module without a
+		// version; never one without a path.
 		for _, m := range vl.Modules {
-			if m.Path == "" || vl.Version[m.Path] == "" {
-				t.Fatalf("module without path or version: %+v", m)
+			if m.Path == "" || vl.Version[m.Path] != m.Version && !slices.Contains(vl.Modules, module.Version{Path: m.Path, Version: vl.Version[m.Path]}) {
+				t.Fatalf("module %+v inconsistent with its version %q", m, vl.Version[m.Path])
 			}
 		}
 		gomod, err := modfile.Parse("go.mod", []byte("module a.test/m\n\ngo 1.21\n\nrequire a.test/b v1.0.0\n"), nil)
