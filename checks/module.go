@@ -36,10 +36,11 @@ path (v2+ without /vN); vendor mode (-mod=vendor, or go 1.14+ with a
 vendor directory) with a vendor/modules.txt inconsistent with go.mod,
 checked exactly as the go command checks it; requirements without their
 go.sum lines (the go.mod hash always, the content hash when the module's
-packages are imported); and requirements on pseudo-versions whose module
-proxy still answers an older commit for the branch (proxies cache
-@branch queries). GOFLAGS=-mod=vendor without vendor/modules.txt is the
-env check's.`,
+packages are imported); and, with --probe-branches (which asks the
+origins, as only GOPROXY=direct would), requirements on pseudo-versions
+whose module proxy still answers an older commit for the branch (proxies
+cache @branch queries). GOFLAGS=-mod=vendor without vendor/modules.txt is
+the env check's.`,
 	Run: runModule,
 })
 

@@ -20,10 +20,12 @@ const maxBranchProbes = 4
 // answers the default branch's query (@<branch>) with an older commit,
 // 'go get module@branch' through the proxy does not update (proxies
 // cache those queries). Only modules fetched through GOPROXY, never a
-// private one; the origin is asked as 'GOPROXY=direct go get' would.
+// private one; the origin is asked as 'GOPROXY=direct go get' would, so
+// only with --probe-branches: with a proxy in GOPROXY, the go command
+// itself never contacts the origin of a module the proxy serves.
 func (r *moduleRun) branches() {
 	s := r.env.Scope()
-	if s.Blocked != "" {
+	if s.Blocked != "" || !r.env.Options.ProbeBranches {
 		return
 	}
 	var todo []Requirement

@@ -209,6 +209,12 @@ func TestModuleBranchStale(t *testing.T) {
 	dir := filepath.Join(sb.Root, "app")
 	writeTree(t, dir, map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire git.corp.test/tool " + pseudo + "\n"})
 	extra := append(gs.Environ(), "GONOSUMDB=git.corp.test")
+	// Without --probe-branches the origin is not asked.
+	if r := doctor(t, sb, dir, extra, ModuleCheck); finding(r, "MODULE_BRANCH_STALE") != nil || len(gs.Hits()) > 0 {
+		t.Fatalf("the origin was asked without --probe-branches: %q\n%s", gs.Hits(), dump(r))
+	}
+	probeBranches = true
+	defer func() { probeBranches = false }()
 	r := doctor(t, sb, dir, extra, ModuleCheck)
 	want(t, r, "MODULE_BRANCH_STALE warn")
 	if !strings.Contains(fixCommands(r, "MODULE_BRANCH_STALE"), "GOPROXY=direct go get git.corp.test/tool@main") {

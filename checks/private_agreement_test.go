@@ -37,12 +37,16 @@ func privateApp(t *testing.T, private string) string {
 	return dir
 }
 
+// probeBranches is --probe-branches for doctor.
+var probeBranches bool
+
 // doctor runs one check on the environment the real go command reports
 // for the sandbox, every DNS query sent to a fixture server.
 func doctor(t *testing.T, sb *fixtures.Sandbox, dir string, extra []string, c *Check) CheckResult {
 	t.Helper()
 	env := LoadEnv(context.Background(), LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
 	env.Options.Resolver = fixtures.DNS(t, defaultZone()).Addr
+	env.Options.ProbeBranches = probeBranches
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return Runner{}.Run(ctx, env, []*Check{c})[0]
