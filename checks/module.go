@@ -237,11 +237,7 @@ func (r *moduleRun) toolchainAvailable(target string) (toolchainAvail, string) {
 	}
 	ver := "v0.0.1-" + target + "." + runtime.GOOS + "-" + runtime.GOARCH
 	mc := r.env.walkModule(r.ctx, s.Entries, ProbeModule{Path: path, Version: ver, From: "go.mod"})
-	var ev []string
-	for _, line := range chainEvidence(s, mc) {
-		ev = append(ev, line)
-	}
-	evidence := strings.Join(ev, "; ")
+	evidence := strings.Join(chainEvidence(s, mc), "; ")
 	switch {
 	case mc.OK:
 		return toolchainServed, evidence
