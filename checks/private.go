@@ -296,6 +296,8 @@ func (r *privateRun) notExcluded() {
 			needNoSum = append(needNoSum, rt) // a private proxy serves it
 		case rt.proxyMissing() && !rt.Chain.OK && r.knownPublic(rt.Mod.Path):
 			needDirect = append(needDirect, rt)
+		case rt.proxyMissing() && (rt.DB != nil && rt.DB.Known || r.knownPublic(rt.Mod.Path)):
+			// A public module the proxies lack, fetched from its origin.
 		case rt.proxyMissing():
 			needPrivate = append(needPrivate, rt)
 		}

@@ -195,22 +195,3 @@ func TestPrivateAgreementGONOSUMDB(t *testing.T) {
 		}
 	}
 }
-
-func TestPrivateDump(t *testing.T) {
-	if os.Getenv("DUMP") == "" {
-		t.Skip()
-	}
-	proxy := fixtures.GoProxy(t)
-	gs := fixtures.NewGitServer(t, "git.corp.test", "", "")
-	gs.AddModule(t, "lib", libFiles("git.corp.test/lib"), "v1.0.0")
-	sb := fixtures.NewSandbox(t, proxy.URL+",direct")
-	dir := privateApp(t, "git.corp.test/lib")
-	extra := gs.Environ()
-	r := doctor(t, sb, dir, extra, PrivateCheck)
-	t.Log(dump(r))
-	sb.Go(t, dir, extra, "env", "-w", "GOPRIVATE=git.corp.test")
-	out, ok := goModDownload(t, sb, dir, extra, time.Minute)
-	t.Log(out, ok)
-	r = doctor(t, sb, dir, extra, PrivateCheck)
-	t.Log(dump(r))
-}

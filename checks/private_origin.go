@@ -62,8 +62,13 @@ func (o *originReport) summary() string {
 	case o.Reached:
 		s += ": git ls-remote works"
 	}
-	if len(o.Creds) > 0 {
+	switch {
+	case len(o.Creds) > 0:
 		s += "; credentials: " + strings.Join(o.Creds, ", ")
+	case o.Root.VCS == "git" && o.Tool != "" && !o.Probed:
+		// Not probed (another host): say what git would be missing if
+		// the repository is private.
+		s += "; no credentials found for it (~/.netrc, credential helper, ssh rewrite): if it is private, git fails with \"terminal prompts disabled\""
 	}
 	return s
 }

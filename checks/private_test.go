@@ -323,5 +323,11 @@ func TestPrivateConfigurationFindings(t *testing.T) {
 		if cmds := fixCommands(r, "PRIVATE_NEEDS_DIRECT"); !strings.HasSuffix(strings.Split(cmds, "\n")[0], notFound.URL+",direct") {
 			t.Errorf("fix %q", cmds)
 		}
+
+		// With direct, the go command fetches it from its origin: a
+		// public module is not called private.
+		env = netEnv(t, netCase{process: map[string]string{"GOPROXY": notFound.URL + ",direct", "GOMODCACHE": cache, "GOSUMDB": knownSumDB(), "HTTPS_PROXY": closed}, gomod: gomod})
+		r = runCheck(t, env, PrivateCheck, 10*time.Second)
+		absent(t, r, "PRIVATE_MODULE_NOT_EXCLUDED", "PRIVATE_NEEDS_DIRECT")
 	})
 }
