@@ -39,7 +39,8 @@ FUZZ_TARGETS := ./checks/goenv:FuzzParseProxyList ./checks/goenv:FuzzParseSumDB 
 	./checks/goenv:FuzzPatternWitness ./checks/goenv:FuzzParseGOFLAGS ./checks/goenv:FuzzParseEnvFile \
 	./checks/mainmod:FuzzParseGoSum ./checks/modcache:FuzzReadZipEnd ./checks/explain:FuzzParse \
 	./checks/netenv:FuzzParseNetrc ./checks:FuzzProxyAnswer \
-	./checks/vcs:FuzzParseMetaImports ./checks/vcs:FuzzParseGitOutput ./checks/mainmod:FuzzParseModulesTxt
+	./checks/vcs:FuzzParseMetaImports ./checks/vcs:FuzzParseGitOutput ./checks/vcs:FuzzParseGOVCS \
+	./checks/mainmod:FuzzParseModulesTxt
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

@@ -186,3 +186,27 @@ func FuzzParseGitOutput(f *testing.F) {
 		ClassifyGitError(string(out))
 	})
 }
+
+func FuzzParseGOVCS(f *testing.F) {
+	f.Add("corp.test:git,public:off", "corp.test/x", "git", true)
+	f.Add("private:hg|svn, *.corp.test:all", "a.corp.test/x", "svn", false)
+	f.Add(",", "x", "git", false)
+	f.Fuzz(func(t *testing.T, govcs, root, tool string, private bool) {
+		rules, err := ParseGOVCS(govcs)
+		if err != nil {
+			return
+		}
+		if len(rules) < len(DefaultGOVCS) {
+			t.Fatalf("the default rules are missing: %+v", rules)
+		}
+		for _, r := range rules {
+			if r.Pattern == "" || len(r.Allowed) == 0 {
+				t.Fatalf("empty rule %+v", r)
+			}
+		}
+		ok, rule := Allow(rules, root, private, tool)
+		if ok && rule == nil && tool != "mod" {
+			t.Fatalf("allowed without a rule")
+		}
+	})
+}
