@@ -123,7 +123,7 @@ func checkTable(lg *lipgloss.Renderer, r *checks.Report, p palette, verbose bool
 		mark, note := statusMark(c, p)
 		line := mark + " " + lg.NewStyle().Width(titleW+2).Render(c.Title) + p.faint.Sprint(lg.NewStyle().Width(idW+2).Render(c.ID)) + note
 		if verbose {
-			line += p.faint.Sprintf(" (%v)", c.Duration.Round(time.Millisecond/10))
+			line += p.faint.Sprintf(" (%s)", shortDuration(c.Duration))
 		}
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
@@ -205,6 +205,28 @@ func summary(r *checks.Report, p palette) string {
 		}
 	}
 	return fmt.Sprintf("%s (%s; %s)\n%s", plural(len(r.Checks), "check"), strings.Join(parts, ", "), seconds(r.DurationMS), verdict)
+}
+
+// shortDuration shows a duration with three significant digits, in at
+// most six characters (the check table must fit 80 columns however long
+// a check took).
+func shortDuration(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case ms < 10:
+		return fmt.Sprintf("%.2fms", ms)
+	case ms < 100:
+		return fmt.Sprintf("%.1fms", ms)
+	case ms < 1000:
+		return fmt.Sprintf("%.0fms", ms)
+	case ms < 10000:
+		return fmt.Sprintf("%.2fs", ms/1000)
+	case ms < 100000:
+		return fmt.Sprintf("%.1fs", ms/1000)
+	}
+	return fmt.Sprintf("%.0fs", ms/1000)
 }
 
 func plural(n int, noun string) string {
