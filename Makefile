@@ -38,7 +38,9 @@ FUZZTIME ?= 1m
 FUZZ_TARGETS := ./checks/goenv:FuzzParseProxyList ./checks/goenv:FuzzParseSumDB \
 	./checks/goenv:FuzzPatternWitness ./checks/goenv:FuzzParseGOFLAGS ./checks/goenv:FuzzParseEnvFile \
 	./checks/mainmod:FuzzParseGoSum ./checks/modcache:FuzzReadZipEnd ./checks/explain:FuzzParse \
-	./checks/netenv:FuzzParseNetrc ./checks:FuzzProxyAnswer
+	./checks/netenv:FuzzParseNetrc ./checks:FuzzProxyAnswer \
+	./checks/vcs:FuzzParseMetaImports ./checks/vcs:FuzzParseGitOutput ./checks/vcs:FuzzParseGOVCS \
+	./checks/mainmod:FuzzParseModulesTxt
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

@@ -28,6 +28,7 @@ import (
 	"sync"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/vcs"
 )
 
 // netState holds what the network checks (dns, proxy, tls, and later
@@ -45,6 +46,10 @@ type netState struct {
 	reaches netenv.Memo[string, error]            // TCP reachability by address
 	sumdb   netenv.Memo[string, *SumDBRoute]
 	chains  netenv.Memo[string, *ChainReport]
+	// The private check's git runs: configuration by tool, ls-remote by
+	// repository.
+	gitcfg   netenv.Memo[string, vcs.GitConfig]
+	lsremote netenv.Memo[string, lsResult]
 }
 
 // NetConfig is the configuration of the network seam this snapshot

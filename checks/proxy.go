@@ -388,7 +388,14 @@ func (e *Env) chainFindings(s *Scope, rep *ChainReport) []Finding {
 			msg = fmt.Sprintf("no GOPROXY entry serves %s and the list has no direct fallback after them: %s", strings.Join(names, ", "), RedactString(final.Err))
 		}
 		if final.NotExist && len(paths) > 0 {
-			fix := SetVar(e.Go, e.Go.Var("GOPRIVATE"), unionPatterns(e.Go.Get("GOPRIVATE"), strings.Join(paths, ",")), "if these modules are private, fetch them directly instead (and keep their names from the proxies)")
+			// The same smallest pattern the private check suggests.
+			var others []string
+			for _, req := range e.Requirements() {
+				if !req.Local() && !slices.Contains(paths, req.Fetched.Path) {
+					others = append(others, req.Fetched.Path)
+				}
+			}
+			fix := SetVar(e.Go, e.Go.Var("GOPRIVATE"), unionPatterns(e.Go.Get("GOPRIVATE"), strings.Join(MinimalPatterns(paths, others), ",")), "if these modules are private, fetch them directly instead (and keep their names from the proxies)")
 			fix.Auto = false
 			fixes = append(fixes, fix)
 		}

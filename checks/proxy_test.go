@@ -74,7 +74,7 @@ func TestProxyCheckClassifies(t *testing.T) {
 		{name: "404 falls through", process: map[string]string{"GOPROXY": srv(fixtures.Status(404, "text/plain", "not here")) + "," + proxy.URL},
 			status: StatusPass, want: []string{"PROXY_NOT_FOUND info", "PROXY_OK info", "PROXY_CHAIN_OK info"}},
 		{name: "410 everywhere", process: map[string]string{"GOPROXY": srv(fixtures.Status(410, "text/plain", "gone"))},
-			status: StatusFail, want: []string{"PROXY_NOT_FOUND info", "PROXY_MODULE_NOT_FOUND fail"}, fix: "GOPRIVATE=example.test/hello"},
+			status: StatusFail, want: []string{"PROXY_NOT_FOUND info", "PROXY_MODULE_NOT_FOUND fail"}, fix: "GOPRIVATE=example.test"},
 		{name: "404 then direct", process: map[string]string{"GOPROXY": srv(fixtures.Status(404, "", "")) + ",direct"},
 			status: StatusPass, want: []string{"PROXY_MODULE_DIRECT info"}},
 		{name: "500", process: map[string]string{"GOPROXY": srv(fixtures.Status(500, "text/plain", "oops")) + "," + proxy.URL},

@@ -47,6 +47,10 @@ type Options struct {
 	// (the default: the main module's build list) or ScopeAll (the
 	// whole module cache).
 	Scope string
+	// ProbeBranches (--probe-branches) lets the module check ask the
+	// origins of requirements on pseudo-versions for their branches'
+	// tips: requests the go command sends only with GOPROXY=direct.
+	ProbeBranches bool
 	// Progress, when set, is told how a long check advances; it may be
 	// called from several goroutines. The CLI draws it on a terminal.
 	Progress func(Progress)

@@ -26,18 +26,8 @@ func GitHub(w io.Writer, r *checks.Report, opts GitHubOptions) error {
 	if r.Log != nil {
 		ghLog(&b, r.Log)
 	}
-	for _, sev := range []checks.Severity{checks.SevFail, checks.SevWarn, checks.SevInfo} {
-		if sev == checks.SevInfo && !opts.Verbose {
-			break
-		}
-		for _, c := range r.Checks {
-			for _, f := range c.Findings {
-				if f.Severity != sev {
-					continue
-				}
-				ghCommand(&b, ghLevel(sev), ghProps{title: ghTitle(f.Code, f.Subject)}, findingBody(f.Message, f.Detail, f.Fixes))
-			}
-		}
+	for f := range worstFirst(r, opts.Verbose) {
+		ghCommand(&b, ghLevel(f.Severity), ghProps{title: ghTitle(f.Code, f.Subject)}, findingBody(f.Message, f.Detail, f.Fixes))
 	}
 	for _, c := range r.Checks {
 		if c.Status == checks.StatusError {

@@ -146,44 +146,18 @@ func mdChecks(b *strings.Builder, r *checks.Report, opts MarkdownOptions) {
 		case checks.StatusError:
 			note = firstLine(c.Error)
 		default:
-			fails, warns := 0, 0
-			for _, f := range c.Findings {
-				switch f.Severity {
-				case checks.SevFail:
-					fails++
-				case checks.SevWarn:
-					warns++
-				}
-			}
-			var parts []string
-			if fails > 0 {
-				parts = append(parts, plural(fails, "problem"))
-			}
-			if warns > 0 {
-				parts = append(parts, plural(warns, "warning"))
-			}
-			note = strings.Join(parts, ", ")
+			note = problemNote(c)
 		}
 		fmt.Fprintf(b, "| %s (%s) | %s %s | %s |\n", mdCell(c.Title), mdCell(c.ID), statusEmoji(c.Status), mdCell(string(c.Status)), mdCell(note))
 	}
 	b.WriteString("\n")
-	for _, sev := range []checks.Severity{checks.SevFail, checks.SevWarn, checks.SevInfo} {
-		if sev == checks.SevInfo && !opts.Verbose {
-			break
+	for f := range worstFirst(r, opts.Verbose) {
+		mdFindingHead(b, f)
+		if f.Detail != "" {
+			b.WriteString(mdBlock(f.Detail, "text"))
 		}
-		for _, c := range r.Checks {
-			for _, f := range c.Findings {
-				if f.Severity != sev {
-					continue
-				}
-				mdFindingHead(b, f)
-				if f.Detail != "" {
-					b.WriteString(mdBlock(f.Detail, "text"))
-				}
-				mdFixes(b, f.Fixes)
-				b.WriteString("\n")
-			}
-		}
+		mdFixes(b, f.Fixes)
+		b.WriteString("\n")
 	}
 }
 

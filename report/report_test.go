@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
@@ -143,5 +144,21 @@ func TestTextWrapsLongSubjects(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "! DNS_SINKHOLE (a-very-long-host-name") {
 		t.Errorf("subject not rendered:\n%s", b.String())
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		200 * time.Microsecond:    "200µs",
+		1500 * time.Microsecond:   "1.50ms",
+		20100 * time.Microsecond:  "20.1ms",
+		153500 * time.Microsecond: "154ms",
+		2345 * time.Millisecond:   "2.35s",
+		12 * time.Second:          "12.0s",
+		125 * time.Second:         "125s",
+	} {
+		if got := shortDuration(d); got != want || len([]rune(got)) > 6 {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
 	}
 }

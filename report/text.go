@@ -65,18 +65,8 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 	b.WriteString(header(r) + "\n\n")
 	b.WriteString(checkTable(lg, r, p, opts.Verbose))
 
-	for _, sev := range []checks.Severity{checks.SevFail, checks.SevWarn, checks.SevInfo} {
-		if sev == checks.SevInfo && !opts.Verbose {
-			break
-		}
-		for _, c := range r.Checks {
-			for _, f := range c.Findings {
-				if f.Severity != sev {
-					continue
-				}
-				b.WriteString("\n" + finding(f, p, wrap))
-			}
-		}
+	for f := range worstFirst(r, opts.Verbose) {
+		b.WriteString("\n" + finding(f, p, wrap))
 	}
 	for _, c := range r.Checks {
 		if c.Status != checks.StatusError {
@@ -147,7 +137,7 @@ func checkTable(lg *lipgloss.Renderer, r *checks.Report, p palette, verbose bool
 		mark, note := statusMark(c, p)
 		line := mark + " " + lg.NewStyle().Width(titleW+2).Render(c.Title) + p.faint.Sprint(lg.NewStyle().Width(idW+2).Render(c.ID)) + note
 		if verbose {
-			line += p.faint.Sprintf(" (%v)", c.Duration.Round(time.Millisecond/10))
+			line += p.faint.Sprintf(" (%s)", shortDuration(c.Duration))
 		}
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
@@ -156,29 +146,14 @@ func checkTable(lg *lipgloss.Renderer, r *checks.Report, p palette, verbose bool
 
 // statusMark returns the bracketed symbol of a check and a short note.
 func statusMark(c checks.CheckResult, p palette) (string, string) {
-	fails, warns := 0, 0
-	for _, f := range c.Findings {
-		switch f.Severity {
-		case checks.SevFail:
-			fails++
-		case checks.SevWarn:
-			warns++
-		}
-	}
-	var note []string
-	if fails > 0 {
-		note = append(note, plural(fails, "problem"))
-	}
-	if warns > 0 {
-		note = append(note, plural(warns, "warning"))
-	}
+	note := problemNote(c)
 	switch c.Status {
 	case checks.StatusPass:
 		return p.pass.Sprint("[✓]"), ""
 	case checks.StatusWarn:
-		return p.warn.Sprint("[!]"), strings.Join(note, ", ")
+		return p.warn.Sprint("[!]"), note
 	case checks.StatusFail:
-		return p.fail.Sprint("[✗]"), strings.Join(note, ", ")
+		return p.fail.Sprint("[✗]"), note
 	case checks.StatusSkip:
 		return p.skip.Sprint("[-]"), p.skip.Sprint("skipped: " + printable(c.SkipReason))
 	}
@@ -244,6 +219,28 @@ func summary(r *checks.Report, p palette) string {
 		}
 	}
 	return fmt.Sprintf("%s (%s; %s)\n%s", plural(len(r.Checks), "check"), strings.Join(parts, ", "), seconds(r.DurationMS), verdict)
+}
+
+// shortDuration shows a duration with three significant digits, in at
+// most six characters (the check table must fit 80 columns however long
+// a check took).
+func shortDuration(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case ms < 10:
+		return fmt.Sprintf("%.2fms", ms)
+	case ms < 100:
+		return fmt.Sprintf("%.1fms", ms)
+	case ms < 1000:
+		return fmt.Sprintf("%.0fms", ms)
+	case ms < 10000:
+		return fmt.Sprintf("%.2fs", ms/1000)
+	case ms < 100000:
+		return fmt.Sprintf("%.1fs", ms/1000)
+	}
+	return fmt.Sprintf("%.0fs", ms/1000)
 }
 
 func plural(n int, noun string) string {

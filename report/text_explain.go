@@ -57,17 +57,8 @@ func explainText(w io.Writer, r *checks.Report, opts TextOptions) error {
 	if len(r.Checks) > 0 {
 		b.WriteString("\n" + p.code.Sprint("Live checks on this machine") + "\n")
 		b.WriteString(checkTable(lg, r, p, opts.Verbose))
-		for _, sev := range []checks.Severity{checks.SevFail, checks.SevWarn, checks.SevInfo} {
-			if sev == checks.SevInfo && !opts.Verbose {
-				break
-			}
-			for _, c := range r.Checks {
-				for _, f := range c.Findings {
-					if f.Severity == sev {
-						b.WriteString("\n" + finding(f, p, wrap))
-					}
-				}
-			}
+		for f := range worstFirst(r, opts.Verbose) {
+			b.WriteString("\n" + finding(f, p, wrap))
 		}
 	}
 	b.WriteString("\n" + wrap(0, explainSummary(r, p)) + "\n")

@@ -10,7 +10,10 @@ package explain
 // a check not landed yet has a provisional code with the owning check's
 // prefix (DNS_, PROXY_, TLS_, SUMDB_, MODCACHE_, PRIVATE_, MODULE_); its
 // rule names that check (Check) so that the codes can be aligned with the
-// real ones, by editing only this file, when the check lands.
+// real ones, by editing only this file, when the check lands. A rule
+// marked NoRuleOut is a cause its check can confirm but not rule out
+// (it may lie in what the failing command asked for); its code may be
+// one only explain reports.
 //
 // Order matters: the first rule that matches an entry explains it. Rules
 // are ordered from the most specific to the most generic: configuration
@@ -194,7 +197,7 @@ var catalog = []rule{
 	},
 
 	// ---------------------------------------------------------------
-	// go.mod and toolchain versions. Provisional codes of the module check.
+	// go.mod and toolchain versions. Codes of the module check.
 	{
 		Code: "MODULE_GOWORK_OUTDATED", Check: "module",
 		Match:   []string{`listed in go\.work file requires go >= (?P<want>\S+), but go\.work lists go (?P<have>\S+)`},
@@ -218,7 +221,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODULE_TOOLCHAIN_UNAVAILABLE", Check: "module", Also: []string{"proxy"},
+		Code: "MODULE_TOOLCHAIN_UNAVAILABLE", Check: "module", NoRuleOut: true, Also: []string{"proxy"},
 		Match: []string{
 			`download (?P<want>go\S+)(?: for \S+)?: toolchain not available`,
 			`(?:go|toolchain)@(?P<want>\S+): no matching versions for query`,
@@ -302,10 +305,9 @@ var catalog = []rule{
 	},
 
 	// ---------------------------------------------------------------
-	// Private modules and version control. Provisional codes of the
-	// private check.
+	// Private modules and version control. Codes of the private check.
 	{
-		Code: "PRIVATE_MODULE_NOT_EXCLUDED", Check: "private", Also: []string{"proxy"},
+		Code: "PRIVATE_MODULE_NOT_EXCLUDED", Check: "private", NoRuleOut: true, Also: []string{"proxy"},
 		Full: true,
 		// The proxy's own words say why; the strongest signals first.
 		Match: []string{
@@ -319,7 +321,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODULE_UNKNOWN_REVISION", Check: "module", Also: []string{"private"},
+		Code: "MODULE_UNKNOWN_REVISION", Check: "module", NoRuleOut: true, Also: []string{"private"},
 		// A proxy's "unknown revision" is a fact about the module, not
 		// about the proxy: it may come from the server response.
 		Full:    true,
@@ -329,7 +331,7 @@ var catalog = []rule{
 		Fixes:   []fixSpec{run("list the versions that exist", "go list -m -versions {module}")},
 	},
 	{
-		Code: "PRIVATE_TERMINAL_PROMPTS_DISABLED", Check: "private",
+		Code: "PRIVATE_TERMINAL_PROMPTS_DISABLED", Check: "private", NoRuleOut: true,
 		Match: []string{
 			`could not read (?:Username|Password) for '(?P<url>[^']+)': terminal prompts disabled`,
 			`terminal prompts disabled`,
@@ -342,7 +344,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "PRIVATE_AUTH_FAILED", Check: "private",
+		Code: "PRIVATE_AUTH_FAILED", Check: "private", NoRuleOut: true,
 		Match: []string{
 			`Authentication failed for '?(?P<url>[^'\s]+)'?`,
 			`Permission denied \(publickey[^)]*\)`,
@@ -359,28 +361,28 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "PRIVATE_REPO_NOT_FOUND", Check: "private",
+		Code: "PRIVATE_REPO_NOT_FOUND", Check: "private", NoRuleOut: true,
 		Match:   []string{`[Rr]epository '?(?P<url>[^'\s]*)'? not found`, `remote: Repository not found`},
 		Subject: []string{"host", "module"},
 		Message: "the repository of {module|the module} does not exist or is hidden from these credentials (hosts answer \"not found\" to unauthorised requests)",
 		Fixes:   []fixSpec{manual("check the module path and your access to its repository", "git ls-remote https://{module}")},
 	},
 	{
-		Code: "PRIVATE_GOVCS_DISALLOWED", Check: "private",
+		Code: "PRIVATE_GOVCS_DISALLOWED", Check: "private", NoRuleOut: true,
 		Match:   []string{`GOVCS disallows using (?P<vcs>\S+) for (?:private|public) (?P<module>[^\s;]+)`},
 		Subject: []string{"module"},
 		Message: "GOVCS does not allow {vcs} for {module}",
 		Fixes:   []fixSpec{manual("allow it in GOVCS (or fetch it through a module proxy)", "go env -w GOVCS={module}:{vcs}")},
 	},
 	{
-		Code: "PRIVATE_VCS_MISSING", Check: "private",
+		Code: "PRIVATE_VCS_MISSING", Check: "private", NoRuleOut: true,
 		Match:   []string{`"(?P<vcs>git|hg|svn|bzr|fossil)": executable file not found`},
 		Subject: []string{"vcs"},
 		Message: "fetching {module|a module} directly needs {vcs}, which is not on PATH",
 		Fixes:   []fixSpec{manual("install {vcs} (or fetch the module through a module proxy)", "command -v {vcs}")},
 	},
 	{
-		Code: "PRIVATE_NO_SECURE_PROTOCOL", Check: "private",
+		Code: "PRIVATE_ORIGIN_UNREACHABLE", Check: "private", NoRuleOut: true,
 		Match:   []string{`no secure protocol found for repository`},
 		Subject: []string{"module"},
 		Message: "the repository of {module|the module} offers no secure protocol (https or ssh) that the go command will use",
@@ -597,9 +599,9 @@ var catalog = []rule{
 	},
 
 	// ---------------------------------------------------------------
-	// Modules, versions and go.mod. Provisional codes of the module check.
+	// Modules, versions and go.mod. Codes of the module check.
 	{
-		Code: "MODULE_PATH_MISMATCH", Check: "module",
+		Code: "MODULE_PATH_MISMATCH", Check: "module", NoRuleOut: true,
 		Match:   []string{`module declares its path as: (?P<declared>\S+)(?:\s+but was required as: (?P<required>\S+))?`},
 		Subject: []string{"required", "module"},
 		Message: "the module required as {required|{module|this path}} declares its path as {declared}: it was renamed or moved, or a fork was required under the wrong path",
@@ -609,14 +611,14 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODULE_INVALID_PSEUDO_VERSION", Check: "module",
+		Code: "MODULE_INVALID_PSEUDO_VERSION", Check: "module", NoRuleOut: true,
 		Match:   []string{`invalid pseudo-version: (?P<detail>[^\n]+)`},
 		Subject: []string{"module"},
 		Message: "the pseudo-version {version|} of {module|a module} does not match its repository ({detail}): it was written by hand or the history changed",
 		Fixes:   []fixSpec{run("let the go command compute it from the commit", "go get {module}@<commit>")},
 	},
 	{
-		Code: "MODULE_MAJOR_VERSION_MISMATCH", Check: "module",
+		Code: "MODULE_MAJOR_VERSION_MISMATCH", Check: "module", NoRuleOut: true,
 		Match: []string{
 			`module contains a go\.mod file, so module path must match major version(?: \("(?P<want>[^"]+)"\))?`,
 			`should be v0 or v1, not v\d+`,
@@ -630,14 +632,14 @@ var catalog = []rule{
 		Fixes:   []fixSpec{run("require the major version under its own path", "go get {want}@{version}")},
 	},
 	{
-		Code: "MODULE_NO_MATCHING_VERSIONS", Check: "module", Also: []string{"proxy"},
+		Code: "MODULE_NO_MATCHING_VERSIONS", Check: "module", NoRuleOut: true, Also: []string{"proxy"},
 		Match:   []string{`no matching versions for query "(?P<query>[^"]*)"`},
 		Subject: []string{"module"},
 		Message: "no version of {module|the module} matches {query}",
 		Fixes:   []fixSpec{run("list the versions that exist", "go list -m -versions {module}")},
 	},
 	{
-		Code: "MODULE_MALFORMED_PATH", Check: "module",
+		Code: "MODULE_MALFORMED_PATH", Check: "module", NoRuleOut: true,
 		Match: []string{
 			`malformed module path "(?P<path>[^"]*)"(?:: (?P<detail>[^\n]+))?`,
 			`invalid module path "?(?P<path>[^":\s]*)"?(?:: (?P<detail>[^\n]+))?`,
@@ -649,7 +651,7 @@ var catalog = []rule{
 		Fixes:   []fixSpec{manual("correct the path in go.mod, the import or the command (a module path starts with a host name with a dot, like example.com/repo)", "go mod edit -print")},
 	},
 	{
-		Code: "MODULE_INVALID_VERSION", Check: "module",
+		Code: "MODULE_INVALID_VERSION", Check: "module", NoRuleOut: true,
 		Match: []string{
 			`invalid version: (?P<detail>[^\n]+)`,
 			`version "(?P<bad>[^"]*)" invalid(?:: (?P<detail>[^\n]+))?`,
@@ -673,14 +675,14 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODULE_NOT_TIDY", Check: "module",
+		Code: "MODULE_NOT_TIDY", Check: "module", NoRuleOut: true,
 		Match:   []string{`updates to go\.(?P<file>mod|sum) needed`},
 		Subject: []string{"=go.mod"},
 		Message: "go.{file} is not up to date with the code, and this command may not change it (-mod=readonly is the default, and the rule in CI)",
 		Fixes:   []fixSpec{suggested("update it as the go command says, and commit the result"), run("update go.mod and go.sum, and commit them", "go mod tidy")},
 	},
 	{
-		Code: "MODULE_NO_GOMOD", Check: "module",
+		Code: "MODULE_NO_GOMOD", Check: "module", NoRuleOut: true,
 		Match: []string{
 			`go\.mod file not found`,
 			`cannot find main module`,
@@ -707,7 +709,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODULE_VENDOR_MODE", Check: "module", Also: []string{"env"},
+		Code: "MODULE_VENDOR_MODE", Check: "module", NoRuleOut: true, Also: []string{"env"},
 		Confirms: []string{"MODULE_VENDOR_MODE", "GOFLAGS_MOD_VENDOR"},
 		Match: []string{
 			`lookup disabled by -mod=vendor`,
@@ -724,7 +726,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODULE_MISSING_REQUIREMENT", Check: "module",
+		Code: "MODULE_MISSING_REQUIREMENT", Check: "module", NoRuleOut: true,
 		Match: []string{
 			`no required module provides package (?P<pkg>[^\s;:]+)`,
 			`no required module provides package`,
@@ -752,7 +754,7 @@ var catalog = []rule{
 		Fixes:   []fixSpec{manual("correct or drop the replace directive", "go mod edit -print | grep -n replace")},
 	},
 	{
-		Code: "MODULE_PACKAGE_NOT_FOUND", Check: "module", Also: []string{"private"},
+		Code: "MODULE_PACKAGE_NOT_FOUND", Check: "module", NoRuleOut: true, Also: []string{"private"},
 		Match: []string{
 			`cannot find module providing package (?P<pkg>[^\s:]+)`,
 			`cannot find module providing package`,
@@ -767,7 +769,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODULE_ZIP_INVALID", Check: "module", Also: []string{"modcache"},
+		Code: "MODULE_ZIP_INVALID", Check: "module", NoRuleOut: true, Also: []string{"modcache"},
 		Match: []string{
 			`malformed file path "(?P<path>[^"]*)"`,
 			`case-insensitive file name collision`,
@@ -844,7 +846,8 @@ var catalog = []rule{
 	// Fallbacks: recognised families whose precise cause the log does
 	// not say.
 	{
-		Code: "PRIVATE_VCS_FETCH_FAILED", Check: "private",
+		Code: "PRIVATE_VCS_FETCH_FAILED", Check: "private", NoRuleOut: true,
+		Confirms: []string{"PRIVATE_VCS_FETCH_FAILED", "PRIVATE_NO_META", "PRIVATE_ORIGIN_UNREACHABLE"},
 		Match: []string{
 			`git ls-remote`,
 			`(?:git fetch|git clone)[^\n]*exit status`,

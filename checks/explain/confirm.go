@@ -84,5 +84,8 @@ func verdict(c *checks.Cause, byID map[string]checks.CheckResult) (checks.Verdic
 	case res.Status == checks.StatusError:
 		return checks.VerdictNotChecked, fmt.Sprintf("the %s check could not run here", owner)
 	}
+	if r != nil && r.NoRuleOut {
+		return checks.VerdictNotChecked, fmt.Sprintf("the %s check ran on this machine and does not see it, which does not rule it out: the cause may lie in what the failing command asked for rather than in this module", owner)
+	}
 	return checks.VerdictRuledOut, fmt.Sprintf("the %s check ran on this machine and does not find it: the failing command probably ran with another environment (a CI job's settings, a container) or the problem is gone", owner)
 }

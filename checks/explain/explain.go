@@ -381,6 +381,8 @@ type CodeInfo struct {
 	Code  string
 	Check string   // the check that owns the code
 	Also  []string // other checks that can confirm the cause
+	// NoRuleOut: the owning check can confirm the cause, never rule it out.
+	NoRuleOut bool
 }
 
 // Codes lists the catalog's codes, once each, in catalog order.
@@ -392,7 +394,7 @@ func Codes() []CodeInfo {
 			continue
 		}
 		seen[r.Code] = true
-		out = append(out, CodeInfo{Code: r.Code, Check: r.Check, Also: r.Also})
+		out = append(out, CodeInfo{Code: r.Code, Check: r.Check, Also: r.Also, NoRuleOut: r.NoRuleOut})
 	}
 	return out
 }

@@ -445,7 +445,7 @@ func TestCatalogCodes(t *testing.T) {
 			continue
 		}
 		if codes, landed := live[c.Check]; landed {
-			if !codes[c.Code] {
+			if !codes[c.Code] && !c.NoRuleOut {
 				t.Errorf("%s is owned by the %s check, which has no such code", c.Code, c.Check)
 			}
 			continue
@@ -520,7 +520,8 @@ func liveCheckCodes(t *testing.T) map[string]map[string]bool {
 	files = append(files, sub...)
 	var src strings.Builder
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
+		// Not explain's own files: the catalog would vouch for itself.
+		if strings.HasSuffix(f, "_test.go") || filepath.Base(filepath.Dir(f)) == "explain" {
 			continue
 		}
 		data, err := os.ReadFile(f)

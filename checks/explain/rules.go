@@ -20,6 +20,12 @@ type rule struct {
 	// Confirms are the finding codes of live checks that confirm the
 	// cause; empty means the rule's own code.
 	Confirms []string
+	// NoRuleOut says that the owning check can confirm the cause but not
+	// rule it out: the cause may lie in what the failing command asked
+	// for (a module or version not in go.mod, an import) rather than in
+	// the state the check examines. Its code need not be one the check
+	// reports.
+	NoRuleOut bool
 	// Match are the patterns; any one of them recognises the cause.
 	Match []string
 	// Full lets the patterns see the whole entry, including the server

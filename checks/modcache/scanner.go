@@ -105,12 +105,7 @@ func (s *Scanner) Structural(ctx context.Context, report func(Problem)) (Stats, 
 		return nil
 	})
 	s.cacheWide(report)
-	out := st.get()
-	out.Stopped = err == errCanceled
-	if err == errCanceled {
-		err = nil
-	}
-	return out, err
+	return st.result(err)
 }
 
 // Deep hashes the content of the given module versions (those not in
@@ -132,21 +127,8 @@ func (s *Scanner) Deep(ctx context.Context, mods []module.Version, report func(P
 			}
 		}
 		return nil
-	}, func(h *hasher, e *Entry) error {
-		st.add(e)
-		err := s.deep(h, e, report)
-		if err == nil {
-			st.hashed.Add(1)
-		}
-		s.progress("hashing", int(done.Add(1)), total)
-		return err
-	})
-	out := st.get()
-	out.Stopped = err == errCanceled
-	if err == errCanceled {
-		err = nil
-	}
-	return out, err
+	}, s.hashEntry(&st, &done, total, report))
+	return st.result(err)
 }
 
 // DeepAll hashes every module version in the cache. total is the
@@ -160,7 +142,14 @@ func (s *Scanner) DeepAll(ctx context.Context, total int, report func(Problem)) 
 			return err
 		}
 		return w.walkExtracted()
-	}, func(h *hasher, e *Entry) error {
+	}, s.hashEntry(&st, &done, total, report))
+	return st.result(err)
+}
+
+// hashEntry is the deep pass's work on one module version: hash it,
+// count it and advance the progress.
+func (s *Scanner) hashEntry(st *stats, done *atomic.Int64, total int, report func(Problem)) func(*hasher, *Entry) error {
+	return func(h *hasher, e *Entry) error {
 		st.add(e)
 		err := s.deep(h, e, report)
 		if err == nil {
@@ -168,7 +157,12 @@ func (s *Scanner) DeepAll(ctx context.Context, total int, report func(Problem)) 
 		}
 		s.progress("hashing", int(done.Add(1)), total)
 		return err
-	})
+	}
+}
+
+// result ends a pass: a cancelled pass is not an error, it is a pass
+// that stopped early.
+func (st *stats) result(err error) (Stats, error) {
 	out := st.get()
 	out.Stopped = err == errCanceled
 	if err == errCanceled {

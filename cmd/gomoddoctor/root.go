@@ -36,6 +36,8 @@ type rootFlags struct {
 	// network checks
 	resolver    string
 	probeModule string
+	// module check
+	probeBranches bool
 	fixFlags
 }
 
@@ -136,6 +138,7 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	})
 	fl.StringVar(&f.resolver, "resolver", s.getenv(resolverEnv), "send DNS queries to these servers (host[:port],...) instead of the system's; the first also serves Go's resolver; default $"+resolverEnv)
 	fl.StringVar(&f.probeModule, "probe-module", "", "ask the module proxies about this module (path[@version]) instead of the main module's requirements")
+	fl.BoolVar(&f.probeBranches, "probe-branches", false, "let the module check ask the origins of pseudo-version requirements whether their branch moved on (as 'GOPROXY=direct' would)")
 	fl.BoolVar(&f.fix, "fix", false, "repair the environment: show the plan as a diff of the GOENV file, ask, back up the file, apply with 'go env -w', run the checks again ('gomoddoctor undo' restores the file)")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "with --fix: apply without asking (scripts, CI)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "with --fix: show what would change, and stop")
@@ -182,7 +185,7 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 
 	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: f.dir, Environ: s.environ})
 	env.StdinTerminal = s.inTTY
-	env.Options = checks.Options{Verbose: f.verbose, Scope: f.scope, Resolver: f.resolver, ProbeModule: f.probeModule}
+	env.Options = checks.Options{Verbose: f.verbose, Scope: f.scope, Resolver: f.resolver, ProbeModule: f.probeModule, ProbeBranches: f.probeBranches}
 	env.Options.Mirrors = mirrorCandidates(s, env, f.mirrors)
 	// Progress goes to standard error, and only to a terminal: never
 	// into a pipe, a log or a machine-readable report.

@@ -1,0 +1,166 @@
+package checks
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+)
+
+// A Requirement is a module the main module (or a module of the
+// workspace) requires, with where its code comes from after the replace
+// directives in force.
+type Requirement struct {
+	Mod      module.Version // as required
+	Indirect bool           // marked // indirect
+	From     string         // the go.mod file that requires it
+	// Fetched is what the go command downloads: Mod, or its replacement
+	// by another module version; zero when a directory replaces it.
+	Fetched module.Version
+	// Dir is the replacement directory as written, when one replaces it.
+	Dir string
+	// ReplacedIn names the file of the replace directive, if any.
+	ReplacedIn string
+}
+
+// Local reports whether a directory replaces the requirement.
+func (r Requirement) Local() bool { return r.Dir != "" }
+
+// A WorkModule is a module of the workspace (a use directive of go.work),
+// or the main module outside a workspace.
+type WorkModule struct {
+	Dir   string // absolute
+	GoMod string
+	File  *modfile.File // nil when go.mod is missing or does not parse
+	Err   error
+	Use   *modfile.Use // the use directive; nil outside a workspace
+}
+
+// workModules returns the main modules: the modules go.work uses, or the
+// main module alone.
+func (e *Env) workModules() []WorkModule {
+	m := e.Module
+	if m == nil {
+		return nil
+	}
+	if m.Work == "" || m.WorkFile == nil {
+		if m.GoMod == "" {
+			return nil
+		}
+		return []WorkModule{{Dir: m.Dir, GoMod: m.GoMod, File: m.File, Err: m.Err}}
+	}
+	base := filepath.Dir(m.Work)
+	var out []WorkModule
+	for _, u := range m.WorkFile.Use {
+		dir := filepath.FromSlash(u.Path)
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(base, dir)
+		}
+		wm := WorkModule{Dir: dir, GoMod: filepath.Join(dir, "go.mod"), Use: u}
+		if m.GoMod != "" && filepath.Clean(wm.GoMod) == filepath.Clean(m.GoMod) {
+			wm.File, wm.Err = m.File, m.Err
+		} else if data, err := os.ReadFile(wm.GoMod); err != nil {
+			wm.Err = err
+		} else {
+			wm.File, wm.Err = modfile.Parse(wm.GoMod, data, nil)
+		}
+		out = append(out, wm)
+	}
+	return out
+}
+
+// Requirements returns the requirements of the main modules, each path
+// once (the highest version wins, as minimal version selection would
+// pick among them), with the replace directives applied: those of
+// go.work first, then those of the go.mod files (a workspace ignores the
+// go.mod replacements that go.work overrides), version-specific before
+// path-wide. Workspace modules required by each other are left out.
+func (e *Env) Requirements() []Requirement {
+	mods := e.workModules()
+	type rep struct {
+		r    *modfile.Replace
+		file string
+	}
+	var reps []rep
+	if m := e.Module; m != nil && m.WorkFile != nil {
+		for _, r := range m.WorkFile.Replace {
+			reps = append(reps, rep{r, m.Work})
+		}
+	}
+	mainPaths := map[string]bool{}
+	for _, wm := range mods {
+		if wm.File == nil {
+			continue
+		}
+		if wm.File.Module != nil {
+			mainPaths[wm.File.Module.Mod.Path] = true
+		}
+		for _, r := range wm.File.Replace {
+			reps = append(reps, rep{r, wm.GoMod})
+		}
+	}
+	find := func(mv module.Version) (rep, bool) {
+		for _, exact := range []bool{true, false} {
+			for _, r := range reps {
+				if r.r.Old.Path != mv.Path {
+					continue
+				}
+				if exact && r.r.Old.Version == mv.Version || !exact && r.r.Old.Version == "" {
+					return r, true
+				}
+			}
+		}
+		return rep{}, false
+	}
+	byPath := map[string]int{}
+	var out []Requirement
+	for _, wm := range mods {
+		if wm.File == nil {
+			continue
+		}
+		for _, r := range wm.File.Require {
+			if mainPaths[r.Mod.Path] {
+				continue
+			}
+			req := Requirement{Mod: r.Mod, Indirect: r.Indirect, From: wm.GoMod, Fetched: r.Mod}
+			if rp, ok := find(r.Mod); ok {
+				req.ReplacedIn = rp.file
+				if rp.r.New.Version == "" {
+					req.Fetched, req.Dir = module.Version{}, rp.r.New.Path
+				} else {
+					req.Fetched = rp.r.New
+				}
+			}
+			if i, seen := byPath[r.Mod.Path]; seen {
+				if versionLess(out[i].Mod.Version, r.Mod.Version) {
+					out[i] = req
+				}
+				continue
+			}
+			byPath[r.Mod.Path] = len(out)
+			out = append(out, req)
+		}
+	}
+	// Direct requirements first, then indirect ones, each by path.
+	slices.SortStableFunc(out, func(a, b Requirement) int {
+		if a.Indirect != b.Indirect {
+			return boolCmp(a.Indirect, b.Indirect)
+		}
+		return strings.Compare(a.Mod.Path, b.Mod.Path)
+	})
+	return out
+}
+
+// replaceDir resolves a replacement directory written in file.
+func replaceDir(file, dir string) string {
+	if filepath.IsAbs(dir) {
+		return dir
+	}
+	return filepath.Join(filepath.Dir(file), filepath.FromSlash(dir))
+}
+
+func versionLess(a, b string) bool { return semver.Compare(a, b) < 0 }
