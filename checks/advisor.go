@@ -141,6 +141,14 @@ func Advise(env *Env, results []CheckResult) []PlanStep {
 		if a.tier != b.tier {
 			return a.tier - b.tier
 		}
+		// Settings of the same tier: the fix of a failure first. Other
+		// steps keep the order their findings give (a sequence such as
+		// remove, then download again).
+		if a.tier <= tierShell {
+			if sa, sb := worst(a.step), worst(b.step); sa != sb {
+				return sb.rank() - sa.rank()
+			}
+		}
 		return a.pos - b.pos
 	})
 	out := make([]PlanStep, len(steps))
@@ -150,22 +158,42 @@ func Advise(env *Env, results []CheckResult) []PlanStep {
 	return out
 }
 
-// tierOf orders the plan: configuration first, then cache repair, then
-// what only a person can do.
+// Tiers of the plan: configuration first, then cache repair, then what
+// only a person can do.
+const (
+	tierFixGoEnv = iota // go env changes --fix applies
+	tierGoEnv           // go env changes that need a decision
+	tierShell           // shell changes
+	tierCache           // module cache repairs
+	tierManual          // manual steps
+	tierLastResort      // last resorts
+)
+
 func tierOf(s PlanStep) int {
 	switch {
 	case s.LastResort:
-		return 5
+		return tierLastResort
 	case s.Kind == FixGoEnv && s.AppliedBy == ByFix:
-		return 0
+		return tierFixGoEnv
 	case s.Kind == FixGoEnv:
-		return 1
+		return tierGoEnv
 	case s.Kind == FixShell:
-		return 2
+		return tierShell
 	case s.Kind == FixCache:
-		return 3
+		return tierCache
 	}
-	return 4
+	return tierManual
+}
+
+// worst is the worst severity of the findings a step answers.
+func worst(s PlanStep) Severity {
+	w := SevInfo
+	for _, r := range s.Because {
+		if r.Severity.Worse(w) {
+			w = r.Severity
+		}
+	}
+	return w
 }
 
 // assign decides who applies a step, with a note when --fix cannot

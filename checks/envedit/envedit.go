@@ -520,7 +520,7 @@ func cleanStale(state string) {
 
 // backupID names a backup by its time, made unique in state.
 func backupID(state string, t time.Time) string {
-	base := t.Format("20060102T150405.000000000Z")
+	base := t.Format("20060102T150405.000Z")
 	id := base
 	for i := 1; ; i++ {
 		if _, err := os.Stat(filepath.Join(state, "backup-"+id+".json")); errors.Is(err, fs.ErrNotExist) {

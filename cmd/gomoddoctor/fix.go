@@ -227,9 +227,9 @@ func runFix(parent context.Context, s streams, f rootFlags, format string, env *
 		r.out.Applied = append(r.out.Applied, apply...)
 		if b != nil && b.DataPath != "" {
 			r.out.Backup = b.DataPath
-			r.say(fmt.Sprintf("Changed %s; the old file is saved in %s. Undo with: gomoddoctor undo", env.Go.EnvFile, b.DataPath))
+			r.say(fmt.Sprintf("\nChanged %s; the old file is saved in %s. Undo with: gomoddoctor undo", env.Go.EnvFile, b.DataPath))
 		} else {
-			r.say(fmt.Sprintf("Created %s (there was none). Undo with: gomoddoctor undo", env.Go.EnvFile))
+			r.say(fmt.Sprintf("\nCreated %s (there was none). Undo with: gomoddoctor undo", env.Go.EnvFile))
 		}
 	}
 	for i, st := range cache {
@@ -343,7 +343,7 @@ func shAvailable() bool {
 // verify runs the checks again on a new snapshot and reports the
 // result, with what --fix did.
 func (r *fixRun) verify(ctx context.Context, changes []envedit.Change) (int, error) {
-	r.say("Running the checks again...")
+	r.say("\nRunning the checks again...")
 	start := time.Now()
 	vctx, cancel := context.WithTimeout(ctx, r.f.timeout)
 	defer cancel()

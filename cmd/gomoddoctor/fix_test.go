@@ -344,3 +344,29 @@ func cmdNoGlob(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("files match %s: %v", args[0], m)
 	}
 }
+
+// cmdServeGit starts the origin of a private module: a git server for
+// the made-up host git.corp.test holding git.corp.test/lib at v1.0.0,
+// reached through a CONNECT proxy on 127.0.0.1 (nothing resolves the
+// name), and sets what the go command, git and the doctor need to reach
+// it: HTTPS_PROXY (plain HTTP still goes to a closed port),
+// SSL_CERT_FILE and GIT_SSL_CAINFO: servegit.
+func cmdServeGit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: servegit")
+	}
+	fx := ts.Value(scriptFixturesKey{}).(*scriptFixtures)
+	tb := scriptTB{TB: fx.t, ts: ts}
+	if _, err := exec.LookPath("git"); err != nil {
+		ts.Fatalf("git is not installed (guard the script with [!exec:git] skip)")
+	}
+	gs := fixtures.NewGitServer(tb, "git.corp.test", "", "")
+	gs.AddModule(tb, "lib", map[string]string{
+		"go.mod": "module git.corp.test/lib\n\ngo 1.21\n",
+		"lib.go": "package lib\n\nfunc Name() string { return \"lib\" }\n",
+	}, "v1.0.0")
+	for _, kv := range gs.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		ts.Setenv(k, v)
+	}
+}

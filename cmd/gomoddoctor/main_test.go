@@ -62,6 +62,7 @@ func TestScripts(t *testing.T) {
 			"writelines":   cmdWriteLines,
 			"servemirror":  cmdServeMirror,
 			"noglob":       cmdNoGlob,
+			"servegit":     cmdServeGit,
 		},
 	})
 }
