@@ -161,12 +161,12 @@ func Advise(env *Env, results []CheckResult) []PlanStep {
 // Tiers of the plan: configuration first, then cache repair, then what
 // only a person can do.
 const (
-	tierFixGoEnv = iota // go env changes --fix applies
-	tierGoEnv           // go env changes that need a decision
-	tierShell           // shell changes
-	tierCache           // module cache repairs
-	tierManual          // manual steps
-	tierLastResort      // last resorts
+	tierFixGoEnv   = iota // go env changes --fix applies
+	tierGoEnv             // go env changes that need a decision
+	tierShell             // shell changes
+	tierCache             // module cache repairs
+	tierManual            // manual steps
+	tierLastResort        // last resorts
 )
 
 func tierOf(s PlanStep) int {
