@@ -76,10 +76,12 @@ func planText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, st
 		return
 	}
 	title := "Plan: " + planCounts(r.Plan)
-	if r.Fix == nil {
-		title += "; 'gomoddoctor --fix --dry-run' shows the change"
-	} else {
+	applicable := slices.ContainsFunc(r.Plan, func(s checks.PlanStep) bool { return s.AppliedBy != checks.ByYou })
+	switch {
+	case r.Fix != nil:
 		title = "Still to do: " + planCounts(r.Plan)
+	case applicable:
+		title += "; 'gomoddoctor --fix --dry-run' shows the change"
 	}
 	b.WriteString("\n" + p.code.Sprint(wrap(0, title)) + "\n")
 	planSteps(b, r.Plan, p, wrap)

@@ -192,12 +192,12 @@ func runFix(parent context.Context, s streams, f rootFlags, format string, env *
 		}
 	}
 	if len(apply) == 0 && len(cache) == 0 {
-		r.say("Nothing for --fix to change.")
+		r.say("\nNothing for --fix to change.")
 		r.out.Result = checks.FixNothingToDo
 		return r.finish(before)
 	}
 	if f.dryRun {
-		r.say("Dry run: nothing was changed.")
+		r.say("\nDry run: nothing was changed.")
 		r.out.Result = checks.FixDryRun
 		return r.finish(before)
 	}
@@ -292,7 +292,7 @@ func (r *fixRun) editor() *envedit.Editor {
 // confirm asks on the terminal whether to apply.
 func (r *fixRun) confirm(changes, cache int) (bool, checks.FixResult) {
 	if !r.s.inTTY {
-		r.say("Not applied: there is no terminal to ask on; run 'gomoddoctor --fix --yes' to apply without asking.")
+		r.say("\nNot applied: there is no terminal to ask on; run 'gomoddoctor --fix --yes' to apply without asking.")
 		return false, checks.FixNotConfirmed
 	}
 	var what []string
@@ -312,7 +312,7 @@ func (r *fixRun) confirm(changes, cache int) (bool, checks.FixResult) {
 	case "y", "yes":
 		return true, ""
 	}
-	r.say("Not applied.")
+	r.say("\nNot applied.")
 	return false, checks.FixDeclined
 }
 
