@@ -29,8 +29,12 @@ type FixOutcome struct {
 	// nothing was applied).
 	Applied []PlanStep `json:"applied"`
 	Left    []PlanStep `json:"left"`
-	// Before is the status of each check before the fix.
+	// Before is the status of each check before the fix. Fixed are the
+	// problems (warn and fail findings) found before and gone after, New
+	// those found after only (set once the checks ran again).
 	Before []CheckStatus `json:"before"`
+	Fixed  []FindingRef  `json:"fixed,omitempty"`
+	New    []FindingRef  `json:"new,omitempty"`
 	// Error says what stopped --fix (with result failed or interrupted).
 	Error string `json:"error,omitempty"`
 }
@@ -55,4 +59,43 @@ func (r *Report) Statuses() []CheckStatus {
 		out = append(out, CheckStatus{ID: c.ID, Status: c.Status, Problems: n})
 	}
 	return out
+}
+
+// Problems lists the warn and fail findings of the report.
+func (r *Report) Problems() []FindingRef {
+	var out []FindingRef
+	for _, c := range r.Checks {
+		for _, f := range c.Findings {
+			if f.Severity != SevInfo {
+				out = append(out, FindingRef{Check: c.ID, Code: f.Code, Severity: f.Severity, Subject: f.Subject})
+			}
+		}
+	}
+	return out
+}
+
+// CompareProblems returns the problems of before that after no longer
+// has, and those of after that before did not have, by check, code and
+// subject.
+func CompareProblems(before, after []FindingRef) (fixed, added []FindingRef) {
+	key := func(r FindingRef) string { return r.Check + "\x00" + r.Code + "\x00" + r.Subject }
+	in := func(list []FindingRef, r FindingRef) bool {
+		for _, x := range list {
+			if key(x) == key(r) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range before {
+		if !in(after, r) && !in(fixed, r) {
+			fixed = append(fixed, r)
+		}
+	}
+	for _, r := range after {
+		if !in(before, r) && !in(added, r) {
+			added = append(added, r)
+		}
+	}
+	return fixed, added
 }

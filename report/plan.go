@@ -173,6 +173,12 @@ func fixText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, str
 	if len(worse) > 0 {
 		b.WriteString(wrap(2, "worse: "+strings.Join(worse, ", ")) + "\n")
 	}
+	if len(f.Fixed) > 0 {
+		b.WriteString(wrap(2, "fixed: "+printable(refList(f.Fixed))) + "\n")
+	}
+	if len(f.New) > 0 {
+		b.WriteString(wrap(2, "new: "+printable(refList(f.New))) + "\n")
+	}
 	if f.Error != "" {
 		b.WriteString(wrap(2, "error: "+printable(f.Error)) + "\n")
 	}
@@ -264,4 +270,17 @@ func ghPlan(b *strings.Builder, r *checks.Report) {
 		fmt.Fprintf(&body, "\n%d. %s %s\n  $ %s", i+1, byTag(s), s.Title, s.Command)
 	}
 	ghCommand(b, "notice", ghProps{title: "gomoddoctor plan"}, body.String())
+}
+
+// refList names findings: CODE (subject), ...
+func refList(refs []checks.FindingRef) string {
+	var parts []string
+	for _, r := range refs {
+		p := r.Code
+		if r.Subject != "" {
+			p += " (" + r.Subject + ")"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -160,30 +161,56 @@ func runFix(parent context.Context, s streams, f rootFlags, format string, env *
 			notes = append(notes, fmt.Sprintf("%s of the module cache need a POSIX shell, which this system lacks: run them yourself.", plural(skippedCache, "repair")))
 		}
 	}
-	r.out.Left = append(r.out.Left, left...)
 	r.out.File = env.Go.EnvFile
 
-	changes := make([]envedit.Change, 0, len(apply))
-	for _, st := range apply {
-		changes = append(changes, envedit.Change{Key: st.Key, Value: st.ApplyValue(), Unset: st.Unset})
-	}
+	// The change, previewed on a copy, then vetted: a step that would bring
+	// a new problem of the configuration is left to you, and the rest
+	// previewed again (each round leaves out at least one step).
 	ed := r.editor()
+	var changes []envedit.Change
 	var preview *envedit.Preview
-	if len(changes) > 0 {
+	for len(apply) > 0 {
+		changes = changesOf(apply)
 		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		p, err := ed.Preview(ctx, changes)
-		cancel()
 		if err != nil {
+			cancel()
 			return r.stop(checks.FixFailed, fmt.Errorf("preparing the change of %s: %v", env.Go.EnvFile, err))
 		}
-		preview = p
-		r.out.Diff = env.Scrub(p.Diff())
 		if !p.Changed() {
+			cancel()
 			// The file already says so (the findings come from elsewhere).
 			left = append(left, apply...)
-			r.out.Left = append(r.out.Left, apply...)
-			apply, changes, preview = nil, nil, nil
+			apply, changes = nil, nil
+			break
 		}
+		added := r.vet(ctx, p)
+		cancel()
+		var keep []checks.PlanStep
+		for _, st := range apply {
+			i := slices.IndexFunc(added, func(f checks.Finding) bool { return f.Subject == st.Key })
+			if i < 0 {
+				keep = append(keep, st)
+				continue
+			}
+			st.AppliedBy = checks.ByYou
+			st.Notes = append(st.Notes, fmt.Sprintf("--fix leaves this to you: the change would bring a new problem, %s: %s", added[i].Code, added[i].Message))
+			left = append(left, st)
+		}
+		if len(keep) == len(apply) {
+			for _, f := range added {
+				notes = append(notes, fmt.Sprintf("After this change the env check would also report %s: %s", f.Code, f.Message))
+			}
+			preview = p
+			break
+		}
+		apply = keep
+	}
+	r.out.Left = append(r.out.Left, left...)
+	if preview != nil {
+		r.out.Diff = env.Scrub(preview.Diff())
+	} else {
+		changes = nil
 	}
 	if text {
 		if err := report.FixPreviewText(s.out, report.FixPreview{File: env.Go.EnvFile, Diff: r.out.Diff, Apply: apply, Cache: cache, Left: left, Notes: notes},
@@ -250,6 +277,55 @@ func runFix(parent context.Context, s streams, f rootFlags, format string, env *
 		r.out.Result = checks.FixFailed
 	}
 	return r.verify(ctx, changes)
+}
+
+func changesOf(steps []checks.PlanStep) []envedit.Change {
+	out := make([]envedit.Change, 0, len(steps))
+	for _, st := range steps {
+		out = append(out, envedit.Change{Key: st.Key, Value: st.ApplyValue(), Unset: st.Unset})
+	}
+	return out
+}
+
+// vet runs the env check on the environment the previewed file would
+// make, and returns its problems (warn and fail findings) that the
+// environment of now does not have.
+func (r *fixRun) vet(ctx context.Context, p *envedit.Preview) []checks.Finding {
+	dir, err := os.MkdirTemp("", "gomoddoctor-vet-")
+	if err != nil {
+		return nil
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "env")
+	if p.After != nil {
+		if err := os.WriteFile(file, p.After, 0o600); err != nil {
+			return nil
+		}
+	}
+	environ := append(slices.Clip(r.s.environ), "GOENV="+file)
+	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: r.f.dir, Environ: environ})
+	env.StdinTerminal = r.s.inTTY
+	env.Options = r.env.Options
+	env.Options.Progress = nil
+	res := checks.Runner{}.Run(ctx, env, []*checks.Check{checks.EnvCheck})[0]
+	now := map[string]bool{}
+	for _, c := range r.before.Checks {
+		for _, f := range c.Findings {
+			if c.ID == checks.EnvCheck.ID {
+				now[f.Code+"\x00"+f.Subject] = true
+			}
+		}
+	}
+	var added []checks.Finding
+	for _, f := range res.Findings {
+		// The copy stands for the GOENV file.
+		f.Subject = strings.ReplaceAll(f.Subject, file, r.env.Go.EnvFile)
+		f.Message = strings.ReplaceAll(f.Message, file, r.env.Go.EnvFile)
+		if f.Severity != checks.SevInfo && !now[f.Code+"\x00"+f.Subject] {
+			added = append(added, f)
+		}
+	}
+	return added
 }
 
 // editor edits the GOENV file of the snapshot with its go command.
@@ -360,6 +436,7 @@ func (r *fixRun) verify(ctx context.Context, changes []envedit.Change) (int, err
 			r.out.Error = fmt.Sprintf("the go command does not read %s as written: %s", c.Key, env.Scrub(v.FileValue))
 		}
 	}
+	r.out.Fixed, r.out.New = checks.CompareProblems(r.before.Problems(), after.Problems())
 	after.Fix = r.out
 	if err := render(r.s, r.format, r.f.outputFlags, after); err != nil {
 		return checks.ExitInternal, err

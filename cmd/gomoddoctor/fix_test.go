@@ -261,6 +261,27 @@ func validatePlan(doc map[string]any) error {
 			return err
 		}
 	}
+	for _, k := range []string{"fixed", "new"} {
+		v, ok := f[k]
+		if !ok {
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("fix.%s is not an array", k)
+		}
+		for i, x := range list {
+			m, ok := x.(map[string]any)
+			if !ok {
+				return fmt.Errorf("fix.%s[%d] is not an object", k, i)
+			}
+			for _, kk := range []string{"check", "code", "severity", "subject"} {
+				if _, ok := m[kk].(string); !ok {
+					return fmt.Errorf("fix.%s[%d].%s is not a string", k, i, kk)
+				}
+			}
+		}
+	}
 	before, ok := f["before"].([]any)
 	if !ok {
 		return fmt.Errorf("fix.before is not an array")
