@@ -259,8 +259,24 @@ func mdPlan(b *strings.Builder, r *checks.Report) {
 	}
 }
 
-// ghPlan renders the plan as one notice.
+// ghPlan renders what --fix did, and the plan, as one notice each.
 func ghPlan(b *strings.Builder, r *checks.Report) {
+	if f := r.Fix; f != nil {
+		body := fixResultText(f)
+		for _, s := range f.Applied {
+			body += "\n  $ " + s.Command
+		}
+		if len(f.Fixed) > 0 {
+			body += "\nfixed: " + refList(f.Fixed)
+		}
+		if len(f.New) > 0 {
+			body += "\nnew: " + refList(f.New)
+		}
+		if f.Backup != "" {
+			body += "\nbackup: " + f.Backup + " ('gomoddoctor undo' restores it)"
+		}
+		ghCommand(b, "notice", ghProps{title: "gomoddoctor --fix"}, body)
+	}
 	if len(r.Plan) == 0 {
 		return
 	}
