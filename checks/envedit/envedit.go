@@ -240,7 +240,12 @@ func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Bac
 		return nil, ErrChanged
 	}
 	state := stateDir(file)
-	if err := os.MkdirAll(state, 0o700); err != nil {
+	// The GOENV file's directory as 'go env -w' would make it; the state
+	// directory private to the user.
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(state, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		return nil, err
 	}
 	unlock, err := lock(ctx, filepath.Join(state, "lock"), ed.LockWait)
@@ -258,7 +263,8 @@ func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Bac
 		return nil, ErrChanged
 	}
 	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(file); err == nil {
+	fi, statErr := os.Stat(file)
+	if statErr == nil {
 		mode = fi.Mode().Perm()
 	}
 
@@ -311,10 +317,10 @@ func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Bac
 	if err := os.Chmod(copyPath, mode); err != nil {
 		return nil, err
 	}
-	if err := syncFile(copyPath); err != nil {
-		return nil, err
+	if statErr == nil {
+		keepOwner(copyPath, fi) // run with sudo, the file stays its owner's
 	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+	if err := syncFile(copyPath); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(copyPath, file); err != nil {
@@ -432,7 +438,11 @@ func Undo(ctx context.Context, file string, force, dryRun bool, lockWait time.Du
 			}
 		}
 		if b.Existed {
-			if err := writeAtomic(file, data, fs.FileMode(b.Mode)); err != nil {
+			var like []os.FileInfo
+			if fi, err := os.Stat(file); err == nil {
+				like = append(like, fi)
+			}
+			if err := writeAtomic(file, data, fs.FileMode(b.Mode), like...); err != nil {
 				return nil, err
 			}
 		} else if exists {
@@ -552,8 +562,9 @@ func readFile(path string) (data []byte, exists bool, err error) {
 }
 
 // writeAtomic writes data to path through a synced temporary file in the
-// same directory, renamed over it.
-func writeAtomic(path string, data []byte, mode fs.FileMode) error {
+// same directory, renamed over it; with like set, the file gets like's
+// owner where that can be done.
+func writeAtomic(path string, data []byte, mode fs.FileMode, like ...os.FileInfo) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
@@ -575,6 +586,9 @@ func writeAtomic(path string, data []byte, mode fs.FileMode) error {
 	}
 	if err := f.Close(); err != nil {
 		return err
+	}
+	for _, fi := range like {
+		keepOwner(tmp, fi)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return err
