@@ -402,3 +402,40 @@ func TestChangedFiles(t *testing.T) {
 		t.Errorf("forced undo: file\n%s\nsaved\n%s", read(t, ed.File), read(t, u.Saved))
 	}
 }
+
+// Run as root (sudo), the file stays its owner's, through --fix and undo.
+func TestApplyKeepsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	ed := editor(t, original)
+	const nobody = 65534
+	if err := os.Chown(ed.File, nobody, nobody); err != nil {
+		t.Skip(err)
+	}
+	ctx := context.Background()
+	changes := []Change{{Key: "GOPROXY", Unset: true}}
+	p, err := ed.Preview(ctx, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ed.Apply(ctx, changes, p); err != nil {
+		t.Fatal(err)
+	}
+	owner := func() int {
+		fi, err := os.Stat(ed.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ownerOf(fi)
+	}
+	if o := owner(); o != nobody {
+		t.Errorf("owner after --fix: %d", o)
+	}
+	if _, err := Undo(ctx, ed.File, false, false, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if o := owner(); o != nobody {
+		t.Errorf("owner after undo: %d", o)
+	}
+}
