@@ -58,6 +58,7 @@ func TestScripts(t *testing.T) {
 			"onlyworkflow": cmdOnlyWorkflow,
 			"fencedonly":   cmdFencedOnly,
 			"cachefixes":   cmdCacheFixes,
+			"runfixes":     cmdRunFixes,
 		},
 	})
 }
@@ -472,5 +473,39 @@ func cmdCacheFixes(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(ran) == 0 {
 		ts.Fatalf("no cache fixes in %s", args[0])
+	}
+}
+
+// cmdRunFixes runs, in a shell in the script's directory, every fix of
+// the findings with the given code in a JSON report, in order:
+// runfixes file CODE.
+func cmdRunFixes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: runfixes file CODE")
+	}
+	var doc struct {
+		Checks []struct {
+			Findings []struct {
+				Code  string
+				Fixes []struct{ Command string }
+			}
+		}
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	ran := 0
+	for _, c := range doc.Checks {
+		for _, f := range c.Findings {
+			if f.Code != args[1] {
+				continue
+			}
+			for _, x := range f.Fixes {
+				ts.Logf("$ %s", x.Command)
+				ts.Check(ts.Exec("sh", "-c", x.Command))
+				ran++
+			}
+		}
+	}
+	if ran == 0 {
+		ts.Fatalf("no fixes of %s in %s", args[1], args[0])
 	}
 }
