@@ -156,7 +156,8 @@ type Options struct {
 	Concurrency int
 }
 
-// Stats count where the client got what it read.
+// Stats count where the client read lookups and tiles: from the go
+// command's cache, or from the database (asked, whatever the answer).
 type Stats struct {
 	CachedLookups, RemoteLookups int64
 	CachedTiles, RemoteTiles     int64
@@ -396,11 +397,11 @@ func (c *Client) Lookup(path, version string) (*Record, error) {
 			rec.FromCache, rec.CacheFile = true, cacheFile
 			c.cachedLookups.Add(1)
 		} else {
+			c.remoteLookups.Add(1)
 			data, err = c.remote(remote)
 			if err != nil {
 				return lookupResult{err: err}
 			}
-			c.remoteLookups.Add(1)
 		}
 		id, text, treeMsg, err := tlog.ParseRecord(data)
 		if err != nil {
@@ -545,14 +546,14 @@ func (c *Client) readTile(t tlog.Tile) ([]byte, error) {
 				return tileResult{data: data[:len(data)/full.W*t.W]}
 			}
 		}
+		c.remoteTiles.Add(1)
 		data, err := c.remote(t.Path())
 		if err == nil {
-			c.remoteTiles.Add(1)
 			return tileResult{data: data}
 		}
 		if t != full {
+			c.remoteTiles.Add(1)
 			if fdata, ferr := c.remote(full.Path()); ferr == nil {
-				c.remoteTiles.Add(1)
 				return tileResult{data: fdata[:len(fdata)/full.W*t.W]}
 			}
 		}
