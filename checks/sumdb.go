@@ -309,7 +309,7 @@ func (r *sumdbRun) findRoute() bool {
 	s := r.env.Scope()
 	route, ok := r.env.SumDBRoute(r.ctx)
 	if !ok || route == nil {
-		r.incomplete("the GOPROXY entries had not said whether they serve the database (/sumdb/" + r.db.Name + "/supported)")
+		r.incomplete("the GOPROXY entries had not said whether they serve the database (/sumdb/"+r.db.Name+"/supported)", r.plan.needs())
 		return false
 	}
 	var ev []string
@@ -515,6 +515,10 @@ func (r *sumdbRun) head() bool {
 			r.fork(fork)
 			return false
 		}
+		if tree.N < r.cachedHead.N {
+			r.rollback(err, tree)
+			return false
+		}
 		r.proofFailed(err, fmt.Sprintf("proving that the database's tree of %d records contains the one the go command kept (%d records)", tree.N, r.cachedHead.N))
 		return false
 	}
@@ -639,6 +643,22 @@ func (r *sumdbRun) fork(fe *sumdbx.ForkError) {
 	})
 }
 
+// rollback reports a database that serves a smaller tree than the one
+// the go command kept, without the tiles that would prove it the same
+// history.
+func (r *sumdbRun) rollback(err error, tree tlog.Tree) {
+	r.add(Finding{
+		Code: "SUMDB_ROLLBACK", Severity: SevFail, Subject: r.db.Name,
+		Message: fmt.Sprintf("SECURITY: the checksum database %s went backwards: it serves a tree of %d records, fewer than the %d the go command already verified, and the records in between can no longer be proven to be the same history (the bigger tree's tiles are gone). A log never shrinks: it was rolled back, or what answers is not the database the go command saw. The go command fails every lookup (%q)",
+			r.db.Name, tree.N, r.cachedHead.N, firstLine(err.Error())),
+		Detail: fmt.Sprintf("the tree head the go command kept (%s):\n%s\nthe tree head the database serves at /latest:\n%s\n%v",
+			r.cachedHeadFile, indent(string(r.keptMsg)), indent(string(r.latestMsg)), err),
+		Fixes: []Fix{
+			Manual("do not work around it (no GOSUMDB=off, no GONOSUMDB, do not delete the kept tree head): report it to the database's operator, or to the operator of the proxy that serves it, with both tree heads", "go env GOSUMDB GOPROXY"),
+		},
+	})
+}
+
 // proofFailed reports a proof that could not be completed.
 func (r *sumdbRun) proofFailed(err error, what string) {
 	r.add(Finding{
@@ -650,12 +670,19 @@ func (r *sumdbRun) proofFailed(err error, what string) {
 }
 
 // incomplete reports that the deadline cut the check short.
-func (r *sumdbRun) incomplete(what string) {
-	r.add(Finding{
+// A hang of something the go command needs is a failure: it sets no
+// deadline of its own on the database, so it would still be waiting.
+func (r *sumdbRun) incomplete(what string, hangsGo bool) {
+	f := Finding{
 		Code: "SUMDB_INCOMPLETE", Severity: SevWarn, Subject: r.db.Name,
 		Message: "the run's deadline passed before the check finished: " + what,
 		Fixes:   []Fix{Manual("run again with more time", "gomoddoctor --check sumdb --timeout 2m")},
-	})
+	}
+	if hangsGo {
+		f.Severity = SevFail
+		f.Message += "; the go command needs those answers and sets no deadline on the database: it would hang"
+	}
+	r.add(f)
 }
 
 // An auditItem is one module version looked up: the go.sum lines about
@@ -750,10 +777,12 @@ func (r *sumdbRun) judge(list []*auditItem) {
 		absent                  []string
 		forked                  *sumdbx.ForkError
 		notFoundNeed, otherNeed bool
+		notCheckedNeed          bool
 	)
 	cache := modcache.Cache{Root: r.env.Go.Get("GOMODCACHE")}
 	for _, it := range list {
 		if !it.done {
+			notCheckedNeed = notCheckedNeed || len(it.need) > 0
 			notChecked = append(notChecked, it.mod.String())
 			continue
 		}
@@ -843,7 +872,7 @@ func (r *sumdbRun) judge(list []*auditItem) {
 	r.lookupProblems("SUMDB_PROOF_FAILED", "the inclusion proof could not be completed for", proofs, otherNeed)
 	r.lookupProblems("SUMDB_RECORD_INVALID", "the checksum database's answer is not a valid, proven record for", bad, otherNeed)
 	if len(notChecked) > 0 {
-		r.incomplete(fmt.Sprintf("%d of %d module version(s) were not verified: %s", len(notChecked), len(list), listSome(notChecked, 5)))
+		r.incomplete(fmt.Sprintf("%d of %d module version(s) were not verified: %s", len(notChecked), len(list), listSome(notChecked, 5)), notCheckedNeed)
 	}
 	if verified == 0 {
 		return

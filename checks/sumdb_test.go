@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -195,7 +196,7 @@ func (w *sumdbWorld) cases(t *testing.T) []sumdbCase {
 		{name: "went back to the same history, tiles kept", gosum: helloSum, env: via(backProxy, back), prep: keep(back, true, func() { back.Truncate(int(back.Size()) - 30) }),
 			status: StatusPass, want: []string{"SUMDB_TREE_BEHIND info", "SUMDB_GOSUM_VERIFIED info"}, goOK: true},
 		{name: "went back, no tiles kept", gosum: helloSum, env: via(backBareProxy, backBare), prep: keep(backBare, false, func() { backBare.Truncate(int(backBare.Size()) - 30) }),
-			status: StatusFail, want: []string{"SUMDB_PROOF_FAILED fail"}, goOK: false},
+			status: StatusFail, want: []string{"SUMDB_ROLLBACK fail"}, goOK: false},
 		{name: "went back to another history", gosum: helloSum, env: via(forkBackProxy, forkBack),
 			prep:   keep(forkBack, true, func() { forkBack.Fork(); forkBack.Truncate(int(forkBack.Size()) - 30) }),
 			status: StatusFail, want: []string{"SUMDB_FORK fail"}, goOK: false,
@@ -511,4 +512,75 @@ func loadModule(t *testing.T, dir string) *mainmod.Module {
 		t.Fatalf("loading %s: %+v", dir, m)
 	}
 	return m
+}
+
+// A database that never answers, and one whose lookups never answer:
+// the check ends at the run's deadline with what it knows.
+func TestSumDBBoundedTime(t *testing.T) {
+	db := fixtures.NewSumDB(t, fixtures.SumDBOptions{Name: "sum.slow.test"})
+	h := db.Handler()
+	stalling := fixtures.HTTPServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/lookup/example.test/greet") {
+			<-r.Context().Done() // never answers
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	proxy := fixtures.GoProxy(t)
+	for _, tc := range []struct {
+		name   string
+		url    string
+		status Status
+		want   string
+	}{
+		{"hanging database", "http://" + fixtures.Hanging(t), StatusFail, "SUMDB_UNREACHABLE fail"},
+		// greet is missing from go.sum: the go command would wait forever.
+		{"hanging lookup", stalling.URL, StatusFail, "SUMDB_INCOMPLETE fail"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sb := fixtures.NewSandbox(t, proxy.URL)
+			dir := sumdbModule(t, "", helloSum)
+			extra := append(append([]string(nil), contain...), "GOSUMDB="+db.Key+" "+tc.url)
+			env := LoadEnv(context.Background(), LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
+			start := time.Now()
+			r := runCheck(t, env, SumDBCheck, time.Second)
+			if d := time.Since(start); d > time.Second+500*time.Millisecond {
+				t.Errorf("took %v with a 1s deadline", d)
+			}
+			if r.Status != tc.status {
+				t.Errorf("status %s, want %s:\n%s", r.Status, tc.status, dump(r))
+			}
+			want(t, r, tc.want)
+		})
+	}
+}
+
+// In a workspace, go.work.sum and every used module's go.sum are
+// audited.
+func TestSumDBPlanWorkspace(t *testing.T) {
+	root := t.TempDir()
+	write := func(name, data string) {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.work", "go 1.21\n\nuse (\n\t./app\n\t./lib\n)\n")
+	write("go.work.sum", greetSum)
+	write("app/go.mod", sumdbGoMod)
+	write("app/go.sum", helloSum)
+	write("lib/go.mod", "module example.test/lib\n\ngo 1.21\n")
+	write("lib/go.sum", "other.test/tool v1.0.0/go.mod h1:x\n")
+	m := mainmod.Load(filepath.Join(root, "app", "go.mod"), filepath.Join(root, "go.work"))
+	env := NewEnv(filepath.Join(root, "app"), newGoEnvForPlan(nil), m)
+	p := env.sumdbPlan()
+	if len(p.Files) != 3 || len(p.Audit) != 5 {
+		t.Errorf("files %q, %d lines to audit; want 3 files, 5 lines", p.Files, len(p.Audit))
+	}
+	if n := p.needed(); len(n) != 0 {
+		t.Errorf("greet's hashes are in go.work.sum, yet needed: %v", n)
+	}
 }
