@@ -584,3 +584,47 @@ func TestSumDBPlanWorkspace(t *testing.T) {
 		t.Errorf("greet's hashes are in go.work.sum, yet needed: %v", n)
 	}
 }
+
+// A download in the module cache that the database does not vouch for
+// (its .ziphash changed here; a proxy altering content looks the same):
+// the go command's next download fails, and so does the check; the
+// check's repair of that one entry makes both work again.
+func TestSumDBDownloadMismatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	db := fixtures.NewSumDB(t, fixtures.SumDBOptions{Name: "sum.altered.test"})
+	proxy := fixtures.NewModProxy(t, fixtures.ModProxyOptions{Databases: []*fixtures.SumDB{db}})
+	sb := fixtures.NewSandbox(t, proxy.URL)
+	dir := sumdbModule(t, "", helloSum+greetSum)
+	extra := append(append([]string(nil), contain...), via(proxy, db)...)
+	if out, ok := goModDownload(t, sb, dir, extra, time.Minute); !ok {
+		t.Fatalf("go mod download: %s", out)
+	}
+	zh := filepath.Join(sb.Vars["GOMODCACHE"], "cache", "download", "example.test", "hello", "@v", "v1.0.0.ziphash")
+	if err := os.WriteFile(zh, []byte("h1:AAAAVEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk="), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := LoadEnv(context.Background(), LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
+	r := runCheck(t, env, SumDBCheck, 20*time.Second)
+	want(t, r, "SUMDB_DOWNLOAD_MISMATCH fail")
+	if out, ok := goModDownload(t, sb, dir, extra, time.Minute); ok {
+		t.Errorf("go mod download succeeds with the altered download, the check says it fails:\n%s", out)
+	}
+	// The repair: the entry's removal and its download, not the last
+	// resort; nothing applied without consent.
+	f := finding(r, "SUMDB_DOWNLOAD_MISMATCH")
+	for _, x := range f.Fixes {
+		if x.Auto || x.Command == "go clean -modcache" {
+			t.Errorf("fix %q: auto %v", x.Command, x.Auto)
+		}
+	}
+	fixes := f.Fixes[:2]
+	r.Findings = []Finding{{Code: "X", Fixes: fixes}}
+	if out, ok := runFixes(t, r, "X", sb, dir, extra); !ok {
+		t.Errorf("after the repair: %s", out)
+	}
+	if r := runCheck(t, NewEnv(env.Dir, env.Go, env.Module), SumDBCheck, 20*time.Second); r.Status != StatusPass {
+		t.Errorf("after the repair, status %s:\n%s", r.Status, dump(r))
+	}
+}
