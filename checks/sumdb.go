@@ -1055,9 +1055,22 @@ func (r *sumdbRun) notFound(items []*auditItem, needed bool) {
 	if needed {
 		sev, tail = SevFail, "the go command needs their hashes and fails with \"verifying module: ... 404 Not Found\" (or 410 Gone)"
 	}
+	// The pattern matches these modules and none of the others this
+	// project fetches (the private check's MinimalPatterns).
 	g := r.env.Go
 	have := g.Get("GONOSUMDB")
-	pats := minimalPatterns(paths, have)
+	var public []string
+	for _, q := range r.plan.Reqs {
+		if q.Fetch.Path != "" && !slices.Contains(paths, q.Fetch.Path) {
+			public = append(public, q.Fetch.Path)
+		}
+	}
+	for _, l := range r.plan.Audit {
+		if !slices.Contains(paths, l.Path) {
+			public = append(public, l.Path)
+		}
+	}
+	pats := MinimalPatterns(paths, public)
 	f := Finding{
 		Code: "SUMDB_NOT_FOUND", Severity: sev, Subject: listSome(names, 3),
 		Message: fmt.Sprintf("the checksum database does not know %s: private modules (or versions never published) must be exempt from it; %s", listSome(names, 3), tail),

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -189,66 +188,17 @@ func (e *Env) sumdbPlan() *sumdbPlan {
 	return p
 }
 
-// requirements lists the main module's requirements (direct ones first)
-// with their replacements applied, as the go command fetches them.
+// requirements lists the main modules' requirements as the go command
+// fetches them (Requirements: replacements applied, a workspace's
+// modules together), direct ones first.
 func (e *Env) requirements() []sumdbReq {
-	m := e.Module
-	if m == nil || m.File == nil {
-		return nil
-	}
-	replaced := map[module.Version]module.Version{}
-	for _, r := range m.File.Replace {
-		replaced[r.Old] = r.New
-	}
 	var out []sumdbReq
-	for _, indirect := range []bool{false, true} {
-		for _, r := range m.File.Require {
-			if r.Indirect != indirect {
-				continue
-			}
-			req := sumdbReq{Mod: r.Mod, Fetch: r.Mod}
-			nv, ok := replaced[r.Mod]
-			if !ok {
-				nv, ok = replaced[module.Version{Path: r.Mod.Path}]
-			}
-			if ok {
-				if nv.Version == "" {
-					req.Fetch, req.Dir = module.Version{}, nv.Path
-				} else {
-					req.Fetch = nv
-				}
-			}
-			if req.Fetch.Path != "" && module.Check(req.Fetch.Path, req.Fetch.Version) != nil {
-				req.Fetch = module.Version{}
-			}
-			out = append(out, req)
+	for _, r := range e.Requirements() {
+		req := sumdbReq{Mod: r.Mod, Fetch: r.Fetched, Dir: r.Dir}
+		if req.Fetch.Path != "" && module.Check(req.Fetch.Path, req.Fetch.Version) != nil {
+			req.Fetch = module.Version{}
 		}
-	}
-	return out
-}
-
-// minimalPatterns returns the fewest GOPRIVATE-style patterns that cover
-// exactly the given module paths (each path covers itself and the paths
-// under it), leaving out those that have already covers.
-func minimalPatterns(paths []string, have string) []string {
-	ps := slices.Clone(paths)
-	slices.Sort(ps)
-	ps = slices.Compact(ps)
-	var out []string
-	for _, p := range ps {
-		if goenv.MatchingPattern(have, p) != "" {
-			continue
-		}
-		covered := false
-		for _, q := range out {
-			if module.MatchPrefixPatterns(q, p) {
-				covered = true
-				break
-			}
-		}
-		if !covered {
-			out = append(out, p)
-		}
+		out = append(out, req)
 	}
 	return out
 }

@@ -256,7 +256,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_DOWNLOAD_MISMATCH", Check: "sumdb",
+		Code: "SUMDB_DOWNLOAD_MISMATCH", Check: "sumdb", NoRuleOut: true,
 		Match: []string{
 			`verifying (?:module|go\.mod): checksum mismatch(?:\s+downloaded: (?P<got>\S+)\s+(?P<db>[^\s:]+): +(?P<want>\S+))?`,
 			`does NOT match the one reported by the checksum server`,
@@ -268,7 +268,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_GOSUM_MISMATCH", Check: "sumdb", Also: []string{"modcache"},
+		Code: "SUMDB_GOSUM_MISMATCH", Check: "sumdb", NoRuleOut: true, Also: []string{"modcache"},
 		Match: []string{
 			`verifying (?P<module>[^\s@]+)@(?P<version>[^\s:/]+)(?:/go\.mod)?: checksum mismatch(?:\s+downloaded: (?P<got>\S+)\s+go(?:\.work)?\.sum: +(?P<want>\S+))?`,
 			`does NOT match an earlier download recorded in go\.sum`,
@@ -283,14 +283,14 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_RECORD_INVALID", Check: "sumdb",
+		Code: "SUMDB_RECORD_INVALID", Check: "sumdb", NoRuleOut: true,
 		Match:   []string{`checksum missing from sumdb response`, `does NOT match one reported by the checksum server`},
 		Subject: []string{"module", "=GOSUMDB"},
 		Message: "the checksum database answered without an entry for {module|the download}: the database, or something between it and you, is not behaving",
 		Fixes:   []fixSpec{manual("retry later and report it if it persists; keep verification on", "go env GOSUMDB GOPROXY")},
 	},
 	{
-		Code: "SUMDB_NOT_FOUND", Check: "sumdb", Also: []string{"private"},
+		Code: "SUMDB_NOT_FOUND", Check: "sumdb", NoRuleOut: true, Also: []string{"private"},
 		Match: []string{
 			`verifying [^\n]*(?:/lookup/|/sumdb/)[^\n]*: (?P<status>404 Not Found|410 Gone)`,
 			`verifying [^\n]*: reading (?P<url>https?://\S*(?:/lookup/|/sumdb/)\S*): (?P<status>404 Not Found|410 Gone)`,
@@ -876,7 +876,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_LOOKUP_FAILED", Check: "sumdb",
+		Code: "SUMDB_LOOKUP_FAILED", Check: "sumdb", NoRuleOut: true,
 		Match:   []string{`checksum mismatch`, `SECURITY ERROR`, `SECURITY WARNING`, `\bverifying\b`, `downloaded: h1:`, `: h1:\S+`},
 		Subject: []string{"module", "=GOSUMDB"},
 		Message: "checksum verification of {module|a module} failed",
