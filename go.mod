@@ -37,4 +37,7 @@ require (
 	honnef.co/go/tools v0.8.2 // indirect
 )
 
-tool honnef.co/go/tools/cmd/staticcheck
+tool (
+	golang.org/x/mod/gosumcheck
+	honnef.co/go/tools/cmd/staticcheck
+)

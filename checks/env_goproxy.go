@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+
+	"golang.org/x/mod/module"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 )
@@ -77,9 +81,15 @@ func (r *envRules) goproxy() {
 			Message: `GOPROXY=off: the go command downloads nothing, and any module missing from the module cache fails with "module lookup disabled by GOPROXY=off"`,
 			Detail:  r.evidence(v),
 		}
-		if r.env.Module.DefaultVendor() {
+		switch missing, known := r.missingFromCache(); {
+		case r.env.Module.DefaultVendor():
 			f.Severity = SevInfo
 			f.Message = "GOPROXY=off: module downloads are disabled; this module builds from its vendor directory, so builds work, but 'go get' and 'go mod tidy' cannot fetch"
+		case known && len(missing) == 0:
+			f.Severity = SevWarn
+			f.Message = "GOPROXY=off: module downloads are disabled; every requirement of this module is already in the module cache, so its builds work offline, but 'go get', 'go mod tidy' and any new requirement fail with \"module lookup disabled by GOPROXY=off\""
+		case known:
+			f.Detail += "\nnot in the module cache: " + strings.Join(missing, ", ")
 		}
 		if v.Value != "off" {
 			f.Message = fmt.Sprintf("GOPROXY starts with off (%s): the go command never reads past it and downloads nothing", RedactString(v.Value))
@@ -288,4 +298,36 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// missingFromCache lists the main module's fetched requirements that the
+// module cache lacks (no .mod file, or neither zip nor extracted
+// directory): what a build with downloads disabled would fail on. known
+// is false outside a module or when go.mod does not parse.
+func (r *envRules) missingFromCache() (missing []string, known bool) {
+	m := r.env.Module
+	cache := r.g.Get("GOMODCACHE")
+	if m == nil || m.File == nil || cache == "" {
+		return nil, false
+	}
+	for _, req := range r.env.Requirements() {
+		mv := req.Fetched
+		if mv.Path == "" {
+			continue // replaced by a directory
+		}
+		ep, err1 := module.EscapePath(mv.Path)
+		ev, err2 := module.EscapeVersion(mv.Version)
+		if err1 != nil || err2 != nil {
+			missing = append(missing, mv.String())
+			continue
+		}
+		dl := filepath.Join(cache, "cache", "download", ep, "@v", ev)
+		_, modErr := os.Stat(dl + ".mod")
+		_, zipErr := os.Stat(dl + ".zip")
+		_, dirErr := os.Stat(filepath.Join(cache, ep+"@"+ev))
+		if modErr != nil || (zipErr != nil && dirErr != nil) {
+			missing = append(missing, mv.String())
+		}
+	}
+	return missing, true
 }

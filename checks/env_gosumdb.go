@@ -35,6 +35,12 @@ func (r *envRules) gosumdb() {
 		if strings.TrimSpace(v.Value) == "" && v.Source == goenv.SourceFile {
 			f.Message = "an empty GOSUMDB= line in the GOENV file hides the toolchain default: every module missing from go.sum fails to verify (\"missing GOSUMDB\")"
 		}
+		// The go command only asks the database about modules missing
+		// from go.sum: with a complete go.sum this project still builds.
+		if m := r.env.Module; m != nil && m.File != nil && !r.env.sumdbPlan().needs() {
+			f.Severity = SevWarn
+			f.Message += "; this module's go.sum has every hash its requirements need, so its builds still work, but 'go get' and 'go mod tidy' of anything new fail"
+		}
 		switch {
 		case db.Suggest != "":
 			f.Fixes = []Fix{SetVar(g, v, db.Suggest, "write the value the go command understands")}

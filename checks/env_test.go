@@ -308,3 +308,51 @@ func TestEnvCheckHostileGOENVFile(t *testing.T) {
 		t.Errorf("40 ignored lines gave %d findings, want 5", n)
 	}
 }
+
+// GOPROXY=off and a broken GOSUMDB fail only when this project needs
+// what they disable: a module missing from the cache, a hash missing
+// from go.sum.
+func TestEnvCheckVerdictsDependOnTheProject(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app/go.mod", "module example.test/app\n\ngo 1.21\n\nrequire example.test/hello v1.0.0\n")
+	cache := filepath.Join(dir, "modcache")
+	sev := func(process map[string]string, code string) Severity {
+		t.Helper()
+		process["GOMODCACHE"] = cache
+		fs := runEnvCase(t, envCase{process: process, module: mainmod.Load(filepath.Join(dir, "app", "go.mod"), "")})
+		for _, f := range fs {
+			if f.Code == code {
+				return f.Severity
+			}
+		}
+		t.Fatalf("no %s in %v", code, fs)
+		return ""
+	}
+
+	if s := sev(map[string]string{"GOPROXY": "off"}, "GOPROXY_OFF"); s != SevFail {
+		t.Errorf("GOPROXY=off with an empty cache: %s, want fail", s)
+	}
+	write("modcache/cache/download/example.test/hello/@v/v1.0.0.mod", "module example.test/hello\n")
+	write("modcache/cache/download/example.test/hello/@v/v1.0.0.zip", "zip")
+	if s := sev(map[string]string{"GOPROXY": "off"}, "GOPROXY_OFF"); s != SevWarn {
+		t.Errorf("GOPROXY=off with every requirement cached: %s, want warn", s)
+	}
+
+	if s := sev(map[string]string{"GOSUMDB": "sum.corp.example.test"}, "GOSUMDB_INVALID"); s != SevFail {
+		t.Errorf("invalid GOSUMDB without go.sum: %s, want fail", s)
+	}
+	write("app/go.sum", "example.test/hello v1.0.0 h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk=\n"+
+		"example.test/hello v1.0.0/go.mod h1:YHfl4dlavpS8OenDISfCjpQKr/mG4alGoY1y+Y/B3qg=\n")
+	if s := sev(map[string]string{"GOSUMDB": "sum.corp.example.test"}, "GOSUMDB_INVALID"); s != SevWarn {
+		t.Errorf("invalid GOSUMDB with a complete go.sum: %s, want warn", s)
+	}
+}

@@ -440,8 +440,10 @@ func (e *Env) sumdbRouteFindings(ctx context.Context, s *Scope) []Finding {
 	case route.Direct:
 		f.Message = fmt.Sprintf("no GOPROXY entry proxies the checksum database %s: the go command reads it at %s", route.DB.Name, route.URL)
 	default:
-		f.Code, f.Severity = "PROXY_SUMDB_UNAVAILABLE", SevWarn
-		f.Message = fmt.Sprintf("the checksum database %s is unavailable: %s; modules missing from go.sum fail to verify", route.DB.Name, RedactString(route.Err))
+		// The sumdb check owns the verdict on the database (a failure
+		// only when this module needs it): here it is context.
+		f.Code = "PROXY_SUMDB_UNAVAILABLE"
+		f.Message = fmt.Sprintf("the checksum database %s is unavailable through GOPROXY: %s; modules missing from go.sum fail to verify (the sumdb check says whether this module needs it)", route.DB.Name, RedactString(route.Err))
 	}
 	return []Finding{f}
 }

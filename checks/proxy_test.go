@@ -330,7 +330,7 @@ func TestProxyCheckSumDBRoute(t *testing.T) {
 		{proxy.URL, "PROXY_SUMDB_ROUTE info", 0, false},
 		{notHere + "," + proxy.URL, "PROXY_SUMDB_ROUTE info", 1, false},
 		{notHere + ",direct", "PROXY_SUMDB_ROUTE info", -1, true},
-		{broken + "," + proxy.URL, "PROXY_SUMDB_UNAVAILABLE warn", -1, false},
+		{broken + "," + proxy.URL, "PROXY_SUMDB_UNAVAILABLE info", -1, false},
 		{broken + "|direct", "PROXY_SUMDB_ROUTE info", -1, true}, // direct's "not found" outranks the 500
 	} {
 		env := netEnv(t, netCase{process: map[string]string{"GOPROXY": tt.goproxy, "GOSUMDB": ""}, gomod: appGoMod})

@@ -234,9 +234,9 @@ var catalog = []rule{
 	},
 
 	// ---------------------------------------------------------------
-	// Checksum verification. Provisional codes of the sumdb check.
+	// Checksum verification. Codes of the sumdb check.
 	{
-		Code: "SUMDB_MISBEHAVIOR", Check: "sumdb",
+		Code: "SUMDB_FORK", Check: "sumdb",
 		Match:   []string{`server misbehavior detected`, `proof of misbehavior`},
 		Subject: []string{"=GOSUMDB"},
 		Message: "the checksum database (or a proxy in front of it) served a log inconsistent with one seen before: this is a security failure, not a configuration problem",
@@ -245,7 +245,18 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_DATABASE_MISMATCH", Check: "sumdb",
+		Code: "SUMDB_WRONG_KEY", Check: "sumdb",
+		Match: []string{
+			`reading tree note: (?:note has no verifiable signatures|unknown key|verifier name or hash mismatch)`,
+		},
+		Subject: []string{"=GOSUMDB"},
+		Message: "the checksum database's answers are not signed by the key in GOSUMDB: an old or mistyped key, or another database answering under this name",
+		Fixes: []fixSpec{
+			manual("check the verifier key in GOSUMDB with the database's operator; keep verification on (never GOSUMDB=off)", "go env GOSUMDB GOPROXY"),
+		},
+	},
+	{
+		Code: "SUMDB_DOWNLOAD_MISMATCH", Check: "sumdb", NoRuleOut: true,
 		Match: []string{
 			`verifying (?:module|go\.mod): checksum mismatch(?:\s+downloaded: (?P<got>\S+)\s+(?P<db>[^\s:]+): +(?P<want>\S+))?`,
 			`does NOT match the one reported by the checksum server`,
@@ -257,7 +268,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_GOSUM_MISMATCH", Check: "sumdb", Also: []string{"modcache"},
+		Code: "SUMDB_GOSUM_MISMATCH", Check: "sumdb", NoRuleOut: true, Also: []string{"modcache"},
 		Match: []string{
 			`verifying (?P<module>[^\s@]+)@(?P<version>[^\s:/]+)(?:/go\.mod)?: checksum mismatch(?:\s+downloaded: (?P<got>\S+)\s+go(?:\.work)?\.sum: +(?P<want>\S+))?`,
 			`does NOT match an earlier download recorded in go\.sum`,
@@ -272,14 +283,14 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_ABSENT", Check: "sumdb",
+		Code: "SUMDB_RECORD_INVALID", Check: "sumdb", NoRuleOut: true,
 		Match:   []string{`checksum missing from sumdb response`, `does NOT match one reported by the checksum server`},
 		Subject: []string{"module", "=GOSUMDB"},
 		Message: "the checksum database answered without an entry for {module|the download}: the database, or something between it and you, is not behaving",
 		Fixes:   []fixSpec{manual("retry later and report it if it persists; keep verification on", "go env GOSUMDB GOPROXY")},
 	},
 	{
-		Code: "SUMDB_NOT_FOUND", Check: "sumdb", Also: []string{"private"},
+		Code: "SUMDB_NOT_FOUND", Check: "sumdb", NoRuleOut: true, Also: []string{"private"},
 		Match: []string{
 			`verifying [^\n]*(?:/lookup/|/sumdb/)[^\n]*: (?P<status>404 Not Found|410 Gone)`,
 			`verifying [^\n]*: reading (?P<url>https?://\S*(?:/lookup/|/sumdb/)\S*): (?P<status>404 Not Found|410 Gone)`,
@@ -865,7 +876,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_VERIFY_FAILED", Check: "sumdb",
+		Code: "SUMDB_LOOKUP_FAILED", Check: "sumdb", NoRuleOut: true,
 		Match:   []string{`checksum mismatch`, `SECURITY ERROR`, `SECURITY WARNING`, `\bverifying\b`, `downloaded: h1:`, `: h1:\S+`},
 		Subject: []string{"module", "=GOSUMDB"},
 		Message: "checksum verification of {module|a module} failed",

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,10 +14,6 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	"golang.org/x/mod/module"
-	"golang.org/x/mod/sumdb"
-	"golang.org/x/mod/sumdb/dirhash"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
@@ -121,61 +116,6 @@ func cmdGoEnvValid(ts *testscript.TestScript, neg bool, args []string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		ts.Fatalf("go env with %s: %v\n%s", args[0], err, out)
 	}
-}
-
-// cmdServeSumDB starts a checksum database on 127.0.0.1, named
-// sum.corp.test, that knows the modules of the script's module proxy,
-// and sets $VAR to its URL and $VAR_KEY to its verifier key, so that
-// GOSUMDB='$VAR_KEY $VAR' verifies against it: servesumdb VAR.
-func cmdServeSumDB(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: servesumdb VAR")
-	}
-	fx := ts.Value(scriptFixturesKey{}).(*scriptFixtures)
-	skey, vkey, err := note.GenerateKey(rand.Reader, "sum.corp.test")
-	ts.Check(err)
-	get := func(path, vers, ext string) ([]byte, error) {
-		esc, err := module.EscapePath(path)
-		if err != nil {
-			return nil, err
-		}
-		res, err := http.Get(fx.proxy + "/" + esc + "/@v/" + vers + ext)
-		if err != nil {
-			return nil, err
-		}
-		defer res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("%s@%s%s: %s", path, vers, ext, res.Status)
-		}
-		return io.ReadAll(io.LimitReader(res.Body, 16<<20))
-	}
-	gosum := func(path, vers string) ([]byte, error) {
-		zip, err := get(path, vers, ".zip")
-		if err != nil {
-			return nil, err
-		}
-		f, err := os.CreateTemp(ts.Getenv("WORK"), "sumdb-*.zip")
-		ts.Check(err)
-		defer os.Remove(f.Name())
-		f.Write(zip)
-		f.Close()
-		zh, err := dirhash.HashZip(f.Name(), dirhash.Hash1)
-		if err != nil {
-			return nil, err
-		}
-		mod, err := get(path, vers, ".mod")
-		if err != nil {
-			return nil, err
-		}
-		mh, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(mod)), nil })
-		if err != nil {
-			return nil, err
-		}
-		return fmt.Appendf(nil, "%s %s %s\n%s %s/go.mod %s\n", path, vers, zh, path, vers, mh), nil
-	}
-	srv := fixtures.HTTPServer(scriptTB{TB: fx.t, ts: ts}, sumdb.NewServer(sumdb.NewTestServer(skey, gosum)))
-	ts.Setenv(args[0], srv.URL)
-	ts.Setenv(args[0]+"_KEY", vkey)
 }
 
 // cmdWriteLines writes a file of lines (a GOENV file with values that

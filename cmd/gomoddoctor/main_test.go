@@ -25,9 +25,11 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end scripts in testdata/script, each in a
 // sandbox with its own HOME, GOENV, GOPATH and GOMODCACHE, GOPROXY set to
-// a module proxy on 127.0.0.1 ($PROXY, port $PROXY_PORT), and every DNS query of the doctor
-// sent to a fixture server on 127.0.0.1 ($DNS, through
-// GOMODDOCTOR_RESOLVER) that knows only the *.corp.test names below.
+// a module proxy on 127.0.0.1 ($PROXY, port $PROXY_PORT) that also serves
+// the sandbox checksum database ($SANDBOX_GOSUMDB, the sandbox's
+// GOSUMDB), and every DNS query of the doctor sent to a fixture server
+// on 127.0.0.1 ($DNS, through GOMODDOCTOR_RESOLVER) that knows only the
+// *.corp.test names below.
 func TestScripts(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	dns := fixtures.DNS(t, fixtures.DNSZone{A: map[string][]string{"goproxy.corp.test": {"127.0.0.1"}}})
@@ -41,6 +43,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("PROXY", proxy.URL)
 			e.Setenv("PROXY_PORT", proxyPort)
 			e.Setenv("DNS", dns.Addr)
+			e.Setenv("SANDBOX_GOSUMDB", fixtures.SandboxGOSUMDB())
 			e.Setenv(resolverEnv, dns.Addr)
 			e.Values[scriptFixturesKey{}] = &scriptFixtures{t: t, proxy: proxy.URL}
 			return fixtures.Prepare(fixtures.SandboxVars(e.WorkDir, proxy.URL))
@@ -55,10 +58,10 @@ func TestScripts(t *testing.T) {
 			"onlyworkflow": cmdOnlyWorkflow,
 			"fencedonly":   cmdFencedOnly,
 			"cachefixes":   cmdCacheFixes,
+			"runfixes":     cmdRunFixes,
 			"fakegoroot":   cmdFakeGOROOT,
 			"waitfile":     cmdWaitFile,
 			"goenvvalid":   cmdGoEnvValid,
-			"servesumdb":   cmdServeSumDB,
 			"writelines":   cmdWriteLines,
 			"servemirror":  cmdServeMirror,
 			"noglob":       cmdNoGlob,
@@ -480,5 +483,39 @@ func cmdCacheFixes(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(ran) == 0 {
 		ts.Fatalf("no cache fixes in %s", args[0])
+	}
+}
+
+// cmdRunFixes runs, in a shell in the script's directory, every fix of
+// the findings with the given code in a JSON report, in order:
+// runfixes file CODE.
+func cmdRunFixes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: runfixes file CODE")
+	}
+	var doc struct {
+		Checks []struct {
+			Findings []struct {
+				Code  string
+				Fixes []struct{ Command string }
+			}
+		}
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	ran := 0
+	for _, c := range doc.Checks {
+		for _, f := range c.Findings {
+			if f.Code != args[1] {
+				continue
+			}
+			for _, x := range f.Fixes {
+				ts.Logf("$ %s", x.Command)
+				ts.Check(ts.Exec("sh", "-c", x.Command))
+				ran++
+			}
+		}
+	}
+	if ran == 0 {
+		ts.Fatalf("no fixes of %s in %s", args[1], args[0])
 	}
 }
