@@ -428,6 +428,11 @@ func (r *fixRun) verify(ctx context.Context, changes []envedit.Change) (int, err
 	env.Options = r.env.Options
 	env.Options.Progress = nil
 	results := checks.Runner{}.Run(vctx, env, r.list)
+	if ctx.Err() != nil {
+		r.out.Result = checks.FixInterrupted
+		r.say("\nInterrupted while running the checks again; the change is made (undo with: gomoddoctor undo). Run gomoddoctor to see where things stand.")
+		return checks.ExitFail, nil
+	}
 	after := checks.NewReport(env, toolVersion(), results, time.Since(start))
 	for _, c := range changes {
 		v := env.Go.Var(c.Key)
