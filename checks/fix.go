@@ -28,13 +28,23 @@ type Fix struct {
 	Key   string `json:"key,omitempty"`   // go-env and shell fixes: the variable
 	Value string `json:"value,omitempty"` // the new value, credentials redacted
 	Unset bool   `json:"unset,omitempty"` // remove the setting instead
+	// LastResort marks a fix to take only when the others of its finding
+	// did not help (such as deleting the whole module cache): the advisor
+	// lists it last and never applies it.
+	LastResort bool `json:"last_resort,omitempty"`
 	// raw is Value with its credentials, for applying; never rendered.
 	raw string
 }
 
 // ApplyValue is the value to write when applying the fix: Value with any
-// credentials it had before redaction.
-func (f Fix) ApplyValue() string { return f.raw }
+// credentials it had before redaction. A fix built without SetVar has
+// only Value.
+func (f Fix) ApplyValue() string {
+	if f.raw == "" {
+		return f.Value
+	}
+	return f.raw
+}
 
 // SetVar returns the fix that makes v's effective value be value, aimed
 // where the value must be changed: 'go env -w' for a Go setting that comes

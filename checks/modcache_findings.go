@@ -246,9 +246,10 @@ func (r *cacheRun) entryFixes(m module.Version) []Fix {
 // lastResort is 'go clean -modcache', labelled as what it is.
 func (r *cacheRun) lastResort() Fix {
 	return Fix{
-		Title:   fmt.Sprintf("last resort only, if the targeted repair does not help: delete the whole module cache (%d module versions) and download everything again (the go command's index of modules in the build cache survives this: if builds still name files that are gone, 'go clean -cache' too)", r.versions),
-		Command: "go clean -modcache",
-		Kind:    FixCache,
+		Title:      fmt.Sprintf("last resort only, if the targeted repair does not help: delete the whole module cache (%d module versions) and download everything again (the go command's index of modules in the build cache survives this: if builds still name files that are gone, 'go clean -cache' too)", r.versions),
+		Command:    "go clean -modcache",
+		Kind:       FixCache,
+		LastResort: true,
 	}
 }
 

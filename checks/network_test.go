@@ -25,6 +25,7 @@ const appGoMod = "module example.test/app\n\ngo 1.21\n\nrequire example.test/hel
 // knows only goproxy.corp.test); nothing is sent beyond 127.0.0.0/8.
 type netCase struct {
 	process map[string]string // the process environment (GOPROXY, HTTPS_PROXY, ...)
+	file    map[string]string // the GOENV file; nil for none
 	gomod   string            // the main module's go.mod; "" for none
 	zone    *fixtures.DNSZone
 	dns     string // a DNS server address to use instead of zone's
@@ -50,7 +51,7 @@ func netEnv(t testing.TB, c netCase) *Env {
 	for k, v := range c.process {
 		process[k] = v
 	}
-	g := goenv.New(process, nil, defaults)
+	g := goenv.New(process, c.file, defaults)
 	var m *mainmod.Module
 	if c.gomod != "" {
 		f, err := modfile.Parse("go.mod", []byte(c.gomod), nil)

@@ -34,7 +34,10 @@ file:// directories. Then walks the list with the go command's rules
 (',' moves on only after 404 or 410, '|' after any error) and says, for
 each probe module, which entry serves it or why the go command fails: that
 is the verdict. Also reports how the checksum database is reached (the
-<proxy>/sumdb/<name>/supported rule).`,
+<proxy>/sumdb/<name>/supported rule). When the chain fails, measures
+candidate mirrors (the toolchain default from $GOROOT/go.env, well-known
+public mirrors, --mirror URLs) with the same requests for the same probe
+modules, concurrently, and recommends the fastest that serves them all.`,
 	Run: runProxy,
 })
 
@@ -74,7 +77,17 @@ func runProxy(ctx context.Context, env *Env) ([]Finding, error) {
 		}), nil
 	}
 	out = append(out, env.entryFindings(ctx, s, rep)...)
-	out = append(out, env.chainFindings(s, rep)...)
+	chain := env.chainFindings(s, rep)
+	if fix, measured, ok := env.mirrorAdvice(ctx, s, rep); ok {
+		// The fix belongs to the findings that say the chain fails.
+		for i := range chain {
+			if chain[i].Severity == SevFail {
+				chain[i].Fixes = append(chain[i].Fixes, fix)
+			}
+		}
+		chain = append(chain, measured)
+	}
+	out = append(out, chain...)
 	out = append(out, env.sumdbRouteFindings(ctx, s)...)
 	return out, nil
 }

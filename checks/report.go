@@ -21,6 +21,14 @@ type Report struct {
 	// Environment is the Go environment that decides how modules are
 	// fetched, credentials redacted.
 	Environment []EnvVar `json:"environment,omitempty"`
+	// Plan is the advisor's merged, ordered plan of the fixes of every
+	// problem (see Advise): what 'gomoddoctor --fix' would apply, and
+	// what only a person can do. Present, possibly empty, in every report.
+	Plan []PlanStep `json:"plan"`
+	// Fix is set by 'gomoddoctor --fix': what it changed, and the status
+	// of each check before the change (Checks and Plan are then those of
+	// the run that verified it).
+	Fix *FixOutcome `json:"fix,omitempty"`
 	// Log is set by 'gomoddoctor explain': what it found in the log of a
 	// failed go command. Checks then holds the live checks run with
 	// --check (none without it), and Status describes the log.
@@ -62,6 +70,10 @@ func NewReport(env *Env, version string, results []CheckResult, elapsed time.Dur
 		Environment: env.Summary(),
 		Duration:    elapsed,
 		DurationMS:  elapsed.Milliseconds(),
+	}
+	r.Plan = Advise(env, results)
+	if r.Plan == nil {
+		r.Plan = []PlanStep{}
 	}
 	if env.Module != nil && env.Module.GoMod != "" {
 		r.Module = &ModuleInfo{Path: env.Module.Path(), GoMod: env.Module.GoMod}

@@ -54,6 +54,11 @@ type Options struct {
 	// Progress, when set, is told how a long check advances; it may be
 	// called from several goroutines. The CLI draws it on a terminal.
 	Progress func(Progress)
+	// Mirrors are the module proxies the proxy check measures, with the
+	// probe modules only, when the configured GOPROXY chain fails, to
+	// recommend the fastest that works (see mirror.go). None are measured
+	// when it is empty; the CLI fills it with DefaultMirrors and --mirror.
+	Mirrors []Mirror
 }
 
 // Scopes of the modcache check.

@@ -34,6 +34,7 @@ func GitHub(w io.Writer, r *checks.Report, opts GitHubOptions) error {
 			ghCommand(&b, "warning", ghProps{title: "gomoddoctor: the " + c.ID + " check could not run"}, firstLine(c.Error))
 		}
 	}
+	ghPlan(&b, r)
 	ghCommand(&b, "notice", ghProps{title: "gomoddoctor"}, ghSummary(r))
 	_, err := io.WriteString(w, b.String())
 	return err

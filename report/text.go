@@ -21,6 +21,9 @@ type TextOptions struct {
 	Verbose bool // show passing checks' details and info findings
 	Color   bool // emit colour escape codes
 	Width   int  // wrap prose to this many columns; 0 means 80
+	// HidePlan leaves the plan out ('gomoddoctor --fix' shows it in
+	// detail instead).
+	HidePlan bool
 }
 
 // palette holds the colours of one rendering; every one is a no-op when
@@ -54,23 +57,9 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 	if r.Log != nil {
 		return explainText(w, r, opts)
 	}
-	width := opts.Width
-	if width <= 0 {
-		width = 80
-	}
-	p := newPalette(opts.Color)
-	// lipgloss does the layout only; colour comes from fatih/color, so
-	// lipgloss never emits escape codes of its own.
+	p, wrap := textTools(w, opts)
 	lg := lipgloss.NewRenderer(w)
 	lg.SetColorProfile(termenv.Ascii)
-	wrap := func(indent int, s string) string {
-		out := lg.NewStyle().PaddingLeft(indent).Width(width).Render(s)
-		lines := strings.Split(out, "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimRight(l, " ")
-		}
-		return strings.Join(lines, "\n")
-	}
 
 	var b strings.Builder
 	b.WriteString(header(r) + "\n\n")
@@ -90,9 +79,34 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 		b.WriteString("\n" + p.errc.Sprint("? ") + p.code.Sprint(c.ID) + ": could not run\n")
 		b.WriteString(wrap(4, msg) + "\n")
 	}
+	if !opts.HidePlan {
+		planText(&b, r, p, wrap)
+	}
+	fixText(&b, r, p, wrap)
 	b.WriteString("\n" + wrap(0, summary(r, p)) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// textTools returns the palette and the wrapping function of a text
+// rendering: lipgloss does the layout only; colour comes from
+// fatih/color, so lipgloss never emits escape codes of its own.
+func textTools(w io.Writer, opts TextOptions) (palette, func(int, string) string) {
+	width := opts.Width
+	if width <= 0 {
+		width = 80
+	}
+	lg := lipgloss.NewRenderer(w)
+	lg.SetColorProfile(termenv.Ascii)
+	wrap := func(indent int, s string) string {
+		out := lg.NewStyle().PaddingLeft(indent).Width(width).Render(s)
+		lines := strings.Split(out, "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+		return strings.Join(lines, "\n")
+	}
+	return newPalette(opts.Color), wrap
 }
 
 func header(r *checks.Report) string {

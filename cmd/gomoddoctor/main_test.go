@@ -59,6 +59,13 @@ func TestScripts(t *testing.T) {
 			"fencedonly":   cmdFencedOnly,
 			"cachefixes":   cmdCacheFixes,
 			"runfixes":     cmdRunFixes,
+			"fakegoroot":   cmdFakeGOROOT,
+			"waitfile":     cmdWaitFile,
+			"goenvvalid":   cmdGoEnvValid,
+			"writelines":   cmdWriteLines,
+			"servemirror":  cmdServeMirror,
+			"noglob":       cmdNoGlob,
+			"servegit":     cmdServeGit,
 		},
 	})
 }
@@ -149,6 +156,9 @@ func validateContract(data []byte) error {
 		return err
 	}
 	if err := validateLog(doc); err != nil {
+		return err
+	}
+	if err := validatePlan(doc); err != nil {
 		return err
 	}
 	for i, c := range cs.([]any) {

@@ -38,6 +38,7 @@ type rootFlags struct {
 	probeModule string
 	// module check
 	probeBranches bool
+	fixFlags
 }
 
 const rootLong = `gomoddoctor finds out why the go command cannot fetch modules on this
@@ -68,8 +69,16 @@ const rootExample = `  # On a failing dev machine, in the module directory:
   # Verify every entry of the module cache, not only this module's:
   gomoddoctor --check modcache --scope all
 
-  # Repair the environment in one go (plan, consent, backup, undo):
-  gomoddoctor --fix   (arrives in a later release)`
+  # Repair the environment in one go: the plan as a diff of the GOENV
+  # file, a question, a backup, 'go env -w', and the checks again:
+  gomoddoctor --fix
+  gomoddoctor --fix --dry-run       # show the change, and stop
+  gomoddoctor --fix --yes           # in scripts and CI: do not ask
+  gomoddoctor --fix --fix-cache     # also delete damaged module cache entries
+  gomoddoctor undo                  # put the GOENV file back as it was
+
+  # When the GOPROXY chain fails, also measure this mirror:
+  gomoddoctor --mirror https://goproxy.corp.example`
 
 // run executes the command line and returns the exit code.
 func run(s streams, args []string) int {
@@ -130,8 +139,13 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	fl.StringVar(&f.resolver, "resolver", s.getenv(resolverEnv), "send DNS queries to these servers (host[:port],...) instead of the system's; the first also serves Go's resolver; default $"+resolverEnv)
 	fl.StringVar(&f.probeModule, "probe-module", "", "ask the module proxies about this module (path[@version]) instead of the main module's requirements")
 	fl.BoolVar(&f.probeBranches, "probe-branches", false, "let the module check ask the origins of pseudo-version requirements whether their branch moved on (as 'GOPROXY=direct' would)")
+	fl.BoolVar(&f.fix, "fix", false, "repair the environment: show the plan as a diff of the GOENV file, ask, back up the file, apply with 'go env -w', run the checks again ('gomoddoctor undo' restores the file)")
+	fl.BoolVarP(&f.yes, "yes", "y", false, "with --fix: apply without asking (scripts, CI)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "with --fix: show what would change, and stop")
+	fl.BoolVar(&f.fixCache, "fix-cache", false, "with --fix: also run the plan's module cache repairs, which delete damaged cache entries")
+	fl.StringArrayVar(&f.mirrors, "mirror", nil, "when the GOPROXY chain fails, also measure this module proxy as a candidate (repeatable); the toolchain default and well-known public mirrors are measured too, unless $"+mirrorsEnv+" names others (or none)")
 
-	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s, code))
+	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s, code), newUndoCmd(s, code))
 	return root
 }
 
@@ -157,6 +171,9 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	if err := checkProbeModule(f.probeModule); err != nil {
 		return checks.ExitInternal, usageError{err}
 	}
+	if err := f.fixFlags.validate(); err != nil {
+		return checks.ExitInternal, usageError{err}
+	}
 	if f.dir != "" {
 		if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
 			return checks.ExitInternal, usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
@@ -169,6 +186,7 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: f.dir, Environ: s.environ})
 	env.StdinTerminal = s.inTTY
 	env.Options = checks.Options{Verbose: f.verbose, Scope: f.scope, Resolver: f.resolver, ProbeModule: f.probeModule, ProbeBranches: f.probeBranches}
+	env.Options.Mirrors = mirrorCandidates(s, env, f.mirrors)
 	// Progress goes to standard error, and only to a terminal: never
 	// into a pipe, a log or a machine-readable report.
 	var bar *progressBar
@@ -181,6 +199,9 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 		bar.clear()
 	}
 	rep := checks.NewReport(env, toolVersion(), results, time.Since(start))
+	if f.fix {
+		return runFix(parent, s, f, format, env, list, rep)
+	}
 
 	if err := render(s, format, f.outputFlags, rep); err != nil {
 		return checks.ExitInternal, err

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
+)
+
+// hostGOROOT is the real Go installation.
+var hostGOROOT = sync.OnceValue(func() string {
+	cmd := exec.Command("go", "env", "GOROOT")
+	cmd.Env = append(os.Environ(), "GOENV=off", "GOROOT=")
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+})
+
+// cmdFakeGOROOT makes DIR a Go installation that is the real one (each
+// entry a symbolic link to it) but for its defaults in go.env, those of
+// the real one with KEY=VALUE replaced or added, so that a script can
+// give the toolchain a loopback default GOPROXY: fakegoroot DIR KEY=VALUE...
+func cmdFakeGOROOT(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: fakegoroot DIR KEY=VALUE...")
+	}
+	real := hostGOROOT()
+	if real == "" {
+		ts.Fatalf("cannot find the real GOROOT")
+	}
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	entries, err := os.ReadDir(real)
+	ts.Check(err)
+	for _, e := range entries {
+		if e.Name() == "go.env" {
+			continue
+		}
+		ts.Check(os.Symlink(filepath.Join(real, e.Name()), filepath.Join(dir, e.Name())))
+	}
+	data, err := os.ReadFile(filepath.Join(real, "go.env"))
+	ts.Check(err)
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	for _, kv := range args[1:] {
+		key, _, ok := strings.Cut(kv, "=")
+		if !ok {
+			ts.Fatalf("fakegoroot: %q is not KEY=VALUE", kv)
+		}
+		replaced := false
+		for i, l := range lines {
+			if strings.HasPrefix(l, key+"=") {
+				lines[i], replaced = kv, true
+			}
+		}
+		if !replaced {
+			lines = append(lines, kv)
+		}
+	}
+	ts.Check(os.WriteFile(filepath.Join(dir, "go.env"), []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+}
+
+// cmdWaitFile waits, at most 30 seconds, for a file to exist: waitfile FILE.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	path := ts.MkAbs(args[0])
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Fatalf("%s did not appear within 30s", args[0])
+}
+
+// cmdGoEnvValid asserts that the go command reads a GOENV file without
+// complaint and that every line of it is KEY=VALUE, a comment or blank,
+// ending in a newline: goenvvalid FILE.
+func cmdGoEnvValid(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: goenvvalid FILE")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if len(data) == 0 {
+			break
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if k, _, ok := strings.Cut(line, "="); !ok || k == "" || strings.ToUpper(k) != k {
+			ts.Fatalf("%s line %d is not KEY=VALUE: %q", args[0], i+1, line)
+		}
+	}
+	if !bytes.HasSuffix(data, []byte("\n")) && len(data) > 0 {
+		ts.Fatalf("%s does not end in a newline", args[0])
+	}
+	cmd := exec.Command("go", "env", "-json")
+	cmd.Env = append(os.Environ(), "GOENV="+ts.MkAbs(args[0]), "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		ts.Fatalf("go env with %s: %v\n%s", args[0], err, out)
+	}
+}
+
+// cmdWriteLines writes a file of lines (a GOENV file with values that
+// name the script's servers): writelines FILE LINE...
+func cmdWriteLines(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: writelines FILE LINE...")
+	}
+	path := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(path), 0o755))
+	var b strings.Builder
+	for _, l := range args[1:] {
+		b.WriteString(l + "\n")
+	}
+	ts.Check(os.WriteFile(path, []byte(b.String()), 0o644))
+}
+
+// cmdServeMirror starts a module proxy on 127.0.0.1 that serves the
+// script's fixture modules, each answer DELAY late, and sets $VAR to its
+// GOPROXY URL: servemirror VAR DELAY.
+func cmdServeMirror(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: servemirror VAR DELAY")
+	}
+	delay, err := time.ParseDuration(args[1])
+	ts.Check(err)
+	fx := ts.Value(scriptFixturesKey{}).(*scriptFixtures)
+	back := strings.TrimSuffix(fx.proxy, "/mod")
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		res, err := http.Get(back + r.URL.Path)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer res.Body.Close()
+		w.WriteHeader(res.StatusCode)
+		io.Copy(w, res.Body)
+	})
+	srv := fixtures.HTTPServer(scriptTB{TB: fx.t, ts: ts}, h)
+	ts.Setenv(args[0], srv.URL+"/mod")
+}
+
+// validatePlan checks the "plan" list every report has, and the "fix"
+// object of 'gomoddoctor --fix'.
+func validatePlan(doc map[string]any) error {
+	plan, ok := doc["plan"].([]any)
+	if !ok {
+		return fmt.Errorf("plan is not an array: %v", doc["plan"])
+	}
+	if err := validateSteps(plan, "plan"); err != nil {
+		return err
+	}
+	v, ok := doc["fix"]
+	if !ok {
+		return nil
+	}
+	f, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("fix is not an object")
+	}
+	results := []string{"applied", "nothing-to-apply", "dry-run", "declined", "not-confirmed", "failed", "interrupted"}
+	if r, ok := f["result"].(string); !ok || !slices.Contains(results, r) {
+		return fmt.Errorf("fix.result %v is not one of %v", f["result"], results)
+	}
+	for _, k := range []string{"file", "diff", "backup", "error"} {
+		if x, ok := f[k]; ok {
+			if _, ok := x.(string); !ok {
+				return fmt.Errorf("fix.%s is not a string", k)
+			}
+		}
+	}
+	for _, k := range []string{"applied", "left"} {
+		steps, ok := f[k].([]any)
+		if !ok {
+			return fmt.Errorf("fix.%s is not an array", k)
+		}
+		if err := validateSteps(steps, "fix."+k); err != nil {
+			return err
+		}
+	}
+	for _, k := range []string{"fixed", "new"} {
+		v, ok := f[k]
+		if !ok {
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("fix.%s is not an array", k)
+		}
+		for i, x := range list {
+			m, ok := x.(map[string]any)
+			if !ok {
+				return fmt.Errorf("fix.%s[%d] is not an object", k, i)
+			}
+			for _, kk := range []string{"check", "code", "severity", "subject"} {
+				if _, ok := m[kk].(string); !ok {
+					return fmt.Errorf("fix.%s[%d].%s is not a string", k, i, kk)
+				}
+			}
+		}
+	}
+	before, ok := f["before"].([]any)
+	if !ok {
+		return fmt.Errorf("fix.before is not an array")
+	}
+	for i, b := range before {
+		m, ok := b.(map[string]any)
+		if !ok {
+			return fmt.Errorf("fix.before[%d] is not an object", i)
+		}
+		if _, ok := m["id"].(string); !ok {
+			return fmt.Errorf("fix.before[%d].id is not a string", i)
+		}
+		if st, _ := m["status"].(string); !slices.Contains([]string{"pass", "warn", "fail", "skip", "error"}, st) {
+			return fmt.Errorf("fix.before[%d].status %v", i, m["status"])
+		}
+		if _, ok := m["problems"].(float64); !ok {
+			return fmt.Errorf("fix.before[%d].problems is not a number", i)
+		}
+	}
+	return nil
+}
+
+func validateSteps(steps []any, what string) error {
+	for i, x := range steps {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s[%d] is not an object", what, i)
+		}
+		for _, k := range []string{"title", "command", "kind", "applied_by"} {
+			if _, ok := m[k].(string); !ok {
+				return fmt.Errorf("%s[%d].%s is not a string", what, i, k)
+			}
+		}
+		if _, ok := m["auto"].(bool); !ok {
+			return fmt.Errorf("%s[%d].auto is not a bool", what, i)
+		}
+		if k := m["kind"].(string); !slices.Contains([]string{"go-env", "shell", "cache", "manual"}, k) {
+			return fmt.Errorf("%s[%d].kind %q", what, i, k)
+		}
+		if a := m["applied_by"].(string); !slices.Contains([]string{"fix", "fix-cache", "you"}, a) {
+			return fmt.Errorf("%s[%d].applied_by %q", what, i, a)
+		}
+		because, ok := m["because"].([]any)
+		if !ok || len(because) == 0 {
+			return fmt.Errorf("%s[%d].because is not a non-empty array", what, i)
+		}
+		for j, b := range because {
+			bm, ok := b.(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s[%d].because[%d] is not an object", what, i, j)
+			}
+			for _, k := range []string{"check", "code", "severity", "subject"} {
+				if _, ok := bm[k].(string); !ok {
+					return fmt.Errorf("%s[%d].because[%d].%s is not a string", what, i, j, k)
+				}
+			}
+		}
+		if n, ok := m["notes"]; ok {
+			list, ok := n.([]any)
+			if !ok {
+				return fmt.Errorf("%s[%d].notes is not an array", what, i)
+			}
+			for _, x := range list {
+				if _, ok := x.(string); !ok {
+					return fmt.Errorf("%s[%d].notes holds a non-string", what, i)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// cmdNoGlob asserts that no file matches a pattern: noglob PATTERN.
+func cmdNoGlob(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: noglob PATTERN")
+	}
+	m, err := filepath.Glob(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if len(m) > 0 {
+		ts.Fatalf("files match %s: %v", args[0], m)
+	}
+}
+
+// cmdServeGit starts the origin of a private module: a git server for
+// the made-up host git.corp.test holding git.corp.test/lib at v1.0.0,
+// reached through a CONNECT proxy on 127.0.0.1 (nothing resolves the
+// name), and sets what the go command, git and the doctor need to reach
+// it: HTTPS_PROXY (plain HTTP still goes to a closed port),
+// SSL_CERT_FILE and GIT_SSL_CAINFO: servegit.
+func cmdServeGit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: servegit")
+	}
+	fx := ts.Value(scriptFixturesKey{}).(*scriptFixtures)
+	tb := scriptTB{TB: fx.t, ts: ts}
+	if _, err := exec.LookPath("git"); err != nil {
+		ts.Fatalf("git is not installed (guard the script with [!exec:git] skip)")
+	}
+	gs := fixtures.NewGitServer(tb, "git.corp.test", "", "")
+	gs.AddModule(tb, "lib", map[string]string{
+		"go.mod": "module git.corp.test/lib\n\ngo 1.21\n",
+		"lib.go": "package lib\n\nfunc Name() string { return \"lib\" }\n",
+	}, "v1.0.0")
+	for _, kv := range gs.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		ts.Setenv(k, v)
+	}
+}
