@@ -147,6 +147,26 @@ func TestTextWrapsLongSubjects(t *testing.T) {
 	}
 }
 
+// Text wraps at spaces only: a flag or a hyphenated module path at the
+// end of a line moves to the next line whole.
+func TestTextKeepsHyphenatedWordsWhole(t *testing.T) {
+	for pad := 0; pad < 12; pad++ {
+		r := sample()
+		msg := strings.Repeat("x", 60+pad) + " check it with --mirror or golang.test/x/mod-tools-v2"
+		r.Checks[1].Findings[0].Message = msg
+		var b bytes.Buffer
+		if err := Text(&b, r, TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		joined := strings.Join(strings.Fields(b.String()), " ")
+		for _, word := range []string{"--mirror", "golang.test/x/mod-tools-v2"} {
+			if !strings.Contains(joined, " "+word) {
+				t.Errorf("pad %d: %q split across lines:\n%s", pad, word, b.String())
+			}
+		}
+	}
+}
+
 func TestShortDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		200 * time.Microsecond:    "200µs",

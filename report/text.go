@@ -58,8 +58,7 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 		return explainText(w, r, opts)
 	}
 	p, wrap := textTools(w, opts)
-	lg := lipgloss.NewRenderer(w)
-	lg.SetColorProfile(termenv.Ascii)
+	lg := layout(w)
 
 	var b strings.Builder
 	b.WriteString(header(r) + "\n\n")
@@ -96,10 +95,14 @@ func textTools(w io.Writer, opts TextOptions) (palette, func(int, string) string
 	if width <= 0 {
 		width = 80
 	}
-	lg := lipgloss.NewRenderer(w)
-	lg.SetColorProfile(termenv.Ascii)
+	lg := layout(w)
 	wrap := func(indent int, s string) string {
+		// Wrap at spaces only: lipgloss also breaks after a hyphen,
+		// which splits flags such as --mirror ("-" / "-mirror") and
+		// module paths. Non-breaking hyphens stand in while it wraps.
+		s = strings.ReplaceAll(s, "-", nbHyphen)
 		out := lg.NewStyle().PaddingLeft(indent).Width(width).Render(s)
+		out = strings.ReplaceAll(out, nbHyphen, "-")
 		lines := strings.Split(out, "\n")
 		for i, l := range lines {
 			lines[i] = strings.TrimRight(l, " ")
@@ -108,6 +111,17 @@ func textTools(w io.Writer, opts TextOptions) (palette, func(int, string) string
 	}
 	return newPalette(opts.Color), wrap
 }
+
+// layout returns the lipgloss renderer of a text rendering: layout only,
+// never colour (that is fatih/color's, which honours NO_COLOR).
+func layout(w io.Writer) *lipgloss.Renderer {
+	lg := lipgloss.NewRenderer(w)
+	lg.SetColorProfile(termenv.Ascii)
+	return lg
+}
+
+// nbHyphen is U+2011 NON-BREAKING HYPHEN, one cell wide like "-".
+const nbHyphen = "\u2011"
 
 func header(r *checks.Report) string {
 	parts := []string{r.Tool.Name + " " + r.Tool.Version}

@@ -5,9 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
-
 	"github.com/gomoddoctor/gomoddoctor/checks"
 )
 
@@ -16,21 +13,7 @@ import (
 // live checks ran, and its fixes; then the error lines nothing
 // recognised; then the live checks, if any ran.
 func explainText(w io.Writer, r *checks.Report, opts TextOptions) error {
-	width := opts.Width
-	if width <= 0 {
-		width = 80
-	}
-	p := newPalette(opts.Color)
-	lg := lipgloss.NewRenderer(w)
-	lg.SetColorProfile(termenv.Ascii)
-	wrap := func(indent int, s string) string {
-		out := lg.NewStyle().PaddingLeft(indent).Width(width).Render(s)
-		lines := strings.Split(out, "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimRight(l, " ")
-		}
-		return strings.Join(lines, "\n")
-	}
+	p, wrap := textTools(w, opts)
 	l := r.Log
 
 	var b strings.Builder
@@ -56,7 +39,7 @@ func explainText(w io.Writer, r *checks.Report, opts TextOptions) error {
 
 	if len(r.Checks) > 0 {
 		b.WriteString("\n" + p.code.Sprint("Live checks on this machine") + "\n")
-		b.WriteString(checkTable(lg, r, p, opts.Verbose))
+		b.WriteString(checkTable(layout(w), r, p, opts.Verbose))
 		for f := range worstFirst(r, opts.Verbose) {
 			b.WriteString("\n" + finding(f, p, wrap))
 		}
