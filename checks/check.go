@@ -11,6 +11,15 @@ type Check struct {
 	ID    string // short, lower-case, stable: "env", "proxy", ...
 	Title string // one line, for the report
 	Doc   string // what it checks and how, for 'gomoddoctor checks'
+	// AutoFix lists the codes of the check's findings whose fixes
+	// 'gomoddoctor --fix' may apply by itself (Fix.Auto). The runner
+	// turns Auto off in the fixes of every other warning or failure
+	// (and, in tests, reports them as an error of the check): --fix
+	// applies nothing that is not declared here, and each code declared
+	// here has a script that shows its fix working end to end
+	// (cmd/gomoddoctor/testdata/script/fix_*.txtar, kept so by
+	// TestFixScriptsCoverAutoFixes) or is exempt from one, with a reason.
+	AutoFix []string
 	// Run inspects env and returns its findings. It must return when ctx
 	// is done. It returns an error only when it could not do its job; a
 	// problem it found is a Finding. Returning Skip(...) marks the check

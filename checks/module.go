@@ -41,7 +41,8 @@ origins, as only GOPROXY=direct would), requirements on pseudo-versions
 whose module proxy still answers an older commit for the branch (proxies
 cache @branch queries). GOFLAGS=-mod=vendor without vendor/modules.txt is
 the env check's.`,
-	Run: runModule,
+	AutoFix: []string{"MODULE_REQUIRES_NEWER_GO", "MODULE_TOOLCHAIN_UNAVAILABLE"},
+	Run:     runModule,
 })
 
 type moduleRun struct {
@@ -194,8 +195,6 @@ func (r *moduleRun) toolchain() {
 // satisfy: let the go command switch (when the proxy serves that
 // toolchain), or lower the line when no such Go release exists.
 func (r *moduleRun) newerGoFixes(goLine, short string) []Fix {
-	g := r.g
-	v := g.Var("GOTOOLCHAIN")
 	target := "go" + goLine
 	if version.Lang(target) == target && version.Compare(target, "go1.21") >= 0 {
 		target += ".0"
@@ -208,11 +207,23 @@ func (r *moduleRun) newerGoFixes(goLine, short string) []Fix {
 				"go mod edit -go="+strings.TrimPrefix(r.g.GoVersion, "go")),
 		}
 	}
-	fix := SetVar(g, v, "auto", "let the go command download and run the toolchain "+short+" asks for")
+	return []Fix{
+		r.switchFix(avail, "let the go command download and run the toolchain "+short+" asks for"),
+		Manual("or install Go "+goLine+" or later and put it first on PATH", "go version"),
+	}
+}
+
+// switchFix is GOTOOLCHAIN=auto, which lets the go command download the
+// toolchain the module asks for. --fix may apply it only when the module
+// proxy serves that toolchain (avail, from toolchainAvailable): refused
+// or unanswered, the switch would fail after the change, which is then
+// a person's decision.
+func (r *moduleRun) switchFix(avail toolchainAvail, title string) Fix {
+	fix := SetVar(r.g, r.g.Var("GOTOOLCHAIN"), "auto", title)
 	if avail != toolchainServed {
 		fix.Auto = false
 	}
-	return []Fix{fix, Manual("or install Go "+goLine+" or later and put it first on PATH", "go version")}
+	return fix
 }
 
 type toolchainAvail int
@@ -262,13 +273,23 @@ func (r *moduleRun) toolchainSwitch(target, file string, v goenv.Var, t goenv.To
 		return
 	}
 	if t.Mode == "path" {
+		// GOTOOLCHAIN=auto fixes it only if the toolchain can then be
+		// downloaded: the proxy is asked, as after the fix the go command
+		// would ask it.
+		avail, evidence := r.toolchainAvailable(target)
+		fixes := []Fix{
+			r.switchFix(avail, "let the go command download it"),
+			Manual("or install it on PATH", "go install golang.org/dl/"+target+"@latest && "+target+" download"),
+		}
+		if avail == toolchainMissing {
+			fixes = []Fix{Manual(fmt.Sprintf("no Go release %s exists (the module proxy does not have it, so GOTOOLCHAIN=auto would fail too): name a released Go version in the go and toolchain lines of %s", target, short),
+				"go mod edit -go="+strings.TrimPrefix(r.g.GoVersion, "go")+" -toolchain=none")}
+		}
 		r.add(Finding{
 			Code: "MODULE_TOOLCHAIN_UNAVAILABLE", Severity: SevFail, Subject: target,
 			Message: fmt.Sprintf("%s asks for %s and GOTOOLCHAIN=%s only looks on PATH, where it is not: the go command fails with \"cannot find %q in PATH\"", short, target, v.Value, target),
-			Fixes: []Fix{
-				SetVar(r.g, v, "auto", "let the go command download it"),
-				Manual("or install it on PATH", "go install golang.org/dl/"+target+"@latest && "+target+" download"),
-			},
+			Detail:  fmt.Sprintf("GOTOOLCHAIN=%s (%s)\nthrough GOPROXY: %s", v.Value, where(r.g, v), evidence),
+			Fixes:   fixes,
 		})
 		return
 	}

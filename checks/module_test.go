@@ -86,6 +86,7 @@ func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
 		{name: "healthy", files: hello, ok: true},
 		{name: "go 1.99 with GOTOOLCHAIN=local", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), args: []string{"mod", "download"}, code: "MODULE_REQUIRES_NEWER_GO"},
 		{name: "go 1.99 with GOTOOLCHAIN=auto", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), env: []string{"GOTOOLCHAIN=auto"}, args: []string{"mod", "download"}, code: "MODULE_TOOLCHAIN_UNAVAILABLE"},
+		{name: "go 1.99 with GOTOOLCHAIN=path", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), env: []string{"GOTOOLCHAIN=path"}, args: []string{"mod", "download"}, code: "MODULE_TOOLCHAIN_UNAVAILABLE"},
 		{name: "toolchain line with GOTOOLCHAIN=local", files: with(map[string]string{"go.mod": helloReq + "\ntoolchain go1.99.1\n"}), ok: true},
 		{name: "replacement directory missing", files: with(map[string]string{"go.mod": helloReq + "\nreplace example.test/hello => ../nowhere\n"}), code: "MODULE_REPLACE_INVALID"},
 		{name: "replacement directory without go.mod", files: with(map[string]string{"go.mod": helloReq + "\nreplace example.test/hello => ./lib\n", "lib/hello.go": "package hello\n"}), code: "MODULE_REPLACE_INVALID"},
@@ -159,9 +160,14 @@ func TestModuleNewerGoFix(t *testing.T) {
 	}
 }
 
-// TestModuleToolchainProxy: with GOTOOLCHAIN=auto the switch needs the
-// proxy to serve golang.org/toolchain: served, absent (404) and refused
-// (403) are told apart.
+// TestModuleToolchainProxy: a switch needs the proxy to serve
+// golang.org/toolchain: served, absent (404) and refused (403) are told
+// apart. With GOTOOLCHAIN=auto that is the verdict; with local (the go
+// line is too new) and path (the toolchain is not on PATH) it decides
+// the fix: GOTOOLCHAIN=auto, which --fix applies only when the toolchain
+// is served (anything else could fail after the change), and no
+// GOTOOLCHAIN=auto at all when the proxy does not have it (the go
+// command would then fail with "toolchain not available").
 func TestModuleToolchainProxy(t *testing.T) {
 	target := "v0.0.1-go1.99.0." + runtime.GOOS + "-" + runtime.GOARCH
 	dir := t.TempDir()
@@ -172,16 +178,50 @@ func TestModuleToolchainProxy(t *testing.T) {
 	served := fixtures.ServeModules(t, dir)
 	forbidden := fixtures.HTTPServer(t, fixtures.Status(http.StatusForbidden, "text/plain", "not on the allow-list"))
 	empty := fixtures.GoProxy(t)
+	const none = ""
 	for _, tc := range []struct {
-		proxy, want string
+		name, gotoolchain, proxy, want string
+		auto                           string // the GOTOOLCHAIN=auto fix: "auto", "ask" (not Auto) or none
 	}{
-		{served.URL, "MODULE_TOOLCHAIN_SWITCH info"},
-		{empty.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail"},
-		{forbidden.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail"},
+		{"auto/served", "auto", served.URL, "MODULE_TOOLCHAIN_SWITCH info", none},
+		{"auto/absent", "auto", empty.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"auto/refused", "auto", forbidden.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"path/served", "path", served.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", "auto"},
+		{"path/absent", "path", empty.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"path/refused", "path", forbidden.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", "ask"},
+		{"local/served", "local", served.URL, "MODULE_REQUIRES_NEWER_GO fail", "auto"},
+		{"local/absent", "local", empty.URL, "MODULE_REQUIRES_NEWER_GO fail", none},
+		{"local/refused", "local", forbidden.URL, "MODULE_REQUIRES_NEWER_GO fail", "ask"},
 	} {
-		env := netEnv(t, netCase{process: map[string]string{"GOPROXY": tc.proxy, "GOTOOLCHAIN": "auto", "PATH": ""}, gomod: "module example.test/app\n\ngo 1.99\n"})
-		r := runCheck(t, env, ModuleCheck, 10*time.Second)
-		want(t, r, tc.want)
+		t.Run(tc.name, func(t *testing.T) {
+			// GOTOOLCHAIN in the GOENV file, where --fix can change it.
+			env := netEnv(t, netCase{
+				process: map[string]string{"GOPROXY": tc.proxy, "PATH": ""},
+				file:    map[string]string{"GOTOOLCHAIN": tc.gotoolchain},
+				gomod:   "module example.test/app\n\ngo 1.99\n",
+			})
+			r := runCheck(t, env, ModuleCheck, 10*time.Second)
+			want(t, r, tc.want)
+			code, _, _ := strings.Cut(tc.want, " ")
+			var got *Fix
+			for _, x := range finding(r, code).Fixes {
+				if x.Key == "GOTOOLCHAIN" {
+					got = &x
+				}
+			}
+			switch {
+			case tc.auto == none && got != nil:
+				t.Errorf("fix %q (auto=%v), want no GOTOOLCHAIN fix:\n%s", got.Command, got.Auto, dump(r))
+			case tc.auto == none:
+				if tc.gotoolchain != "auto" && !strings.Contains(fixCommands(r, code), "go mod edit -go=") {
+					t.Errorf("no fix lowers the go line:\n%s", dump(r))
+				}
+			case got == nil:
+				t.Errorf("no GOTOOLCHAIN fix:\n%s", dump(r))
+			case got.Command != "go env -w GOTOOLCHAIN=auto" || got.Kind != FixGoEnv || got.Auto != (tc.auto == "auto"):
+				t.Errorf("fix %q kind %s auto=%v, want go env -w GOTOOLCHAIN=auto with auto=%v", got.Command, got.Kind, got.Auto, tc.auto == "auto")
+			}
+		})
 	}
 }
 

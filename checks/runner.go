@@ -3,7 +3,10 @@ package checks
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -96,6 +99,11 @@ func runOne(ctx context.Context, env *Env, c *Check) (res CheckResult) {
 	}()
 	findings, err := c.Run(ctx, env)
 	res.Findings = findings
+	if undeclared := gateAutoFixes(c, findings); len(undeclared) > 0 && strictAutoFix() {
+		res.Status = StatusError
+		res.Error = fmt.Sprintf("automatic fixes of %s, which the check does not declare in its AutoFix list (see Check.AutoFix)", strings.Join(undeclared, ", "))
+		return res
+	}
 	if reason, ok := skipReason(err); ok {
 		res.Status, res.SkipReason = StatusSkip, reason
 		return res
@@ -107,6 +115,39 @@ func runOne(ctx context.Context, env *Env, c *Check) (res CheckResult) {
 	res.Status = statusOf(findings)
 	return res
 }
+
+// gateAutoFixes turns Auto off in the fixes of the warnings and failures
+// whose codes c does not declare in AutoFix, and returns those codes:
+// --fix applies only what a check declares (information is never in
+// the plan, so its fixes stay as they are).
+func gateAutoFixes(c *Check, fs []Finding) (undeclared []string) {
+	for i := range fs {
+		f := &fs[i]
+		if f.Severity == SevInfo || slices.Contains(c.AutoFix, f.Code) {
+			continue
+		}
+		for j := range f.Fixes {
+			if f.Fixes[j].Auto {
+				f.Fixes[j].Auto = false
+				if !slices.Contains(undeclared, f.Code) {
+					undeclared = append(undeclared, f.Code)
+				}
+			}
+		}
+	}
+	return undeclared
+}
+
+// strictAutoFixEnv, set to 1 in tests (the scripts set it for the
+// doctor they run), makes an automatic fix that its check does not
+// declare an error of the check rather than a quiet suggestion, so that
+// a new one cannot go unnoticed.
+const strictAutoFixEnv = "GOMODDOCTOR_TEST_STRICT_AUTOFIX"
+
+// strictAutoFixTests is set by the checks package's own tests.
+var strictAutoFixTests bool
+
+func strictAutoFix() bool { return strictAutoFixTests || os.Getenv(strictAutoFixEnv) == "1" }
 
 // normalize gives every finding a non-nil fix list, so that JSON
 // consumers always see arrays.

@@ -171,3 +171,38 @@ func TestReportStatusAndExitCode(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerGatesAutoFixes: --fix applies only the fixes a check
+// declares (Check.AutoFix): the runner turns Auto off in the others of
+// a warning or failure (information keeps its fixes as they are), and
+// in tests makes them an error of the check.
+func TestRunnerGatesAutoFixes(t *testing.T) {
+	auto := Fix{Title: "set it", Command: "go env -w GOPROXY=off", Kind: FixGoEnv, Auto: true, Key: "GOPROXY", Value: "off"}
+	c := &Check{ID: "gate", Title: "gate", AutoFix: []string{"DECLARED"},
+		Run: func(context.Context, *Env) ([]Finding, error) {
+			return []Finding{
+				{Code: "DECLARED", Severity: SevFail, Fixes: []Fix{auto}},
+				{Code: "UNDECLARED", Severity: SevWarn, Fixes: []Fix{auto, Manual("or by hand", "true")}},
+				{Code: "INFO", Severity: SevInfo, Fixes: []Fix{auto}},
+			}, nil
+		}}
+	defer func(old bool) { strictAutoFixTests = old }(strictAutoFixTests)
+	strictAutoFixTests = false
+	r := Runner{}.Run(context.Background(), testEnv(), []*Check{c})[0]
+	if r.Status != StatusFail {
+		t.Fatalf("status %s %s", r.Status, r.Error)
+	}
+	for _, w := range []struct {
+		code string
+		auto bool
+	}{{"DECLARED", true}, {"UNDECLARED", false}, {"INFO", true}} {
+		if f := finding(r, w.code); f == nil || f.Fixes[0].Auto != w.auto {
+			t.Errorf("%s: %+v, want auto=%v", w.code, f, w.auto)
+		}
+	}
+	strictAutoFixTests = true
+	r = Runner{}.Run(context.Background(), testEnv(), []*Check{c})[0]
+	if r.Status != StatusError || !strings.Contains(r.Error, "automatic fixes of UNDECLARED, which the check does not declare") {
+		t.Errorf("strict: status %s %q", r.Status, r.Error)
+	}
+}

@@ -46,7 +46,8 @@ likely causes; modules the database does not know get a minimal GONOSUMDB
 pattern. Modules GONOSUMDB/GOPRIVATE exempts are never named to the
 database. Problems are failures when the go command needs the database
 for this project (a requirement missing from go.sum), warnings otherwise.`,
-	Run: runSumDB,
+	AutoFix: []string{"SUMDB_CONFIG_INVALID", "SUMDB_WRONG_KEY"},
+	Run:     runSumDB,
 })
 
 // Body limits of the checksum database's answers: a signed tree head is

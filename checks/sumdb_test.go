@@ -620,3 +620,64 @@ func TestSumDBDownloadMismatch(t *testing.T) {
 		t.Errorf("after the repair, status %s:\n%s", r.Status, dump(r))
 	}
 }
+
+// TestSumDBWrongKeyFix: GOSUMDB in the GOENV file names a database whose
+// key the go command carries built in, but with another key (an old or
+// mistyped one): the database's tree head does not verify, the go
+// command fails, and the fix --fix applies restores the built-in key
+// (GOSUMDB=<name>). That fix cannot be shown to work on loopback: only
+// the real database's signature verifies with the built-in key, so a
+// fixture database under that name (served by the loopback proxy, so
+// that nothing reaches the real one) still fails afterwards, and the
+// doctor, now using the built-in key, no longer offers the fix. The
+// fix_*.txtar scripts exempt SUMDB_WRONG_KEY for that reason
+// (TestFixScriptsCoverAutoFixes).
+func TestSumDBWrongKeyFix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	names, _ := goenv.KnownSumDBs()
+	if len(names) == 0 {
+		t.Skip("the go command carries no database key")
+	}
+	name := names[0]
+	db := fixtures.NewSumDB(t, fixtures.SumDBOptions{Name: name, WrongKey: true})
+	proxy := fixtures.NewModProxy(t, fixtures.ModProxyOptions{Databases: []*fixtures.SumDB{db}})
+	sb := fixtures.NewSandbox(t, proxy.URL)
+	delete(sb.Vars, "GOSUMDB")
+	if err := os.WriteFile(sb.Vars["GOENV"], []byte("GOSUMDB="+db.GOSUMDB()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := sumdbModule(t, helloReq, "")
+	run := func() CheckResult {
+		env := LoadEnv(context.Background(), LoadOptions{Dir: dir, Environ: sb.Environ(contain...)})
+		env.Options.Resolver = fixtures.DNS(t, defaultZone()).Addr
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		return Runner{}.Run(ctx, env, []*Check{SumDBCheck})[0]
+	}
+	r := run()
+	want(t, r, "SUMDB_WRONG_KEY fail")
+	var fix *Fix
+	for _, x := range finding(r, "SUMDB_WRONG_KEY").Fixes {
+		if x.Key == "GOSUMDB" {
+			fix = &x
+		}
+	}
+	if fix == nil || fix.Command != "go env -w GOSUMDB="+name || fix.Kind != FixGoEnv || !fix.Auto {
+		t.Fatalf("fix %+v, want go env -w GOSUMDB=%s, automatic:\n%s", fix, name, dump(r))
+	}
+	if out, ok := goModDownload(t, sb, dir, contain, time.Minute); ok || !strings.Contains(out, "verifying") {
+		t.Fatalf("go mod download with the wrong key: ok=%v\n%s", ok, out)
+	}
+	if out, err := sb.Go(t, dir, contain, "env", "-w", "GOSUMDB="+name); err != nil {
+		t.Fatalf("go env -w: %v\n%s", err, out)
+	}
+	r = run()
+	if f := finding(r, "SUMDB_WRONG_KEY"); f == nil || strings.Contains(fixCommands(r, "SUMDB_WRONG_KEY"), "GOSUMDB="+name) {
+		t.Errorf("with the built-in key, want SUMDB_WRONG_KEY without the fix:\n%s", dump(r))
+	}
+	if out, ok := goModDownload(t, sb, dir, contain, time.Minute); ok || !strings.Contains(out, "verifying") {
+		t.Fatalf("go mod download with the built-in key and a fixture database: ok=%v\n%s", ok, out)
+	}
+}

@@ -56,6 +56,16 @@ func (s scriptTB) TempDir() string {
 //	serve VAR https         the module proxy over https, certificate from the CA
 //	serve VAR connect       a CONNECT proxy routing goproxy.corp.test:443 to it
 //	serve VAR connect407    the same, demanding carol's credentials (proxy-pw-5)
+//	serve VAR lacks PATH,...
+//	                        a module proxy serving the fixture modules and
+//	                        the sandbox checksum database, but answering 404
+//	                        for the modules listed
+//	serve VAR toolchain GOVERSION
+//	                        a module proxy serving the fixture modules and
+//	                        the Go toolchain GOVERSION for this GOOS/GOARCH
+//	                        (fixtures.NewToolchain), with a checksum
+//	                        database of its own that knows them all, whose
+//	                        GOSUMDB value goes in $VAR_GOSUMDB
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: serve VAR KIND [ARG]")
@@ -120,6 +130,23 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 			user, pw = "carol", "proxy-pw-5"
 		}
 		val = fixtures.NewConnectProxy(tb, routes, user, pw).URL
+	case "lacks":
+		if len(args) != 3 {
+			ts.Fatalf("usage: serve VAR lacks PATH,...")
+		}
+		status := map[string]int{}
+		for _, p := range strings.Split(args[2], ",") {
+			status[p] = http.StatusNotFound
+		}
+		val = fixtures.NewModProxy(tb, fixtures.ModProxyOptions{Status: status}).URL
+	case "toolchain":
+		if len(args) != 3 {
+			ts.Fatalf("usage: serve VAR toolchain GOVERSION")
+		}
+		tc := fixtures.NewToolchain(tb, args[2])
+		db := fixtures.NewSumDB(tb, fixtures.SumDBOptions{Name: "sum.toolchain.test", Seed: "toolchain", Lines: tc.Lines})
+		val = fixtures.NewModProxy(tb, fixtures.ModProxyOptions{Databases: []*fixtures.SumDB{db}, Toolchains: []*fixtures.Toolchain{tc}}).URL
+		ts.Setenv(args[0]+"_GOSUMDB", db.GOSUMDB())
 	default:
 		ts.Fatalf("serve: unknown kind %q", kind)
 	}

@@ -18,6 +18,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// An automatic fix that its check does not declare (Check.AutoFix)
+	// is an error of the check here, in the tests' own runs and in the
+	// scripts' (TestScripts sets it for them).
+	os.Setenv(strictAutoFixEnv, "1")
 	testscript.Main(m, map[string]func(){
 		"gomoddoctor": func() { os.Exit(Main()) },
 	})
@@ -30,6 +34,10 @@ func TestMain(m *testing.M) {
 // GOSUMDB), and every DNS query of the doctor sent to a fixture server
 // on 127.0.0.1 ($DNS, through GOMODDOCTOR_RESOLVER) that knows only the
 // *.corp.test names below.
+// strictAutoFixEnv makes the checks report an undeclared automatic fix
+// as an error (checks.Check.AutoFix).
+const strictAutoFixEnv = "GOMODDOCTOR_TEST_STRICT_AUTOFIX"
+
 func TestScripts(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	dns := fixtures.DNS(t, fixtures.DNSZone{A: map[string][]string{"goproxy.corp.test": {"127.0.0.1"}}})
@@ -40,6 +48,7 @@ func TestScripts(t *testing.T) {
 			for k, v := range fixtures.SandboxVars(e.WorkDir, proxy.URL) {
 				e.Setenv(k, v)
 			}
+			e.Setenv(strictAutoFixEnv, "1")
 			e.Setenv("PROXY", proxy.URL)
 			e.Setenv("PROXY_PORT", proxyPort)
 			e.Setenv("DNS", dns.Addr)
