@@ -201,6 +201,8 @@ func (r *moduleRun) newerGoFixes(goLine, short string) []Fix {
 	}
 	avail, evidence := r.toolchainAvailable(target)
 	switch avail {
+	case toolchainOff:
+		return []Fix{offFix(target)}
 	case toolchainMissing:
 		return []Fix{
 			Manual(fmt.Sprintf("no Go release %s exists (the module proxy does not have %s: %s): correct the go line of %s to the version the code needs", goLine, target, evidence, short),
@@ -226,6 +228,13 @@ func (r *moduleRun) switchFix(avail toolchainAvail, title string) Fix {
 	return fix
 }
 
+// offFix is the remedy for a toolchain the go command may not download
+// because GOPROXY=off: GOTOOLCHAIN=auto would fail the same way.
+func offFix(target string) Fix {
+	return Manual("GOPROXY=off stops the go command from downloading toolchains, so GOTOOLCHAIN=auto would not help: install "+target+" (or later) first on PATH, or let GOPROXY reach a module proxy again (see the env check)",
+		"go version")
+}
+
 type toolchainAvail int
 
 const (
@@ -233,6 +242,7 @@ const (
 	toolchainServed
 	toolchainMissing // 404/410 everywhere
 	toolchainRefused // another error: 403, 5xx...
+	toolchainOff     // GOPROXY=off (or nothing before off serves it): lookup disabled
 )
 
 // toolchainAvailable asks the GOPROXY list for the toolchain module, as
@@ -250,8 +260,17 @@ func (r *moduleRun) toolchainAvailable(target string) (toolchainAvail, string) {
 	mc := r.env.walkModule(r.ctx, s.Entries, ProbeModule{Path: path, Version: ver, From: "go.mod"})
 	evidence := strings.Join(chainEvidence(s, mc), "; ")
 	switch {
+	case mc.OK && mc.Direct:
+		// The list reaches direct, which the doctor never asks on the
+		// go command's behalf: whether the origin serves it is unknown.
+		return toolchainUnknown, evidence
 	case mc.OK:
 		return toolchainServed, evidence
+	case mc.Final != nil && mc.Final.Code == "PROXY_OFF":
+		// The go command says "toolchain not available" here too (its
+		// GOPROXY=off error is a "not found"), but nothing says that no
+		// such release exists.
+		return toolchainOff, evidence
 	case mc.Final != nil && mc.Final.NotExist:
 		return toolchainMissing, evidence
 	case mc.Final != nil && mc.Final.Hang:
@@ -281,6 +300,9 @@ func (r *moduleRun) toolchainSwitch(target, file string, v goenv.Var, t goenv.To
 			r.switchFix(avail, "let the go command download it"),
 			Manual("or install it on PATH", "go install golang.org/dl/"+target+"@latest && "+target+" download"),
 		}
+		if avail == toolchainOff {
+			fixes = []Fix{offFix(target)}
+		}
 		if avail == toolchainMissing {
 			fixes = []Fix{Manual(fmt.Sprintf("no Go release %s exists (the module proxy does not have it, so GOTOOLCHAIN=auto would fail too): name a released Go version in the go and toolchain lines of %s", target, short),
 				"go mod edit -go="+strings.TrimPrefix(r.g.GoVersion, "go")+" -toolchain=none")}
@@ -308,6 +330,13 @@ func (r *moduleRun) toolchainSwitch(target, file string, v goenv.Var, t goenv.To
 			Detail:  evidence,
 			Fixes: []Fix{Manual("name a released Go version in the go and toolchain lines of "+short,
 				"go mod edit -go="+strings.TrimPrefix(r.g.GoVersion, "go")+" -toolchain=none")},
+		})
+	case toolchainOff:
+		r.add(Finding{
+			Code: "MODULE_TOOLCHAIN_UNAVAILABLE", Severity: SevFail, Subject: target,
+			Message: fmt.Sprintf("%s asks for %s, and GOPROXY=off stops the go command from downloading it: it fails with \"download %s for %s/%s: toolchain not available\"", short, target, target, runtime.GOOS, runtime.GOARCH),
+			Detail:  evidence,
+			Fixes:   []Fix{offFix(target)},
 		})
 	case toolchainRefused:
 		r.add(Finding{

@@ -192,6 +192,14 @@ func TestModuleToolchainProxy(t *testing.T) {
 		{"local/served", "local", served.URL, "MODULE_REQUIRES_NEWER_GO fail", "auto"},
 		{"local/absent", "local", empty.URL, "MODULE_REQUIRES_NEWER_GO fail", none},
 		{"local/refused", "local", forbidden.URL, "MODULE_REQUIRES_NEWER_GO fail", "ask"},
+		// GOPROXY=off: the go command may not download it; no claim that
+		// the release does not exist, and no GOTOOLCHAIN=auto.
+		{"auto/off", "auto", "off", "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"path/off", "path", "off", "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"local/off", "local", "off", "MODULE_REQUIRES_NEWER_GO fail", none},
+		// direct, which the doctor never asks: unknown, a suggestion.
+		{"local/direct", "local", "direct", "MODULE_REQUIRES_NEWER_GO fail", "ask"},
+		{"path/direct", "path", "direct", "MODULE_TOOLCHAIN_UNAVAILABLE fail", "ask"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// GOTOOLCHAIN in the GOENV file, where --fix can change it.
@@ -212,6 +220,10 @@ func TestModuleToolchainProxy(t *testing.T) {
 			switch {
 			case tc.auto == none && got != nil:
 				t.Errorf("fix %q (auto=%v), want no GOTOOLCHAIN fix:\n%s", got.Command, got.Auto, dump(r))
+			case tc.auto == none && tc.proxy == "off":
+				if f := finding(r, code); !strings.Contains(f.Message+fixTitles(f), "GOPROXY=off") || strings.Contains(fixTitles(f), "no Go release") {
+					t.Errorf("GOPROXY=off not named as the cause, or a release called absent:\n%s", dump(r))
+				}
 			case tc.auto == none:
 				if tc.gotoolchain != "auto" && !strings.Contains(fixCommands(r, code), "go mod edit -go=") {
 					t.Errorf("no fix lowers the go line:\n%s", dump(r))
@@ -223,6 +235,15 @@ func TestModuleToolchainProxy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixTitles joins the titles of f's fixes.
+func fixTitles(f *Finding) string {
+	var ts []string
+	for _, x := range f.Fixes {
+		ts = append(ts, x.Title)
+	}
+	return strings.Join(ts, "\n")
 }
 
 // TestModuleBranchStale: go.mod requires a pseudo-version of branch
