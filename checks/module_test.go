@@ -221,7 +221,12 @@ func TestModuleToolchainProxy(t *testing.T) {
 			case tc.auto == none && got != nil:
 				t.Errorf("fix %q (auto=%v), want no GOTOOLCHAIN fix:\n%s", got.Command, got.Auto, dump(r))
 			case tc.auto == none && tc.proxy == "off":
-				if f := finding(r, code); !strings.Contains(f.Message+fixTitles(f), "GOPROXY=off") || strings.Contains(fixTitles(f), "no Go release") {
+				f := finding(r, code)
+				var titles string
+				for _, x := range f.Fixes {
+					titles += x.Title + "\n"
+				}
+				if !strings.Contains(f.Message+titles, "GOPROXY=off") || strings.Contains(titles, "no Go release") {
 					t.Errorf("GOPROXY=off not named as the cause, or a release called absent:\n%s", dump(r))
 				}
 			case tc.auto == none:
@@ -235,15 +240,6 @@ func TestModuleToolchainProxy(t *testing.T) {
 			}
 		})
 	}
-}
-
-// fixTitles joins the titles of f's fixes.
-func fixTitles(f *Finding) string {
-	var ts []string
-	for _, x := range f.Fixes {
-		ts = append(ts, x.Title)
-	}
-	return strings.Join(ts, "\n")
 }
 
 // TestModuleBranchStale: go.mod requires a pseudo-version of branch
