@@ -92,16 +92,6 @@ func (r *envRules) evidence(v goenv.Var, extra ...string) string {
 	return strings.Join(append(lines, extra...), "\n")
 }
 
-// restore returns the fix that brings a key back to the toolchain
-// default: 'go env -u' when the GOENV file holds the bad value and go.env
-// has a default, else an explicit value.
-func (r *envRules) restore(v goenv.Var, def, title string) Fix {
-	if v.Source == goenv.SourceFile && v.InGOROOT && v.GOROOTValue == def {
-		return UnsetVar(r.g, v, title)
-	}
-	return SetVar(r.g, v, def, title)
-}
-
 // goDefault returns the toolchain default of key from go.env, or fallback.
 func (r *envRules) goDefault(key, fallback string) string {
 	if v := r.g.Var(key); v.InGOROOT && v.GOROOTValue != "" {

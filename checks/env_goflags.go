@@ -168,7 +168,7 @@ func (r *envRules) gotoolchain() {
 			Code: "GOTOOLCHAIN_INVALID", Severity: SevFail, Subject: "GOTOOLCHAIN",
 			Message: "GOTOOLCHAIN is invalid: every go command fails with \"go: " + t.Err.Error() + "\"",
 			Detail:  r.evidence(v, "valid forms: local, auto, path, go1.N.M, go1.N.M+auto, go1.N.M+path"),
-			Fixes:   []Fix{r.restore(v, r.goDefault("GOTOOLCHAIN", "auto"), "use the toolchain default")},
+			Fixes:   []Fix{RestoreVar(r.g, v, r.goDefault("GOTOOLCHAIN", "auto"), "use the toolchain default")},
 		})
 		r.explain("GOTOOLCHAIN")
 		return
@@ -189,7 +189,7 @@ func (r *envRules) gotoolchain() {
 		if a := l.Active(); len(a) > 0 && a[0].Kind == goenv.ProxyOff {
 			f.Severity = SevFail
 			f.Message = fmt.Sprintf("GOTOOLCHAIN=%s needs %s to be downloaded, but GOPROXY=off forbids downloads: every go command fails unless that toolchain is already in the module cache", v.Value, t.Min)
-			f.Fixes = []Fix{r.restore(v, r.goDefault("GOTOOLCHAIN", "local"), "run the installed toolchain")}
+			f.Fixes = []Fix{RestoreVar(r.g, v, r.goDefault("GOTOOLCHAIN", "local"), "run the installed toolchain")}
 		}
 	}
 	r.add(f)

@@ -30,7 +30,7 @@ func (r *envRules) goproxy() {
 			f.Message = `an empty GOPROXY= line in the GOENV file hides the toolchain default: every module download fails with "GOPROXY list is not the empty string, but contains no entries"`
 		}
 		if def != "" {
-			f.Fixes = []Fix{r.restore(v, def, "restore the toolchain default GOPROXY="+RedactString(def))}
+			f.Fixes = []Fix{RestoreVar(r.g, v, def, "restore the toolchain default GOPROXY="+RedactString(def))}
 		} else {
 			f.Fixes = []Fix{Manual("set GOPROXY to your module proxy followed by ,direct", "go env -w GOPROXY=https://proxy.example,direct")}
 		}
@@ -95,7 +95,7 @@ func (r *envRules) goproxy() {
 			f.Message = fmt.Sprintf("GOPROXY starts with off (%s): the go command never reads past it and downloads nothing", RedactString(v.Value))
 		}
 		if def != "" && def != v.Value {
-			f.Fixes = []Fix{r.restore(v, def, "restore the toolchain default GOPROXY="+RedactString(def))}
+			f.Fixes = []Fix{RestoreVar(r.g, v, def, "restore the toolchain default GOPROXY="+RedactString(def))}
 		}
 		r.add(f)
 	case len(active) == 1 && active[0].Kind == goenv.ProxyDirect:
@@ -105,7 +105,7 @@ func (r *envRules) goproxy() {
 			Detail:  r.evidence(v),
 		}
 		if def != "" && def != "direct" {
-			fix := r.restore(v, def, "use the toolchain default, which keeps direct as the fallback")
+			fix := RestoreVar(r.g, v, def, "use the toolchain default, which keeps direct as the fallback")
 			fix.Auto = false // direct-only is sometimes a deliberate choice
 			f.Fixes = []Fix{fix}
 		}
@@ -164,7 +164,7 @@ func (r *envRules) repairProxyList(v goenv.Var, l *goenv.ProxyList, def string) 
 	case !unknown && fixed != "":
 		return SetVar(r.g, v, fixed, "correct GOPROXY")
 	case def != "":
-		return r.restore(v, def, "restore the toolchain default GOPROXY="+RedactString(def))
+		return RestoreVar(r.g, v, def, "restore the toolchain default GOPROXY="+RedactString(def))
 	}
 	return Manual("correct GOPROXY", "go env -w GOPROXY=https://proxy.example,direct")
 }

@@ -15,7 +15,7 @@ func (r *envRules) gosumdb() {
 	db := goenv.ParseSumDB(v.Value)
 	switch {
 	case db.Off:
-		fix := r.restore(v, def, "turn checksum verification back on; exempt private modules with GOPRIVATE or GONOSUMDB patterns instead")
+		fix := RestoreVar(r.g, v, def, "turn checksum verification back on; exempt private modules with GOPRIVATE or GONOSUMDB patterns instead")
 		fix.Auto = false // it may have been turned off on purpose
 		f := Finding{
 			Code: "GOSUMDB_OFF", Severity: SevWarn, Subject: "GOSUMDB",
@@ -45,7 +45,7 @@ func (r *envRules) gosumdb() {
 		case db.Suggest != "":
 			f.Fixes = []Fix{SetVar(g, v, db.Suggest, "write the value the go command understands")}
 		case def != "":
-			f.Fixes = []Fix{r.restore(v, def, "use the toolchain default GOSUMDB="+def)}
+			f.Fixes = []Fix{RestoreVar(r.g, v, def, "use the toolchain default GOSUMDB="+def)}
 		}
 		f.Fixes = append(f.Fixes, Manual("or, for your own checksum database, give its name and verifier key (and optionally its URL)", "go env -w 'GOSUMDB=sum.corp.example+<key> https://sum.corp.example'"))
 		r.add(f)

@@ -90,6 +90,17 @@ func UnsetVar(e *goenv.Env, v goenv.Var, title string) Fix {
 	}
 }
 
+// RestoreVar returns the fix that makes v's effective value be value:
+// when the GOENV file holds v and value is the toolchain default from
+// $GOROOT/go.env, 'go env -u' (the default then applies again);
+// otherwise SetVar.
+func RestoreVar(e *goenv.Env, v goenv.Var, value, title string) Fix {
+	if v.Source == goenv.SourceFile && v.InGOROOT && v.GOROOTValue == value {
+		return UnsetVar(e, v, title)
+	}
+	return SetVar(e, v, value, title)
+}
+
 // Manual returns a step only a person can take.
 func Manual(title, command string) Fix {
 	return Fix{Title: title, Command: command, Kind: FixManual}

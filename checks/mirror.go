@@ -231,12 +231,7 @@ func (e *Env) mirrorAdvice(ctx context.Context, s *Scope, rep *ChainReport) (Fix
 	if keep {
 		title += "; ',direct' stays, for modules the mirror does not serve and private ones"
 	}
-	var fix Fix
-	if v.Source == goenv.SourceFile && v.InGOROOT && v.GOROOTValue == value {
-		fix = UnsetVar(g, v, title)
-	} else {
-		fix = SetVar(g, v, value, title)
-	}
+	fix := RestoreVar(g, v, value, title)
 	if best.Origin == MirrorPublic {
 		fix.Auto = false // a third party would see the modules fetched: the user decides
 		fix.Title += " (a third-party mirror: it sees which public modules you fetch)"

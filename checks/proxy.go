@@ -334,10 +334,7 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 func (e *Env) defaultProxyFix(v goenv.Var, title string) Fix {
 	def := e.Go.Var("GOPROXY")
 	if def.InGOROOT && def.GOROOTValue != "" && def.GOROOTValue != v.Value {
-		fix := SetVar(e.Go, v, def.GOROOTValue, title)
-		if v.Source == goenv.SourceFile {
-			fix = UnsetVar(e.Go, v, title)
-		}
+		fix := RestoreVar(e.Go, v, def.GOROOTValue, title)
 		fix.Auto = false
 		return fix
 	}

@@ -295,10 +295,8 @@ func (r *sumdbRun) configInvalid() {
 	switch def := v.GOROOTValue; {
 	case r.db.Suggest != "":
 		f.Fixes = append(f.Fixes, SetVar(g, v, r.db.Suggest, "write the value the go command understands"))
-	case def != "" && def != v.Value && v.Source == goenv.SourceFile:
-		f.Fixes = append(f.Fixes, UnsetVar(g, v, "go back to the toolchain default GOSUMDB="+def))
 	case def != "" && def != v.Value:
-		f.Fixes = append(f.Fixes, SetVar(g, v, def, "use the toolchain default GOSUMDB="+def))
+		f.Fixes = append(f.Fixes, RestoreVar(g, v, def, "use the toolchain default GOSUMDB="+def))
 	}
 	f.Fixes = append(f.Fixes, Manual("or, for your own checksum database, give its name and verifier key (and optionally its URL); never GOSUMDB=off", "go env -w 'GOSUMDB=sum.corp.example+<key> https://sum.corp.example'"))
 	r.add(f)

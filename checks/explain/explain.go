@@ -215,13 +215,10 @@ func envFix(s fixSpec, title string, g *goenv.Env) checks.Fix {
 	if !v.InGOROOT {
 		def = ""
 	}
-	switch {
-	case def == "":
+	if def == "" {
 		return checks.UnsetVar(g, v, title)
-	case v.Source == goenv.SourceFile && v.InGOROOT:
-		return checks.UnsetVar(g, v, title+" ("+checks.RedactString(def)+")")
 	}
-	return checks.SetVar(g, v, def, title+" ("+checks.RedactString(def)+")")
+	return checks.RestoreVar(g, v, def, title+" ("+checks.RedactString(def)+")")
 }
 
 // privatePattern is the GOPRIVATE-style pattern that covers a module and

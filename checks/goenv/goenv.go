@@ -278,17 +278,6 @@ func (e *Env) Var(key string) Var {
 	return Var{Key: key, Source: SourceUnset}
 }
 
-// environWith returns the process environment with key set to value.
-func (e *Env) environWith(key, value string) []string {
-	out := make([]string, 0, len(e.process)+1)
-	for k, v := range e.process {
-		if k != key {
-			out = append(out, k+"="+v)
-		}
-	}
-	return append(out, key+"="+value)
-}
-
 // Getenv returns a variable of the process environment, with ok false when
 // it is not set at all.
 func (e *Env) Getenv(key string) (string, bool) {

@@ -112,7 +112,7 @@ func (e *Env) UnknownGoFlags(ctx context.Context, flags []GoFlag) []string {
 	}
 	var unknown []string
 	for range len(remaining) {
-		environ := e.environWith("GOFLAGS", JoinGOFLAGS(remaining))
+		environ := e.Environ(map[string]string{"GOFLAGS": JoinGOFLAGS(remaining)})
 		_, err := runGo(ctx, e.GoBin, os.TempDir(), environ, "version")
 		if err == nil {
 			break

@@ -7,16 +7,7 @@ import "context"
 // switching off (GOTOOLCHAIN=local). It returns the standard output, or
 // an error carrying the go command's standard error.
 func (e *Env) Run(ctx context.Context, dir string, override map[string]string, args ...string) ([]byte, error) {
-	environ := make([]string, 0, len(e.process)+len(override))
-	for k, v := range e.process {
-		if _, ok := override[k]; !ok {
-			environ = append(environ, k+"="+v)
-		}
-	}
-	for k, v := range override {
-		environ = append(environ, k+"="+v)
-	}
-	return runGo(ctx, e.GoBin, dir, environ, args...)
+	return runGo(ctx, e.GoBin, dir, e.Environ(override), args...)
 }
 
 // Environ returns the process environment the go command runs with,
