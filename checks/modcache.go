@@ -178,7 +178,7 @@ func runModcache(ctx context.Context, env *Env) ([]Finding, error) {
 	return r.finish(), nil
 }
 
-// loadModule reads the main module's go.sum and decides whether
+// loadModule reads the main modules' go.sum files and decides whether
 // findings are scoped to it.
 func (r *cacheRun) loadModule() {
 	m := r.env.Module
@@ -188,13 +188,10 @@ func (r *cacheRun) loadModule() {
 	r.inModule = true
 	r.relevant = map[module.Version]bool{}
 	r.graph = map[module.Version]bool{}
-	lines, _, err := m.ReadGoSum()
-	if err == nil {
-		r.sums = mainmod.Index(lines)
-		for _, l := range lines {
-			if l.GoMod {
-				r.graph[module.Version{Path: l.Path, Version: l.Version}] = true
-			}
+	r.sums = r.env.goSums()
+	for k := range r.sums {
+		if k.GoMod {
+			r.graph[module.Version{Path: k.Path, Version: k.Version}] = true
 		}
 	}
 }

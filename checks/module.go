@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/module"
 
@@ -519,18 +520,22 @@ func (r *moduleRun) vendor() bool {
 
 // goSum reports requirements whose go.sum lines are missing.
 func (r *moduleRun) goSum() {
-	pr := &privateRun{env: r.env}
-	sums := pr.goSums()
-	imports := map[string]bool{}
-	for _, wm := range r.env.workModules() {
-		im, _ := mainmod.Imports(wm.Dir)
-		for k := range im {
-			imports[k] = true
+	sums := r.env.goSums()
+	// The packages the main modules import, parsed only when a content
+	// hash is missing (it walks every Go file).
+	imports := sync.OnceValue(func() map[string]bool {
+		all := map[string]bool{}
+		for _, wm := range r.env.workModules() {
+			im, _ := mainmod.Imports(wm.Dir)
+			for k := range im {
+				all[k] = true
+			}
 		}
-	}
+		return all
+	})
 	reqs := r.env.Requirements()
 	provides := func(path string) bool {
-		for im := range imports {
+		for im := range imports() {
 			if im != path && !strings.HasPrefix(im, path+"/") {
 				continue
 			}

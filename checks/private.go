@@ -13,7 +13,6 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
-	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 )
 
@@ -141,7 +140,7 @@ func runPrivate(ctx context.Context, env *Env) ([]Finding, error) {
 // buildRoutes computes the static part of every route.
 func (r *privateRun) buildRoutes() {
 	g := r.g
-	sums := r.goSums()
+	sums := r.env.goSums()
 	for _, req := range r.env.Requirements() {
 		rt := &route{Req: req, Mod: req.Fetched}
 		if req.Local() {
@@ -157,27 +156,6 @@ func (r *privateRun) buildRoutes() {
 		rt.Cached = r.env.inModCache(rt.Mod)
 		r.routes = append(r.routes, rt)
 	}
-}
-
-// goSums reads go.sum, and go.work.sum in a workspace.
-func (r *privateRun) goSums() mainmod.Sums {
-	lines, _, _ := r.env.Module.ReadGoSum()
-	if w := r.env.Module.Work; w != "" {
-		if data, err := os.ReadFile(w + ".sum"); err == nil {
-			more, _ := mainmod.ParseGoSum(w+".sum", data)
-			lines = append(lines, more...)
-		}
-	}
-	for _, wm := range r.env.workModules() {
-		if wm.GoMod == r.env.Module.GoMod {
-			continue
-		}
-		if data, err := os.ReadFile(filepath.Join(wm.Dir, "go.sum")); err == nil {
-			more, _ := mainmod.ParseGoSum(filepath.Join(wm.Dir, "go.sum"), data)
-			lines = append(lines, more...)
-		}
-	}
-	return mainmod.Index(lines)
 }
 
 // inModCache reports whether the module cache holds a module version

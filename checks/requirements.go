@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -40,9 +43,27 @@ type WorkModule struct {
 	Use   *modfile.Use // the use directive; nil outside a workspace
 }
 
+// modelState holds what several checks read of the main modules' files
+// (go.work, the go.mod files, the go.sum files), read and parsed once per
+// run: the snapshot does not change while the checks run. Callers get
+// copies of the slices.
+type modelState struct {
+	workOnce sync.Once
+	work     []WorkModule
+	reqsOnce sync.Once
+	reqs     []Requirement
+	sumsOnce sync.Once
+	sums     *sumFiles
+}
+
 // workModules returns the main modules: the modules go.work uses, or the
 // main module alone.
 func (e *Env) workModules() []WorkModule {
+	e.model.workOnce.Do(func() { e.model.work = e.readWorkModules() })
+	return slices.Clone(e.model.work)
+}
+
+func (e *Env) readWorkModules() []WorkModule {
 	m := e.Module
 	if m == nil {
 		return nil
@@ -80,6 +101,11 @@ func (e *Env) workModules() []WorkModule {
 // go.mod replacements that go.work overrides), version-specific before
 // path-wide. Workspace modules required by each other are left out.
 func (e *Env) Requirements() []Requirement {
+	e.model.reqsOnce.Do(func() { e.model.reqs = e.readRequirements() })
+	return slices.Clone(e.model.reqs)
+}
+
+func (e *Env) readRequirements() []Requirement {
 	mods := e.workModules()
 	type rep struct {
 		r    *modfile.Replace
@@ -153,6 +179,72 @@ func (e *Env) Requirements() []Requirement {
 		return strings.Compare(a.Mod.Path, b.Mod.Path)
 	})
 	return out
+}
+
+// sumFiles are the go.sum files of the main modules as the go command
+// reads them: go.sum (or, in a workspace, go.work.sum and the go.sum of
+// every module it uses).
+type sumFiles struct {
+	Lines []sumFileLine
+	// Bad are lines the go command refuses ("malformed go.sum").
+	Bad []*mainmod.SumError
+	// Files are the files read; ReadErr the ones that could not be.
+	Files   []string
+	ReadErr []string
+}
+
+// goSumFiles reads the main modules' go.sum files, once per run.
+func (e *Env) goSumFiles() *sumFiles {
+	e.model.sumsOnce.Do(func() { e.model.sums = e.readSumFiles() })
+	return e.model.sums
+}
+
+// goSums indexes the lines of goSumFiles.
+func (e *Env) goSums() mainmod.Sums {
+	ls := e.goSumFiles().Lines
+	lines := make([]mainmod.SumLine, len(ls))
+	for i, l := range ls {
+		lines[i] = l.SumLine
+	}
+	return mainmod.Index(lines)
+}
+
+func (e *Env) readSumFiles() *sumFiles {
+	sf := &sumFiles{}
+	m := e.Module
+	if m == nil {
+		return sf
+	}
+	read := func(file string) {
+		data, err := mainmod.ReadFileLimit(file, 64<<20)
+		if err != nil {
+			sf.ReadErr = append(sf.ReadErr, file+": "+err.Error())
+			return
+		}
+		sf.Files = append(sf.Files, file)
+		ls, bad := mainmod.ParseGoSum(file, data)
+		sf.Bad = append(sf.Bad, bad...)
+		for _, l := range ls {
+			sf.Lines = append(sf.Lines, sumFileLine{File: file, SumLine: l})
+		}
+	}
+	if m.GoSum != "" {
+		read(m.GoSum)
+	}
+	if m.Work == "" {
+		return sf
+	}
+	// The go command's workspace go.sum is the go.work file's name plus
+	// ".sum" (modload: workFilePath + ".sum").
+	if ws := m.Work + ".sum"; fileExists(ws) {
+		read(ws)
+	}
+	for _, wm := range e.workModules() {
+		if gs := filepath.Join(wm.Dir, "go.sum"); gs != m.GoSum && fileExists(gs) {
+			read(gs)
+		}
+	}
+	return sf
 }
 
 // replaceDir resolves a replacement directory written in file.

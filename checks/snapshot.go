@@ -30,7 +30,8 @@ type Env struct {
 	Network *netenv.Net
 
 	secrets scrubber
-	net     netState // network probes shared by the checks (network.go)
+	net     netState   // network probes shared by the checks (network.go)
+	model   modelState // the main modules' files, read once (requirements.go)
 }
 
 // Options are the command-line choices that checks honour. Each check's

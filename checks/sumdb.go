@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 	"github.com/gomoddoctor/gomoddoctor/checks/modcache"
 	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/sumdbx"
@@ -416,7 +417,7 @@ func (r *sumdbRun) start() bool {
 	if r.cachedHeadFile == "" {
 		return true
 	}
-	msg, err := readFileBounded(r.cachedHeadFile, limitLatest)
+	msg, err := mainmod.ReadFileLimit(r.cachedHeadFile, limitLatest)
 	if err != nil || len(msg) == 0 {
 		return true // none kept yet: the go command starts from the empty tree
 	}
@@ -927,12 +928,12 @@ func (r *sumdbRun) cacheHashes(c modcache.Cache, m module.Version) map[bool]stri
 		return out
 	}
 	if p, err := c.File(m, "ziphash"); err == nil {
-		if data, err := readFileBounded(p, 1<<10); err == nil {
+		if data, err := mainmod.ReadFileLimit(p, 1<<10); err == nil {
 			out[false] = strings.TrimSpace(string(data))
 		}
 	}
 	if p, err := c.File(m, "mod"); err == nil {
-		if data, err := readFileBounded(p, 16<<20); err == nil {
+		if data, err := mainmod.ReadFileLimit(p, 16<<20); err == nil {
 			h, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) {
 				return io.NopCloser(strings.NewReader(string(data))), nil
 			})

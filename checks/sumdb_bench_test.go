@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/mod/module"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
@@ -76,7 +77,7 @@ func countVerdicts(r *sumdbRun, v string) int {
 
 func readString(tb testing.TB, p string) string {
 	tb.Helper()
-	data, err := readFileBounded(p, 1<<20)
+	data, err := mainmod.ReadFileLimit(p, 1<<20)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,10 +1,7 @@
 package checks
 
 import (
-	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -126,39 +123,9 @@ func (e *Env) sumdbPlan() *sumdbPlan {
 	if m == nil {
 		return p
 	}
-	var lines []sumFileLine
-	read := func(file string) {
-		data, err := readFileBounded(file, 64<<20)
-		if err != nil {
-			p.ReadErr = append(p.ReadErr, file+": "+err.Error())
-			return
-		}
-		p.Files = append(p.Files, file)
-		ls, bad := mainmod.ParseGoSum(file, data)
-		p.Bad = append(p.Bad, bad...)
-		for _, l := range ls {
-			lines = append(lines, sumFileLine{File: file, SumLine: l})
-		}
-	}
-	if m.GoSum != "" {
-		read(m.GoSum)
-	}
-	if m.Work != "" {
-		if ws := strings.TrimSuffix(m.Work, ".work") + ".work.sum"; fileExists(ws) {
-			read(ws)
-		}
-		if m.WorkFile != nil {
-			for _, u := range m.WorkFile.Use {
-				dir := u.Path
-				if !filepath.IsAbs(dir) {
-					dir = filepath.Join(filepath.Dir(m.Work), dir)
-				}
-				if gs := filepath.Join(dir, "go.sum"); gs != m.GoSum && fileExists(gs) {
-					read(gs)
-				}
-			}
-		}
-	}
+	sf := e.goSumFiles()
+	lines := sf.Lines
+	p.Bad, p.Files, p.ReadErr = sf.Bad, sf.Files, sf.ReadErr
 	have := map[mainmod.SumKey]bool{}
 	for _, l := range lines {
 		if strings.HasPrefix(l.Hash, "h1:") {
@@ -206,21 +173,4 @@ func (e *Env) requirements() []sumdbReq {
 func fileExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular()
-}
-
-// readFileBounded reads a file of at most limit bytes.
-func readFileBounded(p string, limit int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("larger than %d bytes", limit)
-	}
-	return data, nil
 }

@@ -3,7 +3,6 @@ package mainmod
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 )
 
@@ -84,7 +83,7 @@ func (m *Module) ReadGoSum() (lines []SumLine, bad []*SumError, err error) {
 	if m == nil || m.GoSum == "" {
 		return nil, nil, nil
 	}
-	data, err := os.ReadFile(m.GoSum)
+	data, err := ReadFileLimit(m.GoSum, 64<<20)
 	if err != nil {
 		return nil, nil, err
 	}

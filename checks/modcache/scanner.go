@@ -34,7 +34,7 @@ type Stats struct {
 // pass and not changed afterwards.
 type Scanner struct {
 	Cache Cache
-	// Sums is the main module's go.sum; nil outside a module.
+	// Sums are the main modules' go.sum lines; nil outside a module.
 	Sums mainmod.Sums
 	// Workers bounds the concurrency; 0 means GOMAXPROCS.
 	Workers int

@@ -3,12 +3,14 @@ package modcache
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 	"golang.org/x/mod/modfile"
 	modzip "golang.org/x/mod/zip"
 )
@@ -157,19 +159,11 @@ func describeMode(st FileState) string {
 
 // readSmall reads a file known to be small; a larger one is an error.
 func readSmall(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
+	data, err := mainmod.ReadFileLimit(path, limit)
+	if errors.Is(err, mainmod.ErrTooLarge) {
 		return nil, fmt.Errorf("larger than %s: not a file the go command writes", HumanBytes(limit))
 	}
-	return data, nil
+	return data, err
 }
 
 // cutOff explains the shape of a file whose write was cut off, or "".
