@@ -288,19 +288,13 @@ func (r *cacheRun) goListDeps(ctx context.Context) ([]modcache.Dep, error) {
 }
 
 // fallbackDeps approximates the build list when nothing better works:
-// the main module's requirements, replaced.
+// the main modules' requirements, replaced (Requirements).
 func (r *cacheRun) fallbackDeps() []modcache.Dep {
-	f := r.env.Module.File
-	if f == nil {
-		return nil
-	}
 	var deps []modcache.Dep
-	for _, req := range f.Require {
-		d := modcache.Dep{Mod: req.Mod, Actual: req.Mod}
-		for _, rep := range f.Replace {
-			if rep.Old.Path == req.Mod.Path && (rep.Old.Version == "" || rep.Old.Version == req.Mod.Version) {
-				d.Actual = rep.New
-			}
+	for _, q := range r.env.Requirements() {
+		d := modcache.Dep{Mod: q.Mod, Actual: q.Fetched}
+		if q.Local() {
+			d.Actual = module.Version{Path: q.Dir}
 		}
 		deps = append(deps, d)
 	}
@@ -311,16 +305,9 @@ func (r *cacheRun) fallbackDeps() []modcache.Dep {
 // command leave extracted modules writable, and notes it: an editor or a
 // tool can then change them unnoticed.
 func (r *cacheRun) modcacheRW() bool {
-	flags, err := goenv.ParseGOFLAGS(r.env.Go.Get("GOFLAGS"))
-	if err != nil {
-		return false
-	}
-	rw := false
-	for _, f := range flags {
-		if f.Err == nil && f.Name == "modcacherw" {
-			rw = !f.HasValue || f.Value == "true" || f.Value == "1"
-		}
-	}
+	f, ok := goenv.LookupGoFlag(r.env.Go.Get("GOFLAGS"), "modcacherw")
+	rw, err := f.BoolValue()
+	rw = ok && err == nil && rw
 	if rw {
 		r.out = append(r.out, Finding{
 			Code: "MODCACHE_RW", Severity: SevInfo, Subject: "GOFLAGS",

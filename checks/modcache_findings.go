@@ -203,7 +203,18 @@ func (r *cacheRun) fixes(p modcache.Problem) []Fix {
 // it again; 'go clean -modcache' comes last, and says it is the last
 // resort.
 func (r *cacheRun) entryFixes(m module.Version) []Fix {
-	e, err := r.cache.LoadEntry(m)
+	fixes := cacheEntryFixes(r.env, r.cache, m)
+	if fixes == nil {
+		return nil
+	}
+	return append(fixes, r.lastResort())
+}
+
+// cacheEntryFixes are the commands that remove just module version m
+// from the cache c, and the one that downloads it again; nil when the
+// cache holds nothing of it.
+func cacheEntryFixes(env *Env, c modcache.Cache, m module.Version) []Fix {
+	e, err := c.LoadEntry(m)
 	if err != nil || e == nil {
 		return nil
 	}
@@ -231,7 +242,7 @@ func (r *cacheRun) entryFixes(m module.Version) []Fix {
 	if len(cmd) > 0 {
 		title += " (its extracted files are read-only: make them writable first)"
 	}
-	if idx := modcache.IndexEntry(r.env.Go.Get("GOCACHE"), r.env.Go.GoVersion, e.Dir.Path); idx != "" {
+	if idx := modcache.IndexEntry(env.Go.Get("GOCACHE"), env.Go.GoVersion, e.Dir.Path); idx != "" {
 		rm = append(rm, shellQuote(idx))
 		title += ", and the go command's index of it in the build cache, which would outlive it"
 	}
@@ -239,7 +250,6 @@ func (r *cacheRun) entryFixes(m module.Version) []Fix {
 	return []Fix{
 		{Title: title, Command: strings.Join(cmd, " && "), Kind: FixCache},
 		{Title: "download it again (checked against go.sum, or the checksum database)", Command: "go mod download " + shellQuote(m.String()), Kind: FixCache},
-		r.lastResort(),
 	}
 }
 

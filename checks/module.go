@@ -460,12 +460,8 @@ func (r *moduleRun) replacements() {
 
 // vendorMode reports whether the go command builds from vendor/, and why.
 func (r *moduleRun) vendorMode() (on, explicit bool, why string) {
-	if flags, err := goenv.ParseGOFLAGS(r.g.Get("GOFLAGS")); err == nil {
-		for _, f := range flags {
-			if f.Err == nil && f.Name == "mod" {
-				return f.Value == "vendor", true, "GOFLAGS=" + f.Raw
-			}
-		}
+	if f, ok := goenv.LookupGoFlag(r.g.Get("GOFLAGS"), "mod"); ok {
+		return f.Value == "vendor", true, "GOFLAGS=" + f.Raw
 	}
 	if r.m.DefaultVendor() {
 		return true, false, fmt.Sprintf("go.mod says go %s (1.14 or later) and a vendor directory exists", r.m.GoVersion())

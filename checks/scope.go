@@ -132,34 +132,14 @@ func (e *Env) probeModules(s *Scope) {
 		}
 		return
 	}
-	if m := e.Module; m != nil && m.File != nil {
-		// Replacements by path@version win over those by path.
-		replaced := map[module.Version]module.Version{}
-		for _, r := range m.File.Replace {
-			replaced[r.Old] = r.New
+	// The main modules' requirements as the go command fetches them
+	// (replacements applied, direct ones first); a directory
+	// replacement has nothing to fetch.
+	for _, r := range e.Requirements() {
+		if r.Local() || module.Check(r.Fetched.Path, r.Fetched.Version) != nil {
+			continue
 		}
-		for _, indirect := range []bool{false, true} {
-			for _, r := range m.File.Require {
-				if r.Indirect != indirect {
-					continue
-				}
-				mv := r.Mod
-				nv, ok := replaced[mv]
-				if !ok {
-					nv, ok = replaced[module.Version{Path: mv.Path}]
-				}
-				if ok {
-					if nv.Version == "" {
-						continue // a directory: nothing to fetch
-					}
-					mv = nv
-				}
-				if module.Check(mv.Path, mv.Version) != nil {
-					continue
-				}
-				add(mv.Path, mv.Version, "go.mod")
-			}
-		}
+		add(r.Fetched.Path, r.Fetched.Version, "go.mod")
 	}
 	if len(s.Probes) == 0 {
 		add(DefaultProbeModule, "", "default")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"sync"
 
 	"golang.org/x/mod/module"
-	"golang.org/x/mod/sumdb/dirhash"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
@@ -222,12 +220,8 @@ func (r *sumdbRun) coverage() {
 			d = append(d, fmt.Sprintf("%s=%s is not read by the go command: it exempts nothing (see env)", k, val))
 		}
 	}
-	if flags, err := goenv.ParseGOFLAGS(g.Get("GOFLAGS")); err == nil {
-		for _, f := range flags {
-			if f.Name == "insecure" {
-				d = append(d, "GOFLAGS=-insecure does not turn checksum verification off: the go command no longer supports the flag (see env)")
-			}
-		}
+	if _, ok := goenv.LookupGoFlag(g.Get("GOFLAGS"), "insecure"); ok {
+		d = append(d, "GOFLAGS=-insecure does not turn checksum verification off: the go command no longer supports the flag (see env)")
 	}
 	if g.Get("GOINSECURE") != "" {
 		d = append(d, "GOINSECURE="+g.Get("GOINSECURE")+" allows insecure fetches only: the modules it covers are still checked against the database")
@@ -927,20 +921,12 @@ func (r *sumdbRun) cacheHashes(c modcache.Cache, m module.Version) map[bool]stri
 	if c.Root == "" {
 		return out
 	}
-	if p, err := c.File(m, "ziphash"); err == nil {
-		if data, err := mainmod.ReadFileLimit(p, 1<<10); err == nil {
-			out[false] = strings.TrimSpace(string(data))
-		}
+	zip, gomod := c.Hashes(m)
+	if zip != "" {
+		out[false] = zip
 	}
-	if p, err := c.File(m, "mod"); err == nil {
-		if data, err := mainmod.ReadFileLimit(p, 16<<20); err == nil {
-			h, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) {
-				return io.NopCloser(strings.NewReader(string(data))), nil
-			})
-			if err == nil {
-				out[true] = h
-			}
-		}
+	if gomod != "" {
+		out[true] = gomod
 	}
 	return out
 }
@@ -1013,14 +999,8 @@ func (r *sumdbRun) downloadMismatch(it *auditItem, gomod bool, got, want string,
 	if !inGoSum {
 		msg = fmt.Sprintf("the module cache holds %s of %s hashing to %s, but the checksum database says %s: when the go command adds it to go.sum it stops with \"SECURITY ERROR\"", what, it.mod, got, want)
 	}
-	run := &cacheRun{env: r.env, cache: modcache.Cache{Root: r.env.Go.Get("GOMODCACHE")}}
-	fixes := run.entryFixes(it.mod)
-	if len(fixes) > 2 {
-		fixes = fixes[:2] // not the last resort: one entry is wrong
-	}
-	for i := range fixes {
-		fixes[i].Auto = false
-	}
+	// Not the last resort (go clean -modcache): one entry is wrong.
+	fixes := cacheEntryFixes(r.env, modcache.Cache{Root: r.env.Go.Get("GOMODCACHE")}, it.mod)
 	fixes = append(fixes, Manual("if it comes back wrong, the proxy alters it: compare with the origin's content", "GOPROXY=direct go mod download -json "+shellQuote(it.mod.String())))
 	r.add(Finding{
 		Code: "SUMDB_DOWNLOAD_MISMATCH", Severity: SevFail, Subject: it.mod.String(),

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +19,32 @@ type GoFlag struct {
 	// Err is set when the go command refuses the word itself
 	// ("non-flag"). Unknown flag names are left to the toolchain.
 	Err error
+}
+
+// LookupGoFlag returns the flag name in a GOFLAGS value as the go
+// command applies it: the last well-formed occurrence wins, as when the
+// same flag is given twice on a command line. ok is false when the flag
+// is absent or GOFLAGS does not parse.
+func LookupGoFlag(value, name string) (f GoFlag, ok bool) {
+	flags, err := ParseGOFLAGS(value)
+	if err != nil {
+		return GoFlag{}, false
+	}
+	for _, g := range flags {
+		if g.Err == nil && g.Name == name {
+			f, ok = g, true
+		}
+	}
+	return f, ok
+}
+
+// BoolValue is the value of a boolean flag as the flag package reads
+// it: true when given without a value, else strconv.ParseBool's.
+func (f GoFlag) BoolValue() (bool, error) {
+	if !f.HasValue {
+		return true, nil
+	}
+	return strconv.ParseBool(f.Value)
 }
 
 // ParseGOFLAGS splits GOFLAGS like cmd/go/internal/base.InitGOFLAGS: words

@@ -80,3 +80,34 @@ func FuzzParseGOFLAGS(f *testing.F) {
 		}
 	})
 }
+
+func TestLookupGoFlag(t *testing.T) {
+	for _, tc := range []struct {
+		value, name string
+		ok          bool
+		raw         string
+		on          bool // BoolValue, for boolean flags
+	}{
+		{"-mod=vendor -trimpath", "mod", true, "-mod=vendor", false},
+		{"-mod=vendor -mod=mod", "mod", true, "-mod=mod", false}, // the last wins
+		{"-trimpath", "mod", false, "", false},
+		{"-modcacherw", "modcacherw", true, "-modcacherw", true},
+		{"-modcacherw=T", "modcacherw", true, "-modcacherw=T", true},
+		{"-modcacherw=TRUE -modcacherw=0", "modcacherw", true, "-modcacherw=0", false},
+		{"--insecure", "insecure", true, "--insecure", true},
+	} {
+		f, ok := LookupGoFlag(tc.value, tc.name)
+		if ok != tc.ok || f.Raw != tc.raw {
+			t.Errorf("LookupGoFlag(%q, %q) = %q, %v; want %q, %v", tc.value, tc.name, f.Raw, ok, tc.raw, tc.ok)
+			continue
+		}
+		if tc.name != "mod" && ok {
+			if on, err := f.BoolValue(); err != nil || on != tc.on {
+				t.Errorf("%q: BoolValue = %v, %v; want %v", tc.raw, on, err, tc.on)
+			}
+		}
+	}
+	if _, err := (GoFlag{Raw: "-modcacherw=maybe", Name: "modcacherw", Value: "maybe", HasValue: true}).BoolValue(); err == nil {
+		t.Error("BoolValue accepted maybe")
+	}
+}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
 )
 
@@ -259,10 +261,28 @@ func shapeNote(data []byte) string {
 
 // goModHash is the go.sum hash of a go.mod file (modfetch.goModSum).
 func goModHash(data []byte) string {
-	h, _ := newHasher(nil).hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) {
+	h, _ := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(data)), nil
 	})
 	return h
+}
+
+// Hashes returns the hashes of what the cache holds of m, as the go
+// command checks them: the zip's, from a valid .ziphash, and the go.mod
+// file's; "" for what is absent or unusable (the structural pass says
+// why).
+func (c Cache) Hashes(m module.Version) (zip, gomod string) {
+	if p, err := c.File(m, "ziphash"); err == nil {
+		if data, err := readSmall(p, maxZipHash); err == nil {
+			zip, _ = parseZipHash(data)
+		}
+	}
+	if p, err := c.File(m, "mod"); err == nil {
+		if data, err := readSmall(p, maxMod); err == nil {
+			gomod = goModHash(data)
+		}
+	}
+	return zip, gomod
 }
 
 // parseZipHash validates a .ziphash like modfetch.isValidSum and
