@@ -243,7 +243,7 @@ func shellLine(x Fix, shown string) string {
 	if x.Unset {
 		return "unset " + x.Key
 	}
-	return "export " + shellQuote(x.Key+"="+shown)
+	return "export " + ShellQuote(x.Key+"="+shown)
 }
 
 // mergeSetting merges the fixes of one setting into one step. ok is
@@ -571,7 +571,7 @@ func (e *Env) command(x Fix) string {
 	if x.Unset {
 		return "go env -u " + x.Key
 	}
-	return "go env -w " + shellQuote(x.Key+"="+shown)
+	return "go env -w " + ShellQuote(x.Key+"="+shown)
 }
 
 func addRef(refs []FindingRef, r FindingRef) []FindingRef {

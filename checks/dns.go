@@ -138,7 +138,7 @@ func runDNS(ctx context.Context, env *Env) ([]Finding, error) {
 		f := Finding{
 			Code: "DNS_NO_NAMESERVERS", Severity: SevWarn, Subject: ns.From,
 			Message: "no nameserver is configured: Go's resolver falls back to 127.0.0.1:53 and [::1]:53",
-			Fixes:   []Fix{Manual("configure a nameserver (or ask your network team which one to use)", "echo 'nameserver <address>' | sudo tee -a "+shellQuote(ns.From))},
+			Fixes:   []Fix{Manual("configure a nameserver (or ask your network team which one to use)", "echo 'nameserver <address>' | sudo tee -a "+ShellQuote(ns.From))},
 		}
 		if ns.Err != nil {
 			f.Detail = ns.Err.Error()

@@ -69,14 +69,14 @@ func runEnv(ctx context.Context, env *Env) ([]Finding, error) {
 func (r *envRules) add(f Finding) { r.out = append(r.out, f) }
 
 // where says in words where a value comes from.
-func (r *envRules) where(v goenv.Var) string {
+func where(g *goenv.Env, v goenv.Var) string {
 	switch v.Source {
 	case goenv.SourceProcess:
 		return "set in the process environment"
 	case goenv.SourceFile:
-		return "set in the GOENV file " + r.g.EnvFile + " (by 'go env -w')"
+		return "set in the GOENV file " + g.EnvFile + " (by 'go env -w')"
 	case goenv.SourceGOROOT:
-		return "the toolchain default from " + r.g.GOROOTFile
+		return "the toolchain default from " + g.GOROOTFile
 	case goenv.SourceDefault:
 		return "the go command's default"
 	}
@@ -85,7 +85,7 @@ func (r *envRules) where(v goenv.Var) string {
 
 // evidence is the standard detail of a finding about one key.
 func (r *envRules) evidence(v goenv.Var, extra ...string) string {
-	lines := []string{fmt.Sprintf("%s=%s (%s)", v.Key, v.Value, r.where(v))}
+	lines := []string{fmt.Sprintf("%s=%s (%s)", v.Key, v.Value, where(r.g, v))}
 	if v.Source == goenv.SourceProcess && v.InFile && v.FileValue != v.Value {
 		lines = append(lines, fmt.Sprintf("the GOENV file also sets %s=%s, which the environment overrides", v.Key, v.FileValue))
 	}
@@ -117,7 +117,7 @@ func (r *envRules) envFile() {
 			Code: "GOENV_FILE_UNREADABLE", Severity: SevWarn, Subject: g.EnvFile,
 			Message: "the GOENV file cannot be read; the go command silently ignores it, so settings made with 'go env -w' are not in effect",
 			Detail:  g.EnvFileErr.Error(),
-			Fixes:   []Fix{Manual("make the file readable by your user", "chmod u+rw "+shellQuote(g.EnvFile))},
+			Fixes:   []Fix{Manual("make the file readable by your user", "chmod u+rw "+ShellQuote(g.EnvFile))},
 		})
 		return
 	}
@@ -136,7 +136,7 @@ func (r *envRules) envFile() {
 			Code: "GOENV_FILE_NOT_TEXT", Severity: SevWarn, Subject: g.EnvFile,
 			Message: fmt.Sprintf("the GOENV file is not a text file (binary data or NUL bytes); the go command silently skips what it cannot read and takes %d setting(s) from it", len(keys)),
 			Detail:  detail,
-			Fixes:   []Fix{Manual("move it aside and set again what you need with 'go env -w'", "mv "+shellQuote(g.EnvFile)+" "+shellQuote(g.EnvFile+".bad"))},
+			Fixes:   []Fix{Manual("move it aside and set again what you need with 'go env -w'", "mv "+ShellQuote(g.EnvFile)+" "+ShellQuote(g.EnvFile+".bad"))},
 		})
 		return
 	}
@@ -179,7 +179,7 @@ func (r *envRules) envFile() {
 				Code: "GOENV_FILE_IGNORED_LINE", Severity: SevWarn, Subject: g.EnvFile,
 				Message: fmt.Sprintf("%d more lines of the GOENV file are ignored by the go command", len(ignored)-i),
 				Detail:  "lines " + strings.Join(nums, ", "),
-				Fixes:   []Fix{Manual("edit or delete the lines", "${EDITOR:-vi} "+shellQuote(g.EnvFile))},
+				Fixes:   []Fix{Manual("edit or delete the lines", "${EDITOR:-vi} "+ShellQuote(g.EnvFile))},
 			})
 			break
 		}
@@ -189,7 +189,7 @@ func (r *envRules) envFile() {
 		r.add(Finding{
 			Code: "GOENV_FILE_CRLF", Severity: SevWarn, Subject: g.EnvFile,
 			Message: "the GOENV file has Windows (CRLF) line endings: every value ends in a carriage return that the go command keeps",
-			Fixes:   []Fix{Manual("strip the carriage returns", "sed -i 's/\\r$//' "+shellQuote(g.EnvFile))},
+			Fixes:   []Fix{Manual("strip the carriage returns", "sed -i 's/\\r$//' "+ShellQuote(g.EnvFile))},
 		})
 	}
 	for _, k := range g.Keys() {
@@ -226,7 +226,7 @@ func (r *envRules) ignoredLine(l goenv.FileLine) {
 		}
 	}
 	if len(f.Fixes) == 0 {
-		f.Fixes = []Fix{Manual("edit or delete the line", "${EDITOR:-vi} "+shellQuote(g.EnvFile))}
+		f.Fixes = []Fix{Manual("edit or delete the line", "${EDITOR:-vi} "+ShellQuote(g.EnvFile))}
 	}
 	r.add(f)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/http/httpproxy"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 )
 
 // httpProxies validates the proxy variables as net/http reads them
@@ -183,7 +185,7 @@ func (r *envRules) legacyVars() {
 				Code: "LEGACY_VAR", Severity: SevWarn, Subject: k,
 				Message: fmt.Sprintf("%s is not read by the go command: modules it was meant to exempt are still checked against the checksum database; use GONOSUMDB", k),
 				Detail:  k + "=" + v,
-				Fixes:   []Fix{SetVar(r.g, r.g.Var("GONOSUMDB"), unionPatterns(r.g.Get("GONOSUMDB"), v), "use GONOSUMDB")},
+				Fixes:   []Fix{SetVar(r.g, r.g.Var("GONOSUMDB"), goenv.UnionPatterns(r.g.Get("GONOSUMDB"), v), "use GONOSUMDB")},
 			})
 		}
 	}

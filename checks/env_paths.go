@@ -73,7 +73,7 @@ func (r *envRules) cacheDir(mc goenv.Var) {
 			Code: "GOMODCACHE_NOT_DIR", Severity: SevFail, Subject: "GOMODCACHE",
 			Message: fmt.Sprintf("GOMODCACHE %s is a file, not a directory: module downloads fail with \"could not create module cache\"", dir),
 			Detail:  r.evidence(mc),
-			Fixes:   []Fix{UnsetVar(g, mc, "use the default, GOPATH/pkg/mod"), Manual("or move the file out of the way", "mv "+shellQuote(dir)+" "+shellQuote(dir+".bak"))},
+			Fixes:   []Fix{UnsetVar(g, mc, "use the default, GOPATH/pkg/mod"), Manual("or move the file out of the way", "mv "+ShellQuote(dir)+" "+ShellQuote(dir+".bak"))},
 		})
 	case err == nil:
 		if werr := writable(dir); werr != nil {
@@ -116,7 +116,7 @@ func (r *envRules) notWritable(mc goenv.Var, dir string, err error) {
 		Code: "GOMODCACHE_NOT_WRITABLE", Severity: SevFail, Subject: "GOMODCACHE",
 		Message: fmt.Sprintf("the module cache cannot be written: %s is not writable by this user (%v); every download fails", dir, err),
 		Detail:  r.evidence(mc, "a 'sudo go get' once is the usual cause"),
-		Fixes:   []Fix{Manual("give the directory back to your user", "sudo chown -R \"$(id -u):$(id -g)\" "+shellQuote(dir))},
+		Fixes:   []Fix{Manual("give the directory back to your user", "sudo chown -R \"$(id -u):$(id -g)\" "+ShellQuote(dir))},
 	})
 }
 

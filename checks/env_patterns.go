@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
@@ -94,7 +93,7 @@ func (r *envRules) privateCoverage(key string, sev Severity, consequence string)
 	if len(uncovered) == 0 {
 		return
 	}
-	fix := SetVar(g, v, unionPatterns(v.Value, strings.Join(uncovered, ",")), "extend "+key+" to cover GOPRIVATE")
+	fix := SetVar(g, v, goenv.UnionPatterns(v.Value, strings.Join(uncovered, ",")), "extend "+key+" to cover GOPRIVATE")
 	fix.Auto = false // GONOPROXY=none with a private proxy is a deliberate setup
 	r.add(Finding{
 		Code: key + "_NARROWS_GOPRIVATE", Severity: sev, Subject: key,
@@ -113,16 +112,4 @@ func replacePattern(list, old, repl string) string {
 		}
 	}
 	return strings.Join(parts, ",")
-}
-
-// unionPatterns merges two pattern lists, keeping the first list's order
-// and dropping exact duplicates: the user's entries are never replaced.
-func unionPatterns(have, add string) string {
-	out := goenv.Patterns(have)
-	for _, p := range goenv.Patterns(add) {
-		if !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, ",")
 }

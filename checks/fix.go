@@ -56,14 +56,14 @@ func SetVar(e *goenv.Env, v goenv.Var, value, title string) Fix {
 	if v.Source == goenv.SourceProcess || !e.IsGoKey(v.Key) {
 		return Fix{
 			Title:   title + shellNote(e, v),
-			Command: "export " + shellQuote(v.Key+"="+shown),
+			Command: "export " + ShellQuote(v.Key+"="+shown),
 			Kind:    FixShell,
 			Key:     v.Key, Value: shown, raw: value,
 		}
 	}
 	return Fix{
 		Title:   title,
-		Command: "go env -w " + shellQuote(v.Key+"="+shown),
+		Command: "go env -w " + ShellQuote(v.Key+"="+shown),
 		Kind:    FixGoEnv,
 		Auto:    true,
 		Key:     v.Key, Value: shown, raw: value,
@@ -113,8 +113,8 @@ func shellNote(e *goenv.Env, v goenv.Var) string {
 	return fmt.Sprintf(" (%s comes from the process environment, which 'go env -w' cannot override: change it where it is set, such as your shell profile or CI settings)", v.Key)
 }
 
-// shellQuote quotes s for a POSIX shell when it needs quoting.
-func shellQuote(s string) string {
+// ShellQuote quotes s for a POSIX shell when it needs quoting.
+func ShellQuote(s string) string {
 	if s == "" {
 		return "''"
 	}

@@ -452,5 +452,5 @@ func (r *cacheRun) isRelevant(p modcache.Problem) bool {
 // chownCommand gives a tree back to the user running the doctor, by
 // number so that the command is exact.
 func chownCommand(path string) string {
-	return fmt.Sprintf("sudo chown -R %d:%d %s", os.Geteuid(), os.Getegid(), shellQuote(path))
+	return fmt.Sprintf("sudo chown -R %d:%d %s", os.Geteuid(), os.Getegid(), ShellQuote(path))
 }

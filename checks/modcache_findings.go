@@ -166,7 +166,7 @@ func (r *cacheRun) fixes(p modcache.Problem) []Fix {
 		if p.Pid > 0 {
 			return []Fix{Manual("if that go command is hung, stop it (it holds the lock until it exits)", fmt.Sprintf("kill %d", p.Pid))}
 		}
-		return []Fix{Manual("find the process holding the lock, and stop it if it is hung", "fuser -v "+shellQuote(p.Path))}
+		return []Fix{Manual("find the process holding the lock, and stop it if it is hung", "fuser -v "+ShellQuote(p.Path))}
 	case modcache.ForeignOwner:
 		return []Fix{Manual("give the module cache back to your user", chownCommand(r.root))}
 	case modcache.NotWritable:
@@ -174,13 +174,13 @@ func (r *cacheRun) fixes(p modcache.Problem) []Fix {
 			return []Fix{Manual("give the module cache back to your user", chownCommand(r.root))}
 		}
 		if p.OwnerKnown && int(p.Owner) == os.Geteuid() {
-			return []Fix{Manual("make it writable again", "chmod u+w "+shellQuote(p.Path))}
+			return []Fix{Manual("make it writable again", "chmod u+w "+ShellQuote(p.Path))}
 		}
 		return []Fix{Manual("give it back to your user", chownCommand(p.Path))}
 	case modcache.Unreadable:
 		fix := Manual("give it back to your user", chownCommand(p.Path))
 		if p.OwnerKnown && int(p.Owner) == os.Geteuid() {
-			fix = Manual("make it readable again", "chmod -R u+rX "+shellQuote(p.Path))
+			fix = Manual("make it readable again", "chmod -R u+rX "+ShellQuote(p.Path))
 		}
 		if p.Mod.Path == "" {
 			return []Fix{fix}
@@ -223,17 +223,17 @@ func cacheEntryFixes(env *Env, c modcache.Cache, m module.Version) []Fix {
 	var rm []string
 	if dir != "" {
 		if e.Dir.Symlink {
-			rm = append(rm, shellQuote(dir))
+			rm = append(rm, ShellQuote(dir))
 		} else {
-			cmd = append(cmd, "chmod -R u+w "+shellQuote(dir))
-			rm = append(rm, shellQuote(dir))
+			cmd = append(cmd, "chmod -R u+w "+ShellQuote(dir))
+			rm = append(rm, ShellQuote(dir))
 		}
 	}
 	for _, f := range files {
-		rm = append(rm, shellQuote(f))
+		rm = append(rm, ShellQuote(f))
 	}
 	for _, t := range e.Temps {
-		rm = append(rm, shellQuote(t.Path))
+		rm = append(rm, ShellQuote(t.Path))
 	}
 	if len(rm) == 0 {
 		return nil
@@ -243,13 +243,13 @@ func cacheEntryFixes(env *Env, c modcache.Cache, m module.Version) []Fix {
 		title += " (its extracted files are read-only: make them writable first)"
 	}
 	if idx := modcache.IndexEntry(env.Go.Get("GOCACHE"), env.Go.GoVersion, e.Dir.Path); idx != "" {
-		rm = append(rm, shellQuote(idx))
+		rm = append(rm, ShellQuote(idx))
 		title += ", and the go command's index of it in the build cache, which would outlive it"
 	}
 	cmd = append(cmd, "rm -rf "+strings.Join(rm, " "))
 	return []Fix{
 		{Title: title, Command: strings.Join(cmd, " && "), Kind: FixCache},
-		{Title: "download it again (checked against go.sum, or the checksum database)", Command: "go mod download " + shellQuote(m.String()), Kind: FixCache},
+		{Title: "download it again (checked against go.sum, or the checksum database)", Command: "go mod download " + ShellQuote(m.String()), Kind: FixCache},
 	}
 }
 
@@ -265,9 +265,9 @@ func (r *cacheRun) lastResort() Fix {
 
 // removePaths removes one file or directory of the cache.
 func removePaths(path, title string) Fix {
-	cmd := "rm -f " + shellQuote(path)
+	cmd := "rm -f " + ShellQuote(path)
 	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
-		cmd = "chmod -R u+w " + shellQuote(path) + " && rm -rf " + shellQuote(path)
+		cmd = "chmod -R u+w " + ShellQuote(path) + " && rm -rf " + ShellQuote(path)
 	}
 	return Fix{Title: title, Command: cmd, Kind: FixCache}
 }

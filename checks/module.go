@@ -351,18 +351,6 @@ func (r *moduleRun) toolchainSwitch(target, file string, v goenv.Var, t goenv.To
 	}
 }
 
-func where(g *goenv.Env, v goenv.Var) string {
-	switch v.Source {
-	case goenv.SourceProcess:
-		return "set in the process environment"
-	case goenv.SourceFile:
-		return "set in " + g.EnvFile
-	case goenv.SourceGOROOT:
-		return "the toolchain default from " + g.GOROOTFile
-	}
-	return "the go command's default"
-}
-
 // workspace checks go.work: directories of use directives, and go lines
 // of the modules newer than go.work's.
 func (r *moduleRun) workspace() {
@@ -384,7 +372,7 @@ func (r *moduleRun) workspace() {
 				Code: "MODULE_GOWORK_MISSING_DIR", Severity: SevFail, Subject: r.m.Work,
 				Message: fmt.Sprintf("go.work uses %s, which %s: every go command in the workspace fails with \"cannot load module %s listed in go.work file\"", rel, what, rel),
 				Detail:  fmt.Sprintf("%s:%d: use %s\n%v", r.m.Work, wm.Use.Syntax.Start.Line, rel, wm.Err),
-				Fixes:   []Fix{Manual("drop the directory from the workspace (or restore it)", "go work edit -dropuse="+shellQuote(rel))},
+				Fixes:   []Fix{Manual("drop the directory from the workspace (or restore it)", "go work edit -dropuse="+ShellQuote(rel))},
 			})
 			continue
 		}

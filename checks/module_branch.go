@@ -111,7 +111,7 @@ func (r *moduleRun) branch(s *Scope, mv module.Version) *Finding {
 				Message: fmt.Sprintf("go.mod requires %s at commit %s, behind the tip of branch %s (%s); 'go get %s' updates it", mv.Path, rev, branch, tip[:12], query),
 			}
 		}
-		fixNP := SetVar(r.g, r.g.Var("GONOPROXY"), unionPatterns(r.g.Get("GONOPROXY"), mv.Path), "or always fetch this module from its origin (it then also skips the proxy's cache for versions)")
+		fixNP := SetVar(r.g, r.g.Var("GONOPROXY"), goenv.UnionPatterns(r.g.Get("GONOPROXY"), mv.Path), "or always fetch this module from its origin (it then also skips the proxy's cache for versions)")
 		fixNP.Auto = false
 		return &Finding{
 			Code: "MODULE_BRANCH_STALE", Severity: SevWarn, Subject: mv.Path,

@@ -314,7 +314,7 @@ func (r *privateRun) publicPaths(except []*route) []string {
 func (r *privateRun) patternFixes(key string, patterns []string, title string) []Fix {
 	g := r.g
 	add := strings.Join(patterns, ",")
-	fixes := []Fix{SetVar(g, g.Var(key), unionPatterns(g.Get(key), add), title)}
+	fixes := []Fix{SetVar(g, g.Var(key), goenv.UnionPatterns(g.Get(key), add), title)}
 	if key == "GOPRIVATE" {
 		// GONOPROXY and GONOSUMDB default to GOPRIVATE only when unset.
 		for _, k := range []string{"GONOPROXY", "GONOSUMDB"} {
@@ -329,7 +329,7 @@ func (r *privateRun) patternFixes(key string, patterns []string, title string) [
 				}
 			}
 			if len(missing) > 0 {
-				fixes = append(fixes, SetVar(g, v, unionPatterns(v.Value, strings.Join(missing, ",")),
+				fixes = append(fixes, SetVar(g, v, goenv.UnionPatterns(v.Value, strings.Join(missing, ",")),
 					fmt.Sprintf("and %s, which is set explicitly and so does not follow GOPRIVATE", k)))
 			}
 		}
@@ -504,7 +504,7 @@ func (r *privateRun) noSumDB() {
 		Code: "PRIVATE_GONOSUMDB_MISSING", Severity: sev, Subject: "GONOSUMDB",
 		Message: msg,
 		Detail:  strings.Join(append(evidence, "GONOPROXY="+r.g.Get("GONOPROXY"), "GONOSUMDB="+r.g.Get("GONOSUMDB")), "\n"),
-		Fixes:   []Fix{SetVar(r.g, v, unionPatterns(r.g.Get("GONOSUMDB"), strings.Join(noproxy, ",")), "exempt the same modules from the checksum database (or set GOPRIVATE, which sets both)")},
+		Fixes:   []Fix{SetVar(r.g, v, goenv.UnionPatterns(r.g.Get("GONOSUMDB"), strings.Join(noproxy, ",")), "exempt the same modules from the checksum database (or set GOPRIVATE, which sets both)")},
 	})
 }
 
@@ -558,7 +558,7 @@ func (r *privateRun) tooBroad() {
 					keep = append(keep, q)
 				}
 			}
-			narrowed := unionPatterns(strings.Join(keep, ","), strings.Join(MinimalPatterns(covered, others), ","))
+			narrowed := goenv.UnionPatterns(strings.Join(keep, ","), strings.Join(MinimalPatterns(covered, others), ","))
 			fix := UnsetVar(g, v, "no requirement needs the pattern: remove it")
 			if narrowed != "" {
 				fix = SetVar(g, v, narrowed, "cover only the private requirements (this replaces the broad pattern: review it first)")

@@ -202,7 +202,7 @@ func (e *Env) metaRoot(ctx context.Context, o *originReport, path string, insecu
 		case netenv.KindTLS:
 			o.Fixes = []Fix{Manual("see the tls check for the certificate of "+host, "gomoddoctor --check tls -v")}
 		default:
-			o.Fixes = []Fix{Manual("check that "+host+" is reachable from here", "curl -sS -o /dev/null -w '%{http_code}\\n' "+shellQuote(resp.URL))}
+			o.Fixes = []Fix{Manual("check that "+host+" is reachable from here", "curl -sS -o /dev/null -w '%{http_code}\\n' "+ShellQuote(resp.URL))}
 		}
 		if insecure {
 			o.Evidence = append(o.Evidence, "GOINSECURE covers it: the go command would then also try plain http, which the doctor does not")
@@ -219,7 +219,7 @@ func (e *Env) metaRoot(ctx context.Context, o *originReport, path string, insecu
 			return nil
 		}
 		o.Problem = "PRIVATE_NO_META"
-		o.Fixes = []Fix{Manual("check the module path: its host must serve a go-import meta tag for it", "curl -sS "+shellQuote(resp.URL)+" | grep go-import")}
+		o.Fixes = []Fix{Manual("check the module path: its host must serve a go-import meta tag for it", "curl -sS "+ShellQuote(resp.URL)+" | grep go-import")}
 		return nil
 	}
 	if perr != nil {
@@ -229,7 +229,7 @@ func (e *Env) metaRoot(ctx context.Context, o *originReport, path string, insecu
 	mi, err := vcs.MatchMetaImport(imports, path)
 	if err != nil {
 		o.Problem, o.What = "PRIVATE_NO_META", fmt.Sprintf("unrecognized import path %q: %v", path, err)
-		o.Fixes = []Fix{Manual("check the module path: its host must serve a go-import meta tag for it", "curl -sS "+shellQuote(resp.URL)+" | grep go-import")}
+		o.Fixes = []Fix{Manual("check the module path: its host must serve a go-import meta tag for it", "curl -sS "+ShellQuote(resp.URL)+" | grep go-import")}
 		return nil
 	}
 	root, err := vcs.DynamicRoot(mi)
@@ -379,7 +379,7 @@ func (e *Env) lsRemote(ctx context.Context, o *originReport, tool string) {
 				// wanted to ask for others.
 				o.Problem = "PRIVATE_AUTH_FAILED"
 				o.What = fmt.Sprintf("%s refuses the credentials git has for it (%s); git then wants to ask for others and may not (\"terminal prompts disabled\")", host, strings.Join(o.Creds, ", "))
-				o.Fixes = []Fix{Manual("check the credentials (user name, token, its scopes and expiry) with the same request git makes", "git ls-remote "+shellQuote(RedactString(o.Root.Repo))), netrcFix}
+				o.Fixes = []Fix{Manual("check the credentials (user name, token, its scopes and expiry) with the same request git makes", "git ls-remote "+ShellQuote(RedactString(o.Root.Repo))), netrcFix}
 				break
 			}
 			o.Problem = "PRIVATE_TERMINAL_PROMPTS_DISABLED"
@@ -389,15 +389,15 @@ func (e *Env) lsRemote(ctx context.Context, o *originReport, tool string) {
 		case vcs.GitAuth:
 			o.Problem = "PRIVATE_AUTH_FAILED"
 			o.What = fmt.Sprintf("%s refuses the credentials git offers (%s)", host, orNone(o.Creds))
-			o.Fixes = []Fix{Manual("check access with the same credentials git uses", "git ls-remote "+shellQuote(RedactString(o.Root.Repo))), netrcFix}
+			o.Fixes = []Fix{Manual("check access with the same credentials git uses", "git ls-remote "+ShellQuote(RedactString(o.Root.Repo))), netrcFix}
 		case vcs.GitNotFound:
 			o.Problem = "PRIVATE_REPO_NOT_FOUND"
 			o.What = fmt.Sprintf("%s says the repository %s does not exist (hosts say so to requests without access, too)", host, RedactString(o.Root.Repo))
-			o.Fixes = []Fix{Manual("check the module path and your access to the repository", "git ls-remote "+shellQuote(RedactString(o.Root.Repo)))}
+			o.Fixes = []Fix{Manual("check the module path and your access to the repository", "git ls-remote "+ShellQuote(RedactString(o.Root.Repo)))}
 		case vcs.GitNetwork:
 			o.Problem = "PRIVATE_ORIGIN_UNREACHABLE"
 			o.What = fmt.Sprintf("git cannot reach %s", host)
-			o.Fixes = []Fix{Manual("check the network path to "+host+" (VPN, HTTPS_PROXY)", "git ls-remote "+shellQuote(RedactString(o.Root.Repo)))}
+			o.Fixes = []Fix{Manual("check the network path to "+host+" (VPN, HTTPS_PROXY)", "git ls-remote "+ShellQuote(RedactString(o.Root.Repo)))}
 		case vcs.GitTLS:
 			o.Problem = "PRIVATE_ORIGIN_UNREACHABLE"
 			o.What = fmt.Sprintf("git does not trust the certificate of %s (git reads its CA bundle from http.sslCAInfo or GIT_SSL_CAINFO, not SSL_CERT_FILE)", host)

@@ -265,7 +265,7 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 	switch code {
 	case "PROXY_FORBIDDEN":
 		pipe()
-		fixes = append(fixes, Manual("ask the administrators of "+host+" to allow these modules (the proxy answers 403 Forbidden)", "curl -sS -o /dev/null -w '%{http_code}\\n' "+shellQuote(r.URL)))
+		fixes = append(fixes, Manual("ask the administrators of "+host+" to allow these modules (the proxy answers 403 Forbidden)", "curl -sS -o /dev/null -w '%{http_code}\\n' "+ShellQuote(r.URL)))
 	case "PROXY_UNAUTHORIZED":
 		fixes = append(fixes, Manual("give the go command credentials for "+host+" in ~/.netrc (GOAUTH=netrc is the default)",
 			"printf 'machine "+host+" login <user> password <token>\\n' >> ~/.netrc && chmod 600 ~/.netrc"))
@@ -293,7 +293,7 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 			fixes = append(fixes, Manual(fmt.Sprintf("otherwise fix %s (the proxy %s does not work)", r.ViaVar, r.Via.Redacted()), "echo \"$"+r.ViaVar+"\""))
 		}
 	case "PROXY_CAPTIVE_PORTAL":
-		fixes = append(fixes, Manual("this network shows a login page (a captive portal): sign in with a browser, then run the doctor again", "xdg-open "+shellQuote(r.URL)))
+		fixes = append(fixes, Manual("this network shows a login page (a captive portal): sign in with a browser, then run the doctor again", "xdg-open "+ShellQuote(r.URL)))
 	case "PROXY_NOT_A_PROXY":
 		fixes = append(fixes, e.defaultProxyFix(v, "this URL is not a module proxy: correct GOPROXY"))
 	case "PROXY_TLS":
@@ -312,16 +312,16 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 		} else {
 			pipe()
 		}
-		fixes = append(fixes, Manual("ask the operators of "+host+" whether the proxy is up, and your network team whether it is reachable from here", "curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' "+shellQuote(r.URL)))
+		fixes = append(fixes, Manual("ask the operators of "+host+" whether the proxy is up, and your network team whether it is reachable from here", "curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' "+ShellQuote(r.URL)))
 		if code == "PROXY_REFUSED" {
 			fixes = append(fixes, e.defaultProxyFix(v, "or, if this proxy is not meant for this network, use the toolchain default (not probed by the doctor)"))
 		}
 	case "PROXY_REDIRECT_LOOP", "PROXY_HTTP_ERROR", "PROXY_ERROR":
 		pipe()
-		fixes = append(fixes, Manual("check the GOPROXY URL with its operators", "curl -sSIL "+shellQuote(r.URL)))
+		fixes = append(fixes, Manual("check the GOPROXY URL with its operators", "curl -sSIL "+ShellQuote(r.URL)))
 	case "PROXY_FILE_MISSING", "PROXY_FILE_INVALID":
 		if u, err := url.Parse(en.URL); err == nil {
-			fixes = append(fixes, Manual("a file:// GOPROXY must be a directory in the module proxy layout (<module>/@v/list, .info, .mod, .zip)", "ls "+shellQuote(filepath.FromSlash(u.Path))))
+			fixes = append(fixes, Manual("a file:// GOPROXY must be a directory in the module proxy layout (<module>/@v/list, .info, .mod, .zip)", "ls "+ShellQuote(filepath.FromSlash(u.Path))))
 		}
 	case "PROXY_HTTP_CREDENTIALS":
 		// The env check reports it with the fix.
@@ -396,7 +396,7 @@ func (e *Env) chainFindings(s *Scope, rep *ChainReport) []Finding {
 					others = append(others, req.Fetched.Path)
 				}
 			}
-			fix := SetVar(e.Go, e.Go.Var("GOPRIVATE"), unionPatterns(e.Go.Get("GOPRIVATE"), strings.Join(MinimalPatterns(paths, others), ",")), "if these modules are private, fetch them directly instead (and keep their names from the proxies)")
+			fix := SetVar(e.Go, e.Go.Var("GOPRIVATE"), goenv.UnionPatterns(e.Go.Get("GOPRIVATE"), strings.Join(MinimalPatterns(paths, others), ",")), "if these modules are private, fetch them directly instead (and keep their names from the proxies)")
 			fix.Auto = false
 			fixes = append(fixes, fix)
 		}

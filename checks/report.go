@@ -32,8 +32,7 @@ type Report struct {
 	// Log is set by 'gomoddoctor explain': what it found in the log of a
 	// failed go command. Checks then holds the live checks run with
 	// --check (none without it), and Status describes the log.
-	Log      *LogReport    `json:"log,omitempty"`
-	Duration time.Duration `json:"-"`
+	Log *LogReport `json:"log,omitempty"`
 }
 
 // Tool names the doctor.
@@ -68,7 +67,6 @@ func NewReport(env *Env, version string, results []CheckResult, elapsed time.Dur
 		},
 		Checks:      results,
 		Environment: env.Summary(),
-		Duration:    elapsed,
 		DurationMS:  elapsed.Milliseconds(),
 	}
 	r.Plan = Advise(env, results)

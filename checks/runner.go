@@ -46,9 +46,8 @@ func (r Runner) Run(ctx context.Context, env *Env, list []*Check) []CheckResult 
 		res CheckResult
 	}
 	ch := make(chan done, len(list))
-	starts := make([]time.Time, len(list))
+	start := time.Now() // every check starts now
 	for i, c := range list {
-		starts[i] = time.Now()
 		go func() { ch <- done{i, runOne(ctx, env, c)} }()
 	}
 
@@ -68,7 +67,7 @@ func (r Runner) Run(ctx context.Context, env *Env, list []*Check) []CheckResult 
 				if finished[i] {
 					continue
 				}
-				elapsed := time.Since(starts[i])
+				elapsed := time.Since(start)
 				results[i] = CheckResult{
 					ID: c.ID, Title: c.Title, Status: StatusError,
 					Error:    fmt.Sprintf("did not return within %v of the deadline (%v); its work was abandoned", grace, context.Cause(ctx)),

@@ -320,7 +320,7 @@ func (r *sumdbRun) findRoute() bool {
 		}
 		if u := entryURL(s.Entries[last.Entry]); u != nil {
 			f.Fixes = append(f.Fixes, Manual("ask the operator of that proxy to repair its /sumdb/ path: it must answer 200 and serve the database, or 404 so that the go command goes elsewhere; keep verification on (never GOSUMDB=off)",
-				"curl -sSI "+shellQuote(strings.TrimSuffix(RedactString(u.String()), "/")+"/sumdb/"+r.db.Name+"/supported")))
+				"curl -sSI "+ShellQuote(strings.TrimSuffix(RedactString(u.String()), "/")+"/sumdb/"+r.db.Name+"/supported")))
 		}
 		if last.Entry+1 < len(s.Entries) && !s.Entries[last.Entry].FallBackOnError {
 			fix := SetVar(r.env.Go, r.env.Go.Var("GOPROXY"), withPipeAfter(s.List, last.Entry), "or let the go command move on to the next entry after this error ('|' instead of ',')")
@@ -424,7 +424,7 @@ func (r *sumdbRun) start() bool {
 			Detail:  fmt.Sprintf("%s:\n%s", r.cachedHeadFile, indent(string(msg))),
 			Fixes: []Fix{
 				Manual("if GOSUMDB's key is the one you mean to trust (the key of this name changed, or the file was damaged), check it first", "go env GOSUMDB"),
-				{Title: "then forget the old tree head: the go command starts a new timeline from the database's next answer", Command: "rm -f " + shellQuote(r.cachedHeadFile), Kind: FixCache},
+				{Title: "then forget the old tree head: the go command starts a new timeline from the database's next answer", Command: "rm -f " + ShellQuote(r.cachedHeadFile), Kind: FixCache},
 			},
 		}
 		if he != nil && len(he.Signers) > 0 {
@@ -966,7 +966,7 @@ func (r *sumdbRun) gosumMismatch(it *auditItem, l sumFileLine, want, cached stri
 	dir := filepath.Dir(l.File)
 	cd := ""
 	if dir != r.env.Dir {
-		cd = "cd " + shellQuote(dir) + " && "
+		cd = "cd " + ShellQuote(dir) + " && "
 	}
 	awk := fmt.Sprintf(`awk '!($1 == "%s" && $2 == "%s")' %s > %s.new && mv %s.new %s`, l.Path, versionOf(l), name, name, name, name)
 	r.add(Finding{
@@ -975,7 +975,7 @@ func (r *sumdbRun) gosumMismatch(it *auditItem, l sumFileLine, want, cached stri
 		Detail:  strings.Join(d, "\n"),
 		Fixes: []Fix{
 			Manual("remove that line and fetch the version again with verification on: the go command checks it against the database and writes the right line (never GOSUMDB=off or GONOSUMDB)",
-				cd+awk+" && go mod download "+shellQuote(it.mod.String())),
+				cd+awk+" && go mod download "+ShellQuote(it.mod.String())),
 			Manual("then check that the module cache matches go.sum", cd+"go mod verify"),
 		},
 	})
@@ -1001,7 +1001,7 @@ func (r *sumdbRun) downloadMismatch(it *auditItem, gomod bool, got, want string,
 	}
 	// Not the last resort (go clean -modcache): one entry is wrong.
 	fixes := cacheEntryFixes(r.env, modcache.Cache{Root: r.env.Go.Get("GOMODCACHE")}, it.mod)
-	fixes = append(fixes, Manual("if it comes back wrong, the proxy alters it: compare with the origin's content", "GOPROXY=direct go mod download -json "+shellQuote(it.mod.String())))
+	fixes = append(fixes, Manual("if it comes back wrong, the proxy alters it: compare with the origin's content", "GOPROXY=direct go mod download -json "+ShellQuote(it.mod.String())))
 	r.add(Finding{
 		Code: "SUMDB_DOWNLOAD_MISMATCH", Severity: SevFail, Subject: it.mod.String(),
 		Message: msg,
@@ -1057,7 +1057,7 @@ func (r *sumdbRun) notFound(items []*auditItem, needed bool) {
 		Detail:  strings.Join(capLines(d, maxDetailLines), "\n"),
 	}
 	if len(pats) > 0 {
-		fix := SetVar(g, g.Var("GONOSUMDB"), unionPatterns(have, strings.Join(pats, ",")),
+		fix := SetVar(g, g.Var("GONOSUMDB"), goenv.UnionPatterns(have, strings.Join(pats, ",")),
 			"exempt exactly these modules from the checksum database, keeping your existing patterns (GONOSUMDB keeps fetching them through GOPROXY; if no proxy serves them, GOPRIVATE="+strings.Join(pats, ",")+" exempts them from both)")
 		fix.Auto = false // a person decides that a module is private
 		f.Fixes = append(f.Fixes, fix)

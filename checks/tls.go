@@ -94,7 +94,7 @@ func rootsFindings(env *Env, r *netenv.Roots) []Finding {
 			Detail:  rootsEvidence(r),
 		}
 		if r.CertFileVar {
-			f.Fixes = []Fix{Manual("point SSL_CERT_FILE at a readable PEM bundle (or unset it to use the system's)", "ls -l "+shellQuote(env.Go.Get("SSL_CERT_FILE")))}
+			f.Fixes = []Fix{Manual("point SSL_CERT_FILE at a readable PEM bundle (or unset it to use the system's)", "ls -l "+ShellQuote(env.Go.Get("SSL_CERT_FILE")))}
 		}
 		out = append(out, f)
 	}
@@ -192,7 +192,7 @@ func judgeTLS(env *Env, target string, hs *netenv.TLSResult, ok bool, eps []*End
 			target, name(c.Subject.String()), c.NotAfter.UTC().Format(time.RFC3339), hs.Now.UTC().Format(time.RFC3339), suffix)
 		f.Fixes = []Fix{
 			Manual("if this machine's clock is wrong, set it right (then the certificate may be valid)", "timedatectl status"),
-			Manual("otherwise the operator of "+host+" must renew the certificate", "openssl s_client -connect "+shellQuote(target)+" -servername "+shellQuote(host)+" </dev/null | openssl x509 -noout -dates"),
+			Manual("otherwise the operator of "+host+" must renew the certificate", "openssl s_client -connect "+ShellQuote(target)+" -servername "+ShellQuote(host)+" </dev/null | openssl x509 -noout -dates"),
 		}
 	case netenv.TLSNotYetValid:
 		c := invalidCert(hs)
@@ -209,7 +209,7 @@ func judgeTLS(env *Env, target string, hs *netenv.TLSResult, ok bool, eps []*End
 	case netenv.TLSProtocolVersion:
 		f.Code = "TLS_PROTOCOL_VERSION"
 		f.Message = fmt.Sprintf("%s and the go command share no TLS version (Go needs TLS 1.2 or later): %v%s", target, hs.Err, suffix)
-		f.Fixes = []Fix{Manual("ask the operator of "+host+" to enable TLS 1.2 or 1.3", "openssl s_client -connect "+shellQuote(target)+" </dev/null")}
+		f.Fixes = []Fix{Manual("ask the operator of "+host+" to enable TLS 1.2 or 1.3", "openssl s_client -connect "+ShellQuote(target)+" </dev/null")}
 	case netenv.TLSNotTLS:
 		f.Code = "TLS_NOT_TLS"
 		f.Message = fmt.Sprintf("%s does not speak TLS on this port (%v): is the URL http:// rather than https://?%s", target, hs.Err, suffix)
@@ -217,7 +217,7 @@ func judgeTLS(env *Env, target string, hs *netenv.TLSResult, ok bool, eps []*End
 	case netenv.TLSHandshake:
 		f.Code = "TLS_HANDSHAKE_FAILED"
 		f.Message = fmt.Sprintf("the TLS handshake with %s fails: %v%s", target, hs.Err, suffix)
-		f.Fixes = []Fix{Manual("ask the operator of "+host+" (or your network team, if a firewall interferes)", "openssl s_client -connect "+shellQuote(target)+" </dev/null")}
+		f.Fixes = []Fix{Manual("ask the operator of "+host+" (or your network team, if a firewall interferes)", "openssl s_client -connect "+ShellQuote(target)+" </dev/null")}
 	default:
 		f.Code = "TLS_INVALID_CERTIFICATE"
 		f.Message = fmt.Sprintf("the certificate of %s does not verify: %v%s", target, hs.VerifyErr, suffix)
@@ -241,7 +241,7 @@ func trustFixes(env *Env, issuer string) []Fix {
 	}
 	return []Fix{
 		Manual(fmt.Sprintf("get the certificate of %s from your IT department (PEM, saved as corp-ca.pem) and add it to a bundle with the certificates already trusted", issuer),
-			fmt.Sprintf("mkdir -p %s && cat %s corp-ca.pem > %s", shellQuote(filepath.Dir(bundle)), shellQuote(system), shellQuote(bundle))),
+			fmt.Sprintf("mkdir -p %s && cat %s corp-ca.pem > %s", ShellQuote(filepath.Dir(bundle)), ShellQuote(system), ShellQuote(bundle))),
 		SetVar(env.Go, env.Go.Var("SSL_CERT_FILE"), bundle, "make the go command trust that bundle (do not use GOINSECURE or GOFLAGS=-insecure: they turn off verification)"),
 	}
 }

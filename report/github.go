@@ -97,7 +97,7 @@ func ghSummary(r *checks.Report) string {
 		case l.Errors == 0:
 			return "no go errors in the log"
 		default:
-			return fmt.Sprintf("%s in the log: %s recognised, %d not recognised", plural(l.Errors, "go error"), plural(len(l.Causes), "cause"), len(l.Unrecognised)+l.UnrecognisedOmitted)
+			return fmt.Sprintf("%s in the log: %s recognised, %d not recognised", Plural(l.Errors, "go error"), Plural(len(l.Causes), "cause"), len(l.Unrecognised)+l.UnrecognisedOmitted)
 		}
 	}
 	count := map[checks.Status]int{}
@@ -105,7 +105,7 @@ func ghSummary(r *checks.Report) string {
 		count[c.Status]++
 	}
 	return fmt.Sprintf("%s: %d failed, %d with warnings, %d passed, %d skipped, %d could not run (status %s)",
-		plural(len(r.Checks), "check"), count[checks.StatusFail], count[checks.StatusWarn], count[checks.StatusPass], count[checks.StatusSkip], count[checks.StatusError], r.Status)
+		Plural(len(r.Checks), "check"), count[checks.StatusFail], count[checks.StatusWarn], count[checks.StatusPass], count[checks.StatusSkip], count[checks.StatusError], r.Status)
 }
 
 // ghProps are the properties of an annotation.

@@ -60,7 +60,7 @@ func mdSummaryTable(b *strings.Builder, r *checks.Report) {
 		row("module", mdCell(r.Module.Path))
 	}
 	if l := r.Log; l != nil {
-		row("log", mdCell(fmt.Sprintf("%s, %s, %s", sourceName(l), plural(l.Lines, "line"), plural(l.Errors, "go error"))))
+		row("log", mdCell(fmt.Sprintf("%s, %s, %s", sourceName(l), Plural(l.Lines, "line"), Plural(l.Errors, "go error"))))
 		if l.Truncated {
 			row("note", "only the beginning of the log was read (size limit)")
 		}

@@ -41,10 +41,10 @@ func problemNote(c checks.CheckResult) string {
 	}
 	var note []string
 	if fails > 0 {
-		note = append(note, plural(fails, "problem"))
+		note = append(note, Plural(fails, "problem"))
 	}
 	if warns > 0 {
-		note = append(note, plural(warns, "warning"))
+		note = append(note, Plural(warns, "warning"))
 	}
 	return strings.Join(note, ", ")
 }

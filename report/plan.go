@@ -47,7 +47,7 @@ func planCounts(plan []checks.PlanStep) string {
 	if n[checks.ByYou] > 0 {
 		parts = append(parts, fmt.Sprintf("%d for you", n[checks.ByYou]))
 	}
-	return fmt.Sprintf("%s (%s)", plural(len(plan), "step"), strings.Join(parts, ", "))
+	return fmt.Sprintf("%s (%s)", Plural(len(plan), "step"), strings.Join(parts, ", "))
 }
 
 // planSteps renders steps as a numbered list: the tag and title, the
@@ -187,7 +187,7 @@ func fixText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, str
 func fixResultText(f *checks.FixOutcome) string {
 	switch f.Result {
 	case checks.FixApplied:
-		return fmt.Sprintf("applied %s, then ran the checks again", plural(len(f.Applied), "step"))
+		return fmt.Sprintf("applied %s, then ran the checks again", Plural(len(f.Applied), "step"))
 	case checks.FixNothingToDo:
 		return "nothing it can apply"
 	case checks.FixDryRun:

@@ -232,7 +232,7 @@ func summary(r *checks.Report, p palette) string {
 			verdict = "Some checks could not run; their verdict is unknown."
 		}
 	}
-	return fmt.Sprintf("%s (%s; %s)\n%s", plural(len(r.Checks), "check"), strings.Join(parts, ", "), seconds(r.DurationMS), verdict)
+	return fmt.Sprintf("%s (%s; %s)\n%s", Plural(len(r.Checks), "check"), strings.Join(parts, ", "), seconds(r.DurationMS), verdict)
 }
 
 // shortDuration shows a duration with three significant digits, in at
@@ -257,7 +257,8 @@ func shortDuration(d time.Duration) string {
 	return fmt.Sprintf("%.0fs", ms/1000)
 }
 
-func plural(n int, noun string) string {
+// Plural says "1 noun" or "n nouns".
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}

@@ -18,7 +18,7 @@ func explainText(w io.Writer, r *checks.Report, opts TextOptions) error {
 
 	var b strings.Builder
 	b.WriteString(header(r) + "\n")
-	b.WriteString(wrap(0, fmt.Sprintf("explaining %s (%s, %s)", sourceName(l), plural(l.Lines, "line"), plural(l.Errors, "go error"))) + "\n")
+	b.WriteString(wrap(0, fmt.Sprintf("explaining %s (%s, %s)", sourceName(l), Plural(l.Lines, "line"), Plural(l.Errors, "go error"))) + "\n")
 	if l.Truncated {
 		b.WriteString(wrap(0, p.warn.Sprint("note: the log is longer than the size limit; only its beginning was read")) + "\n")
 	}
@@ -109,14 +109,14 @@ func explainSummary(r *checks.Report, p palette) string {
 	}
 	var parts []string
 	if n := len(l.Causes); n > 0 {
-		parts = append(parts, p.fail.Sprint(plural(n, "cause"))+" recognised")
+		parts = append(parts, p.fail.Sprint(Plural(n, "cause"))+" recognised")
 	}
 	if n := len(l.Unrecognised) + l.UnrecognisedOmitted; n > 0 {
-		parts = append(parts, p.errc.Sprint(plural(n, "error"))+" not recognised")
+		parts = append(parts, p.errc.Sprint(Plural(n, "error"))+" not recognised")
 	}
 	verdict := "The go command failed; run the fixes above."
 	if len(l.Causes) == 0 {
 		verdict = "The go command failed, but not for a module problem this tool knows."
 	}
-	return fmt.Sprintf("%s (%s).\n%s", strings.Join(parts, ", "), plural(l.Errors, "go error"), verdict)
+	return fmt.Sprintf("%s (%s).\n%s", strings.Join(parts, ", "), Plural(l.Errors, "go error"), verdict)
 }

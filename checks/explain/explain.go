@@ -2,7 +2,6 @@ package explain
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -245,15 +244,15 @@ func patternFix(s fixSpec, title string, vars map[string]string, g *goenv.Env) (
 	v := g.Var(s.key)
 	if p := goenv.MatchingPattern(v.Value, vars["module"]); p != "" {
 		return checks.Manual(fmt.Sprintf("%s: here %s=%s already covers %s, so the failing command ran with another environment; set it where that command gets its environment", title, s.key, v.Value, vars["module"]),
-			"export "+s.key+"="+shellQuoteValue(v.Value)), true
+			"export "+s.key+"="+checks.ShellQuote(v.Value)), true
 	}
-	f := checks.SetVar(g, v, union(v.Value, pat), title)
+	f := checks.SetVar(g, v, goenv.UnionPatterns(v.Value, pat), title)
 	if s.key == "GOPRIVATE" {
 		var also []string
 		for _, k := range []string{"GONOPROXY", "GONOSUMDB"} {
 			kv := g.Var(k)
 			if (kv.Source == goenv.SourceProcess || kv.Source == goenv.SourceFile) && goenv.MatchingPattern(kv.Value, vars["module"]) == "" {
-				also = append(also, k+"="+union(kv.Value, pat))
+				also = append(also, k+"="+goenv.UnionPatterns(kv.Value, pat))
 			}
 		}
 		if len(also) > 0 {
@@ -261,24 +260,6 @@ func patternFix(s fixSpec, title string, vars map[string]string, g *goenv.Env) (
 		}
 	}
 	return f, true
-}
-
-// union merges pattern lists, keeping the existing entries first.
-func union(have, add string) string {
-	out := goenv.Patterns(have)
-	for _, p := range goenv.Patterns(add) {
-		if !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, ",")
-}
-
-func shellQuoteValue(v string) string {
-	if shellSafe(v) {
-		return v
-	}
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }
 
 // proxyRepairFix corrects the invalid entries of this machine's GOPROXY,

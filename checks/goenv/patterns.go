@@ -2,6 +2,7 @@ package goenv
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -16,6 +17,19 @@ type PatternProblem struct {
 	// Suggest is a corrected pattern that does match module paths,
 	// or "" when no safe correction is known.
 	Suggest string
+}
+
+// UnionPatterns merges two pattern lists, keeping the first list's
+// order and dropping exact duplicates: the user's entries are never
+// replaced.
+func UnionPatterns(have, add string) string {
+	out := Patterns(have)
+	for _, p := range Patterns(add) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ",")
 }
 
 // Patterns splits a comma-separated pattern list the way

@@ -156,9 +156,9 @@ func runFix(parent context.Context, s streams, f rootFlags, format string, env *
 	}
 	if skippedCache > 0 {
 		if shAvailable() {
-			notes = append(notes, fmt.Sprintf("%s delete module cache entries: --fix runs them only with --fix-cache.", plural(skippedCache, "repair")))
+			notes = append(notes, fmt.Sprintf("%s delete module cache entries: --fix runs them only with --fix-cache.", report.Plural(skippedCache, "repair")))
 		} else {
-			notes = append(notes, fmt.Sprintf("%s of the module cache need a POSIX shell, which this system lacks: run them yourself.", plural(skippedCache, "repair")))
+			notes = append(notes, fmt.Sprintf("%s of the module cache need a POSIX shell, which this system lacks: run them yourself.", report.Plural(skippedCache, "repair")))
 		}
 	}
 	r.out.File = env.Go.EnvFile
@@ -376,7 +376,7 @@ func (r *fixRun) confirm(changes, cache int) (bool, checks.FixResult) {
 		what = append(what, "change "+r.env.Go.EnvFile)
 	}
 	if cache > 0 {
-		what = append(what, "run "+plural(cache, "cache repair"))
+		what = append(what, "run "+report.Plural(cache, "cache repair"))
 	}
 	w := r.s.out
 	if r.format != "text" {
@@ -495,13 +495,6 @@ func (r *fixRun) say(msg string) {
 	report.Say(r.s.out, msg, report.TextOptions{Width: textWidth(r.s)})
 }
 
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // undoFlags are the flags of 'gomoddoctor undo'.
 type undoFlags struct {
 	force  bool
@@ -540,35 +533,29 @@ func newUndoCmd(s streams, code *int) *cobra.Command {
 func runUndo(ctx context.Context, s streams, f undoFlags) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var u *envedit.Undone
 	file, err := goenvFile(ctx, s)
 	if err != nil {
 		fmt.Fprintf(s.out, "gomoddoctor undo: %v\n", err)
 		return checks.ExitFail, nil
 	}
-	scrub := func(s string) string { return checks.RedactString(s) }
 	if file == "" {
 		fmt.Fprintln(s.out, "GOENV=off: there is no GOENV file, so nothing to undo.")
 		return checks.ExitFail, nil
 	}
-	u, err = envedit.Undo(ctx, file, f.force, f.dryRun, 0)
-	var mod *envedit.ModifiedError
+	u, err := envedit.Undo(ctx, file, f.force, f.dryRun, 0)
 	switch {
 	case errors.Is(err, envedit.ErrNoBackup):
 		if u != nil && u.Discarded > 0 {
-			fmt.Fprintf(s.out, "Dropped %s of --fix runs stopped before they changed %s.\n", plural(u.Discarded, "backup"), file)
+			fmt.Fprintf(s.out, "Dropped %s of --fix runs stopped before they changed %s.\n", report.Plural(u.Discarded, "backup"), file)
 		}
 		fmt.Fprintf(s.out, "Nothing to undo: 'gomoddoctor --fix' has no backup of %s.\n", file)
 		return checks.ExitFail, nil
-	case errors.As(err, &mod):
-		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", scrub(err.Error()))
-		return checks.ExitFail, nil
 	case err != nil:
-		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", scrub(err.Error()))
+		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", checks.RedactString(err.Error()))
 		return checks.ExitFail, nil
 	}
 	if d := u.Diff(); d != "" {
-		fmt.Fprint(s.out, scrub(d))
+		fmt.Fprint(s.out, checks.RedactString(d))
 	}
 	when := u.Backup.Time.Local().Format(time.DateTime)
 	switch {
@@ -584,7 +571,7 @@ func runUndo(ctx context.Context, s streams, f undoFlags) (int, error) {
 		fmt.Fprintf(s.out, "The file as it was before this undo is saved in %s.\n", u.Saved)
 	}
 	if u.Discarded > 0 {
-		fmt.Fprintf(s.out, "(Dropped %s of --fix runs stopped before they changed the file.)\n", plural(u.Discarded, "backup"))
+		fmt.Fprintf(s.out, "(Dropped %s of --fix runs stopped before they changed the file.)\n", report.Plural(u.Discarded, "backup"))
 	}
 	return checks.ExitOK, nil
 }
