@@ -279,12 +279,14 @@ func (e *Env) gitConfig(ctx context.Context, tool string) vcs.GitConfig {
 			return vcs.GitConfig{}
 		}
 		c := vcs.ParseGitConfigList(out)
+		// Any URL of git's configuration may carry credentials: never
+		// print them (every one, and their unescaped forms).
 		for k, vals := range c {
+			if strings.HasPrefix(k, "url.") {
+				e.AddSecretsIn(k)
+			}
 			for _, v := range vals {
-				e.AddSecret(secretOfURL(v))
-				if strings.HasPrefix(k, "url.") {
-					e.AddSecret(secretOfURL(k))
-				}
+				e.AddSecretsIn(v)
 			}
 		}
 		return c
@@ -293,14 +295,6 @@ func (e *Env) gitConfig(ctx context.Context, tool string) vcs.GitConfig {
 		return vcs.GitConfig{}
 	}
 	return cfg
-}
-
-// secretOfURL returns the password (or token) of a URL embedded in s.
-func secretOfURL(s string) string {
-	if sec := secretsIn(s); len(sec) > 0 {
-		return sec[0]
-	}
-	return ""
 }
 
 // gitCredentials says which credentials git would use for remote, in

@@ -145,7 +145,7 @@ func judgeTLS(env *Env, target string, hs *netenv.TLSResult, ok bool, eps []*End
 	if !required {
 		sev, suffix = SevWarn, " (a fallback the go command does not reach with the probe modules)"
 	}
-	host := netenv.HostOnly(target)
+	host, _ := netenv.SplitHostPort(target, "443")
 	f := Finding{Subject: target, Severity: sev}
 	if !ok {
 		f.Code, f.Severity = "TLS_NOT_CHECKED", SevInfo

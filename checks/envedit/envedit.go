@@ -65,8 +65,6 @@ type Editor struct {
 	// ready beside the old one), with Apply's context. An error stops
 	// Apply there. Tests use it to interrupt Apply at a known point.
 	Hook func(ctx context.Context, stage string) error
-	// Now is the clock, for naming backups; nil means time.Now.
-	Now func() time.Time
 }
 
 // A Preview is the file before and after a change, computed on a copy.
@@ -268,11 +266,7 @@ func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Bac
 		mode = fi.Mode().Perm()
 	}
 
-	now := time.Now
-	if ed.Now != nil {
-		now = ed.Now
-	}
-	t := now().UTC()
+	t := time.Now().UTC()
 	b := &Backup{
 		ID: backupID(state, t), File: file, Existed: existed, Mode: uint32(mode),
 		Before: sum(before), After: sum(p.After), Time: t,
@@ -458,16 +452,6 @@ func Undo(ctx context.Context, file string, force, dryRun bool, lockWait time.Du
 		return u, ErrNoBackup
 	}
 	return nil, ErrNoBackup
-}
-
-// Backups lists the backups of file, newest first.
-func Backups(file string) ([]*Backup, error) {
-	ed := &Editor{File: file}
-	state := stateDir(ed.target())
-	if _, err := os.Stat(state); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	return list(state)
 }
 
 // list reads the complete backups of a state directory (those with

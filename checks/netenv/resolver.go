@@ -91,7 +91,6 @@ type Answer struct {
 	Qtype  uint16
 	Rcode  int // dns.RcodeSuccess, dns.RcodeNameError, ...; -1 without a reply
 	Addrs  []net.IP
-	CNAMEs []string
 	RTT    time.Duration
 	Err    error // no reply: timeout, refused, garbage
 }
@@ -133,8 +132,6 @@ func (n *Net) Exchange(ctx context.Context, server, name string, qtype uint16) A
 			a.Addrs = append(a.Addrs, rr.A)
 		case *dns.AAAA:
 			a.Addrs = append(a.Addrs, rr.AAAA)
-		case *dns.CNAME:
-			a.CNAMEs = append(a.CNAMEs, rr.Target)
 		}
 	}
 	return a

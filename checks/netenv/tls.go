@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -38,9 +37,6 @@ type TLSResult struct {
 	Latency  time.Duration
 	Now      time.Time // the clock the certificates were checked against
 }
-
-// Trusted reports whether the go command would accept the server.
-func (t *TLSResult) Trusted() bool { return t.Kind == KindOK && t.Problem == TLSOK }
 
 // VersionName names the negotiated protocol version.
 func (t *TLSResult) VersionName() string { return tls.VersionName(t.Version) }
@@ -166,12 +162,3 @@ func (t *TLSResult) verify(roots *Roots) {
 // Reachable reports whether the failure, if any, was only about TLS:
 // the server answered.
 func (t *TLSResult) Reachable() bool { return t.Kind == KindOK || t.Kind == KindTLS }
-
-// HostOnly returns the host of a host:port.
-func HostOnly(hostport string) string {
-	h, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		return hostport
-	}
-	return h
-}

@@ -27,13 +27,6 @@ type Root struct {
 	Root string // the repository root path, as an import path prefix
 	VCS  string // git, hg, svn, bzr, fossil, or mod
 	Repo string // the repository URL
-	// Known is true when the go command's built-in table decided (no
-	// meta tag is fetched); Dynamic when the go-import meta tag did.
-	Known bool
-	// Schemeless is true when the path names the repository with a VCS
-	// suffix (host/repo.git/...): the go command tries the secure
-	// schemes in turn (https, then ssh); Repo is the https form.
-	Schemeless bool
 }
 
 // knownHost is an entry of the go command's vcsPaths table.
@@ -80,12 +73,12 @@ func KnownRoot(path string) (*Root, error) {
 				}
 			}
 		}
-		return &Root{Root: root, VCS: h.vcs, Repo: "https://" + root, Known: true}, nil
+		return &Root{Root: root, VCS: h.vcs, Repo: "https://" + root}, nil
 	}
 	if m := suffixRE.FindStringSubmatch(path); m != nil {
 		return &Root{
 			Root: m[suffixRE.SubexpIndex("root")], VCS: m[suffixRE.SubexpIndex("vcs")],
-			Repo: "https://" + m[suffixRE.SubexpIndex("repo")], Known: true, Schemeless: true,
+			Repo: "https://" + m[suffixRE.SubexpIndex("repo")],
 		}, nil
 	}
 	return nil, ErrUnknownSite
