@@ -79,17 +79,7 @@ func (r *envRules) patterns() {
 func (r *envRules) privateCoverage(key string, sev Severity, consequence string) {
 	g := r.g
 	v := g.Var(key)
-	private := g.Get("GOPRIVATE")
-	if private == "" || v.Source == goenv.SourceDefault || v.Source == goenv.SourceUnset {
-		return
-	}
-	var uncovered []string
-	for _, p := range goenv.Patterns(private) {
-		w, ok := goenv.PatternWitness(p)
-		if ok && goenv.MatchingPattern(v.Value, w) == "" {
-			uncovered = append(uncovered, p)
-		}
-	}
+	uncovered := g.NotCovered(key, goenv.Patterns(g.Get("GOPRIVATE")))
 	if len(uncovered) == 0 {
 		return
 	}
@@ -98,7 +88,7 @@ func (r *envRules) privateCoverage(key string, sev Severity, consequence string)
 	r.add(Finding{
 		Code: key + "_NARROWS_GOPRIVATE", Severity: sev, Subject: key,
 		Message: fmt.Sprintf("%s is set, which replaces the GOPRIVATE default: modules matching %s %s", key, strings.Join(uncovered, ","), consequence),
-		Detail:  r.evidence(v) + "\nGOPRIVATE=" + private,
+		Detail:  r.evidence(v) + "\nGOPRIVATE=" + g.Get("GOPRIVATE"),
 		Fixes:   []Fix{fix},
 	})
 }

@@ -316,19 +316,10 @@ func (r *privateRun) patternFixes(key string, patterns []string, title string) [
 	add := strings.Join(patterns, ",")
 	fixes := []Fix{SetVar(g, g.Var(key), goenv.UnionPatterns(g.Get(key), add), title)}
 	if key == "GOPRIVATE" {
-		// GONOPROXY and GONOSUMDB default to GOPRIVATE only when unset.
+		// GONOPROXY and GONOSUMDB default to GOPRIVATE only when empty.
 		for _, k := range []string{"GONOPROXY", "GONOSUMDB"} {
 			v := g.Var(k)
-			if v.Source == goenv.SourceDefault || v.Source == goenv.SourceUnset {
-				continue
-			}
-			var missing []string
-			for _, p := range patterns {
-				if w, ok := goenv.PatternWitness(p); ok && goenv.MatchingPattern(v.Value, w) == "" {
-					missing = append(missing, p)
-				}
-			}
-			if len(missing) > 0 {
+			if missing := g.NotCovered(k, patterns); len(missing) > 0 {
 				fixes = append(fixes, SetVar(g, v, goenv.UnionPatterns(v.Value, strings.Join(missing, ",")),
 					fmt.Sprintf("and %s, which is set explicitly and so does not follow GOPRIVATE", k)))
 			}

@@ -108,8 +108,7 @@ func (e *Env) sumdbExempt(path string) (string, string) {
 // nosumdbVar names the variable that holds GONOSUMDB's effective value:
 // GONOSUMDB itself when set, else GOPRIVATE (its default).
 func (e *Env) nosumdbVar() string {
-	v := e.Go.Var("GONOSUMDB")
-	if (v.Source == goenv.SourceProcess || v.Source == goenv.SourceFile) && strings.TrimSpace(v.Value) != "" {
+	if !e.Go.FollowsGOPRIVATE("GONOSUMDB") {
 		return "GONOSUMDB"
 	}
 	return "GOPRIVATE"

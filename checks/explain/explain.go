@@ -251,7 +251,7 @@ func patternFix(s fixSpec, title string, vars map[string]string, g *goenv.Env) (
 		var also []string
 		for _, k := range []string{"GONOPROXY", "GONOSUMDB"} {
 			kv := g.Var(k)
-			if (kv.Source == goenv.SourceProcess || kv.Source == goenv.SourceFile) && goenv.MatchingPattern(kv.Value, vars["module"]) == "" {
+			if !g.FollowsGOPRIVATE(k) && goenv.MatchingPattern(kv.Value, vars["module"]) == "" {
 				also = append(also, k+"="+goenv.UnionPatterns(kv.Value, pat))
 			}
 		}

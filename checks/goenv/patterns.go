@@ -19,6 +19,39 @@ type PatternProblem struct {
 	Suggest string
 }
 
+// FollowsGOPRIVATE reports whether key (GONOPROXY or GONOSUMDB) takes
+// GOPRIVATE's value, as the go command decides
+// (cmd/go/internal/cfg.EnvOrAndChanged): only while no source sets it to
+// a non-empty value. Setting it replaces the GOPRIVATE default.
+func (e *Env) FollowsGOPRIVATE(key string) bool {
+	v := e.Var(key)
+	switch v.Source {
+	case SourceProcess:
+		return false
+	case SourceFile:
+		return v.FileValue == ""
+	case SourceGOROOT:
+		return v.GOROOTValue == ""
+	}
+	return true
+}
+
+// NotCovered returns the patterns (GOPRIVATE-style) that key's explicit
+// setting does not cover, judged by a module path each pattern matches;
+// nil when key follows GOPRIVATE.
+func (e *Env) NotCovered(key string, patterns []string) []string {
+	if e.FollowsGOPRIVATE(key) {
+		return nil
+	}
+	var out []string
+	for _, p := range patterns {
+		if w, ok := PatternWitness(p); ok && MatchingPattern(e.Get(key), w) == "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // UnionPatterns merges two pattern lists, keeping the first list's
 // order and dropping exact duplicates: the user's entries are never
 // replaced.

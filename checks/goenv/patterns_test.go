@@ -1,6 +1,7 @@
 package goenv
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,4 +85,31 @@ func FuzzPatternWitness(f *testing.F) {
 			}
 		}
 	})
+}
+
+// GONOPROXY and GONOSUMDB follow GOPRIVATE only while nothing sets them
+// to a non-empty value: the process environment, the GOENV file, or the
+// toolchain's go.env (cmd/go/internal/cfg.EnvOrAndChanged).
+func TestFollowsGOPRIVATE(t *testing.T) {
+	pats := []string{"git.corp.test", "*.internal.test"}
+	for _, tc := range []struct {
+		name                 string
+		process, file, groot map[string]string
+		follows              bool
+		notCovered           []string
+	}{
+		{"unset", map[string]string{"GOPRIVATE": "git.corp.test"}, nil, nil, true, nil},
+		{"process", map[string]string{"GONOPROXY": "git.corp.test"}, nil, nil, false, []string{"*.internal.test"}},
+		{"file", nil, map[string]string{"GONOPROXY": "none"}, nil, false, pats},
+		{"file empty", nil, map[string]string{"GONOPROXY": ""}, nil, true, nil},
+		{"go.env", nil, nil, map[string]string{"GONOPROXY": "x.internal.test"}, false, []string{"git.corp.test"}},
+	} {
+		g := New(tc.process, tc.file, tc.groot)
+		if got := g.FollowsGOPRIVATE("GONOPROXY"); got != tc.follows {
+			t.Errorf("%s: FollowsGOPRIVATE = %v, want %v", tc.name, got, tc.follows)
+		}
+		if got := g.NotCovered("GONOPROXY", pats); !slices.Equal(got, tc.notCovered) {
+			t.Errorf("%s: NotCovered = %q, want %q", tc.name, got, tc.notCovered)
+		}
+	}
 }
