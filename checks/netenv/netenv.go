@@ -74,6 +74,9 @@ type Net struct {
 	ipv6Once sync.Once
 	ipv6     bool
 
+	nsOnce sync.Once
+	ns     Nameservers
+
 	handshakes Memo[string, *TLSResult]
 }
 

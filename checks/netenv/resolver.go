@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,8 +26,15 @@ type Nameservers struct {
 }
 
 // Nameservers returns the resolver given with --resolver, or the
-// nameservers of resolv.conf.
+// nameservers of resolv.conf, read once.
 func (n *Net) Nameservers() Nameservers {
+	n.nsOnce.Do(func() { n.ns = n.readNameservers() })
+	ns := n.ns
+	ns.Servers = slices.Clone(ns.Servers)
+	return ns
+}
+
+func (n *Net) readNameservers() Nameservers {
 	if n.cfg.Resolver != "" {
 		return Nameservers{Servers: n.resolverAddrs(), From: "--resolver"}
 	}
