@@ -181,10 +181,7 @@ func (r *moduleRun) toolchain() {
 		target, minV = tcLine, tv
 	}
 	if version.Compare(need, "go"+minV) > 0 {
-		target = need
-		if version.Lang(need) == need && version.Compare(need, "go1.21") >= 0 {
-			target += ".0"
-		}
+		target = toolchainTarget(need)
 	}
 	if target == "" {
 		return
@@ -192,14 +189,21 @@ func (r *moduleRun) toolchain() {
 	r.toolchainSwitch(target, file, v, t)
 }
 
+// toolchainTarget is the toolchain the go command switches to for a go
+// line: from Go 1.21 on, a language version such as go1.22 means its
+// first release, go1.22.0.
+func toolchainTarget(need string) string {
+	if version.Lang(need) == need && version.Compare(need, "go1.21") >= 0 {
+		return need + ".0"
+	}
+	return need
+}
+
 // newerGoFixes are the remedies for a go line the toolchain cannot
 // satisfy: let the go command switch (when the proxy serves that
 // toolchain), or lower the line when no such Go release exists.
 func (r *moduleRun) newerGoFixes(goLine, short string) []Fix {
-	target := "go" + goLine
-	if version.Lang(target) == target && version.Compare(target, "go1.21") >= 0 {
-		target += ".0"
-	}
+	target := toolchainTarget("go" + goLine)
 	avail, evidence := r.toolchainAvailable(target)
 	switch avail {
 	case toolchainOff:
@@ -253,12 +257,11 @@ func (r *moduleRun) toolchainAvailable(target string) (toolchainAvail, string) {
 	if s.List == nil || s.List.Err != nil || len(s.Entries) == 0 {
 		return toolchainUnknown, "GOPROXY is invalid"
 	}
-	const path = "golang.org/toolchain"
-	if k, _ := r.env.private(path); k != "" {
-		return toolchainUnknown, path + " matches " + k
+	if k, _ := r.env.private(toolchainModule); k != "" {
+		return toolchainUnknown, toolchainModule + " matches " + k
 	}
 	ver := "v0.0.1-" + target + "." + runtime.GOOS + "-" + runtime.GOARCH
-	mc := r.env.walkModule(r.ctx, s.Entries, ProbeModule{Path: path, Version: ver, From: "go.mod"})
+	mc := r.env.walkModule(r.ctx, s.Entries, ProbeModule{Path: toolchainModule, Version: ver, From: "go.mod"})
 	evidence := strings.Join(chainEvidence(s, mc), "; ")
 	switch {
 	case mc.OK && mc.Direct:

@@ -203,7 +203,7 @@ var catalog = []rule{
 		Match:   []string{`listed in go\.work file requires go >= (?P<want>\S+), but go\.work lists go (?P<have>\S+)`},
 		Subject: []string{"=go.work"},
 		Message: "a module of the workspace requires go {want}, but go.work says go {have}",
-		Fixes:   []fixSpec{suggested("update go.work as the go command says"), run("update go.work", "go work use")},
+		Fixes:   []fixSpec{suggested("update go.work as the go command says"), manual("update go.work", "go work use")},
 	},
 	{
 		Code: "MODULE_REQUIRES_NEWER_GO", Check: "module",
@@ -277,9 +277,9 @@ var catalog = []rule{
 		Subject: []string{"module", "=go.sum"},
 		Message: "the download of {module|a module}{at_version|} does not match the hash recorded in go.sum: the go.sum line was edited or merged badly, the version was re-tagged upstream, or the download was altered on the way",
 		Fixes: []fixSpec{
-			run("if go.sum was edited or merged badly: drop its lines for this version and fetch it again with verification on (never GOSUMDB=off)",
+			manual("if go.sum was edited or merged badly: drop its lines for this version and fetch it again with verification on (never GOSUMDB=off)",
 				`awk '!($1 == "{module}" && ($2 == "{version}" || $2 == "{version}/go.mod"))' go.sum > go.sum.new && mv go.sum.new go.sum && go mod download {module}@{version}`),
-			run("then check that the module cache matches go.sum", "go mod verify"),
+			manual("then check that the module cache matches go.sum", "go mod verify"),
 		},
 	},
 	{
@@ -339,7 +339,7 @@ var catalog = []rule{
 		Match:   []string{`unknown revision (?P<rev>\S+)`, `unknown revision`},
 		Subject: []string{"module"},
 		Message: "{module|the module} has no revision {rev|of that name}: the tag, branch or commit does not exist at the origin (or was not pushed)",
-		Fixes:   []fixSpec{run("list the versions that exist", "go list -m -versions {module}")},
+		Fixes:   []fixSpec{manual("list the versions that exist", "go list -m -versions {module}")},
 	},
 	{
 		Code: "PRIVATE_TERMINAL_PROMPTS_DISABLED", Check: "private", NoRuleOut: true,
@@ -556,7 +556,7 @@ var catalog = []rule{
 		Subject: []string{"module", "host"},
 		Message: "{host|the module proxy} does not have {module|the module}{at_version|} ({status|not found}): the version does not exist (a typo, a tag not pushed), or the module is private and must not be requested from this proxy",
 		Fixes: []fixSpec{
-			run("list the versions that exist", "go list -m -versions {module}"),
+			manual("list the versions that exist", "go list -m -versions {module}"),
 			addPattern("GOPRIVATE", "if {module} is private, fetch it directly from its origin"),
 		},
 	},
@@ -567,7 +567,7 @@ var catalog = []rule{
 		Message: "{host|the module proxy} will not serve {module|the module}{at_version|} (410 Gone): the public proxy answers this for modules it cannot fetch, such as private ones, and for retracted or removed versions",
 		Fixes: []fixSpec{
 			addPattern("GOPRIVATE", "if {module} is private, fetch it directly from its origin"),
-			run("otherwise list the versions that exist", "go list -m -versions {module}"),
+			manual("otherwise list the versions that exist", "go list -m -versions {module}"),
 		},
 	},
 	{
@@ -617,8 +617,8 @@ var catalog = []rule{
 		Subject: []string{"required", "module"},
 		Message: "the module required as {required|{module|this path}} declares its path as {declared}: it was renamed or moved, or a fork was required under the wrong path",
 		Fixes: []fixSpec{
-			run("require it under the path it declares (and change the imports to match)", "go get {declared}@{version}"),
-			run("require it under the path it declares (and change the imports to match)", "go get {declared}"),
+			manual("require it under the path it declares (and change the imports to match)", "go get {declared}@{version}"),
+			manual("require it under the path it declares (and change the imports to match)", "go get {declared}"),
 		},
 	},
 	{
@@ -626,7 +626,7 @@ var catalog = []rule{
 		Match:   []string{`invalid pseudo-version: (?P<detail>[^\n]+)`},
 		Subject: []string{"module"},
 		Message: "the pseudo-version {version|} of {module|a module} does not match its repository ({detail}): it was written by hand or the history changed",
-		Fixes:   []fixSpec{run("let the go command compute it from the commit", "go get {module}@<commit>")},
+		Fixes:   []fixSpec{manual("let the go command compute it from the commit", "go get {module}@<commit>")},
 	},
 	{
 		Code: "MODULE_MAJOR_VERSION_MISMATCH", Check: "module", NoRuleOut: true,
@@ -640,14 +640,14 @@ var catalog = []rule{
 		},
 		Subject: []string{"module"},
 		Message: "the version {version|} does not fit the module path {module|}: from v2 on a module's path must end in its major version ({want|/vN})",
-		Fixes:   []fixSpec{run("require the major version under its own path", "go get {want}@{version}")},
+		Fixes:   []fixSpec{manual("require the major version under its own path", "go get {want}@{version}")},
 	},
 	{
 		Code: "MODULE_NO_MATCHING_VERSIONS", Check: "module", NoRuleOut: true, Also: []string{"proxy"},
 		Match:   []string{`no matching versions for query "(?P<query>[^"]*)"`},
 		Subject: []string{"module"},
 		Message: "no version of {module|the module} matches {query}",
-		Fixes:   []fixSpec{run("list the versions that exist", "go list -m -versions {module}")},
+		Fixes:   []fixSpec{manual("list the versions that exist", "go list -m -versions {module}")},
 	},
 	{
 		Code: "MODULE_MALFORMED_PATH", Check: "module", NoRuleOut: true,
@@ -672,7 +672,7 @@ var catalog = []rule{
 		},
 		Subject: []string{"module"},
 		Message: "{module|a module} is required at an invalid version{at_version|}: {detail|it does not exist or is not a semantic version}",
-		Fixes:   []fixSpec{run("list the versions that exist", "go list -m -versions {module}")},
+		Fixes:   []fixSpec{manual("list the versions that exist", "go list -m -versions {module}")},
 	},
 	{
 		Code: "MODULE_MISSING_GOSUM", Check: "module",
@@ -681,8 +681,8 @@ var catalog = []rule{
 		Message: "go.sum has no checksum for {module|{pkg|a module}}: go.sum was not updated (or not committed) after go.mod changed",
 		Fixes: []fixSpec{
 			suggested("add it as the go command says"),
-			run("add it", "go mod download {module}{at_version|}"),
-			run("or bring go.mod and go.sum up to date", "go mod tidy"),
+			manual("add it", "go mod download {module}{at_version|}"),
+			manual("or bring go.mod and go.sum up to date", "go mod tidy"),
 		},
 	},
 	{
@@ -690,7 +690,7 @@ var catalog = []rule{
 		Match:   []string{`updates to go\.(?P<file>mod|sum) needed`},
 		Subject: []string{"=go.mod"},
 		Message: "go.{file} is not up to date with the code, and this command may not change it (-mod=readonly is the default, and the rule in CI)",
-		Fixes:   []fixSpec{suggested("update it as the go command says, and commit the result"), run("update go.mod and go.sum, and commit them", "go mod tidy")},
+		Fixes:   []fixSpec{suggested("update it as the go command says, and commit the result"), manual("update go.mod and go.sum, and commit them", "go mod tidy")},
 	},
 	{
 		Code: "MODULE_NO_GOMOD", Check: "module", NoRuleOut: true,
@@ -715,7 +715,7 @@ var catalog = []rule{
 		Subject: []string{"=vendor"},
 		Message: "the build uses the vendor directory (go 1.14+ with a vendor/ directory, or -mod=vendor), and vendor/modules.txt does not match go.mod (or is missing)",
 		Fixes: []fixSpec{
-			run("bring vendor/ up to date with go.mod", "go mod vendor"),
+			manual("bring vendor/ up to date with go.mod", "go mod vendor"),
 			dropFlag("mod", "if GOFLAGS sets -mod=vendor for every module, remove it"),
 		},
 	},
@@ -732,7 +732,7 @@ var catalog = []rule{
 		Subject: []string{"=vendor"},
 		Message: "the command ran in vendor mode (-mod=vendor, or go 1.14+ with a vendor/ directory) and needed something the vendor directory does not have",
 		Fixes: []fixSpec{
-			run("bring vendor/ up to date", "go mod tidy && go mod vendor"),
+			manual("bring vendor/ up to date", "go mod tidy && go mod vendor"),
 			dropFlag("mod", "if GOFLAGS sets -mod=vendor for every module, remove it"),
 		},
 	},
@@ -749,8 +749,8 @@ var catalog = []rule{
 		Message: "go.mod does not require a module that provides {pkg|an imported package}",
 		Fixes: []fixSpec{
 			suggested("add the requirement as the go command says"),
-			run("add the requirement", "go get {pkg}"),
-			run("or add every missing requirement", "go mod tidy"),
+			manual("add the requirement", "go get {pkg}"),
+			manual("or add every missing requirement", "go mod tidy"),
 		},
 	},
 	{
@@ -775,7 +775,7 @@ var catalog = []rule{
 		Subject: []string{"pkg", "module"},
 		Message: "no module provides the package {pkg|that was imported}: a typo in the import path, a package that moved, or a private module the proxy cannot see",
 		Fixes: []fixSpec{
-			run("see which module, if any, provides it", "go get {pkg}"),
+			manual("see which module, if any, provides it", "go get {pkg}"),
 			addPattern("GOPRIVATE", "if {module} is private, fetch it directly from its origin"),
 		},
 	},
@@ -880,7 +880,7 @@ var catalog = []rule{
 		Match:   []string{`checksum mismatch`, `SECURITY ERROR`, `SECURITY WARNING`, `\bverifying\b`, `downloaded: h1:`, `: h1:\S+`},
 		Subject: []string{"module", "=GOSUMDB"},
 		Message: "checksum verification of {module|a module} failed",
-		Fixes:   []fixSpec{run("check that the module cache matches go.sum, then fetch again with verification on (never GOSUMDB=off)", "go mod verify")},
+		Fixes:   []fixSpec{manual("check that the module cache matches go.sum, then fetch again with verification on (never GOSUMDB=off)", "go mod verify")},
 	},
 	{
 		Code: "PROXY_ERROR", Check: "proxy",

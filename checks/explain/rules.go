@@ -73,7 +73,6 @@ type fixSpec struct {
 }
 
 func manual(title, cmd string) fixSpec { return fixSpec{kind: fixStep, title: title, cmd: cmd} }
-func run(title, cmd string) fixSpec    { return fixSpec{kind: fixStep, title: title, cmd: cmd} }
 func cacheFix(title, cmd string) fixSpec {
 	return fixSpec{kind: fixCache, title: title, cmd: cmd}
 }
