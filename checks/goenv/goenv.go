@@ -224,6 +224,26 @@ func envFilePath(process, goJSON map[string]string) string {
 	return filepath.Join(dir, "go", "env")
 }
 
+// EnvFile returns the GOENV file of the go command on PATH with the
+// process environment environ ("" for GOENV=off), without reading the
+// rest of the environment: from GOENV when it is set, else by asking the
+// go command, as 'gomoddoctor undo' needs when no check runs.
+func EnvFile(ctx context.Context, environ []string) (string, error) {
+	process := environMap(environ)
+	if process["GOENV"] != "" {
+		return envFilePath(process, nil), nil
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", err
+	}
+	out, err := runGo(ctx, goBin, os.TempDir(), environ, "env", "GOENV")
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 // runGo runs the go command with GOTOOLCHAIN=local and returns its
 // standard output, or an error carrying its standard error.
 func runGo(ctx context.Context, goBin, dir string, environ []string, args ...string) ([]byte, error) {

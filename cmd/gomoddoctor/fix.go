@@ -20,6 +20,7 @@ import (
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/envedit"
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 	"github.com/gomoddoctor/gomoddoctor/report"
 )
 
@@ -303,10 +304,7 @@ func (r *fixRun) vet(ctx context.Context, p *envedit.Preview) []checks.Finding {
 		}
 	}
 	environ := append(slices.Clip(r.s.environ), "GOENV="+file)
-	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: r.f.dir, Environ: environ})
-	env.StdinTerminal = r.s.inTTY
-	env.Options = r.env.Options
-	env.Options.Progress = nil
+	env := r.reload(ctx, environ)
 	res := checks.Runner{}.Run(ctx, env, []*checks.Check{checks.EnvCheck})[0]
 	now := map[string]bool{}
 	for _, c := range r.before.Checks {
@@ -329,6 +327,17 @@ func (r *fixRun) vet(ctx context.Context, p *envedit.Preview) []checks.Finding {
 }
 
 // editor edits the GOENV file of the snapshot with its go command.
+// reload takes a new snapshot with the process environment environ and
+// the run's options, without a progress bar (the checks run again
+// quietly).
+func (r *fixRun) reload(ctx context.Context, environ []string) *checks.Env {
+	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: r.f.dir, Environ: environ})
+	env.StdinTerminal = r.s.inTTY
+	env.Options = r.env.Options
+	env.Options.Progress = nil
+	return env
+}
+
 func (r *fixRun) editor() *envedit.Editor {
 	g := r.env.Go
 	vars := map[string]string{}
@@ -423,10 +432,7 @@ func (r *fixRun) verify(ctx context.Context, changes []envedit.Change) (int, err
 	start := time.Now()
 	vctx, cancel := context.WithTimeout(ctx, r.f.timeout)
 	defer cancel()
-	env := checks.LoadEnv(vctx, checks.LoadOptions{Dir: r.f.dir, Environ: r.s.environ})
-	env.StdinTerminal = r.s.inTTY
-	env.Options = r.env.Options
-	env.Options.Progress = nil
+	env := r.reload(vctx, r.s.environ)
 	results := checks.Runner{}.Run(vctx, env, r.list)
 	if ctx.Err() != nil {
 		r.out.Result = checks.FixInterrupted
@@ -533,7 +539,7 @@ func newUndoCmd(s streams, code *int) *cobra.Command {
 func runUndo(ctx context.Context, s streams, f undoFlags) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	file, err := goenvFile(ctx, s)
+	file, err := goenv.EnvFile(ctx, s.environ)
 	if err != nil {
 		fmt.Fprintf(s.out, "gomoddoctor undo: %v\n", err)
 		return checks.ExitFail, nil
@@ -576,23 +582,3 @@ func runUndo(ctx context.Context, s streams, f undoFlags) (int, error) {
 	return checks.ExitOK, nil
 }
 
-// goenvFile is the GOENV file of the environment, as the go command
-// finds it (cmd/go/internal/cfg.EnvFile): $GOENV ("" for off), else the
-// go command's answer.
-func goenvFile(ctx context.Context, s streams) (string, error) {
-	switch v := s.getenv("GOENV"); v {
-	case "off":
-		return "", nil
-	case "":
-	default:
-		return v, nil
-	}
-	cmd := exec.CommandContext(ctx, "go", "env", "GOENV")
-	cmd.Env = append(append([]string(nil), s.environ...), "GOTOOLCHAIN=local")
-	cmd.Dir = os.TempDir()
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOENV: %v", err)
-	}
-	return strings.TrimSpace(string(out)), nil
-}
