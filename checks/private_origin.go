@@ -215,7 +215,7 @@ func (e *Env) metaRoot(ctx context.Context, o *originReport, path string, insecu
 		if resp.StatusCode == 401 || resp.StatusCode == 403 {
 			o.Problem = "PRIVATE_AUTH_FAILED"
 			o.What += ": it wants credentials, which the go command takes from ~/.netrc"
-			o.Fixes = []Fix{Manual("give the go command credentials for "+host+" in ~/.netrc", "printf 'machine "+host+" login <user> password <token>\\n' >> ~/.netrc && chmod 600 ~/.netrc")}
+			o.Fixes = []Fix{Manual("give the go command credentials for "+host+" in ~/.netrc", netrcCommand(host))}
 			return nil
 		}
 		o.Problem = "PRIVATE_NO_META"
@@ -241,6 +241,13 @@ func (e *Env) metaRoot(ctx context.Context, o *originReport, path string, insecu
 	return root
 }
 
+// netrcCommand adds a ~/.netrc entry for host, for the user to fill in.
+func netrcCommand(host string) string {
+	return "printf 'machine " + host + " login <user> password <token>\\n' >> ~/.netrc && chmod 600 ~/.netrc"
+}
+
+// credNote says where a request's credentials came from, never what
+// they are.
 func credNote(r *netenv.Response) string {
 	if r.Credentials == "" {
 		return ""
@@ -360,7 +367,7 @@ func (e *Env) lsRemote(ctx context.Context, o *originReport, tool string) {
 	}
 	o.Evidence = append(o.Evidence, "git ls-remote -q "+RedactString(o.Root.Repo)+": "+firstLines(msg, 4))
 	host := hostOf(o.Remote)
-	netrcFix := Manual("give git credentials for "+host+" without a prompt, in ~/.netrc (or a git credential helper)", "printf 'machine "+host+" login <user> password <token>\\n' >> ~/.netrc && chmod 600 ~/.netrc")
+	netrcFix := Manual("give git credentials for "+host+" without a prompt, in ~/.netrc (or a git credential helper)", netrcCommand(host))
 	sshFix := Manual("or let git use ssh for "+host, fmt.Sprintf("git config --global url.\"git@%s:\".insteadOf \"https://%s/\"", host, host))
 	switch {
 	case res.timedOut:

@@ -268,7 +268,7 @@ func (e *Env) proxyFixes(s *Scope, i int, code string, st Step, stops bool) []Fi
 		fixes = append(fixes, Manual("ask the administrators of "+host+" to allow these modules (the proxy answers 403 Forbidden)", "curl -sS -o /dev/null -w '%{http_code}\\n' "+ShellQuote(r.URL)))
 	case "PROXY_UNAUTHORIZED":
 		fixes = append(fixes, Manual("give the go command credentials for "+host+" in ~/.netrc (GOAUTH=netrc is the default)",
-			"printf 'machine "+host+" login <user> password <token>\\n' >> ~/.netrc && chmod 600 ~/.netrc"))
+			netrcCommand(host)))
 	case "PROXY_AUTH_REQUIRED":
 		via := r.Via
 		if via != nil {
@@ -489,10 +489,7 @@ func stepEvidence(st Step) string {
 	if len(r.Redirects) > 0 {
 		line += " after redirects to " + strings.Join(r.Redirects, " → ")
 	}
-	if r.Credentials != "" {
-		line += " (with credentials from " + strings.Replace(r.Credentials, "netrc:", "~/.netrc machine ", 1) + ")"
-	}
-	return line
+	return line + credNote(r)
 }
 
 // viaEvidence says which HTTP proxy a request went through.

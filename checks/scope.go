@@ -287,6 +287,26 @@ func originURL(path string) *url.URL {
 	return &url.URL{Scheme: "https", Host: host}
 }
 
+// addEntries adds the GOPROXY entries the go command would contact; the
+// first is required, the others only if the go command gets to them.
+func (set *endpointSet) addEntries(s *Scope) {
+	for i, en := range s.Entries {
+		if u := entryURL(en); u != nil {
+			set.add(u, fmt.Sprintf("GOPROXY entry %d (%s)", i+1, RedactString(en.URL)), i == 0, goproxyMark)
+		}
+	}
+}
+
+// addPrivateOrigins adds the origins of the private modules fetched
+// directly.
+func (set *endpointSet) addPrivateOrigins(s *Scope) {
+	for _, p := range s.Private {
+		if p.Direct {
+			set.add(originURL(p.Path), fmt.Sprintf("origin of %s (fetched directly: %s=%s)", p.Path, p.Var, p.Pattern), true, set.e.originOf(p.Path))
+		}
+	}
+}
+
 // staticEndpoints are the endpoints known without any probe.
 func (e *Env) staticEndpoints() []*Endpoint {
 	s := e.Scope()
@@ -294,21 +314,13 @@ func (e *Env) staticEndpoints() []*Endpoint {
 		return nil
 	}
 	set := &endpointSet{e: e}
-	for i, en := range s.Entries {
-		if u := entryURL(en); u != nil {
-			set.add(u, fmt.Sprintf("GOPROXY entry %d (%s)", i+1, RedactString(en.URL)), i == 0, goproxyMark)
-		}
-	}
+	set.addEntries(s)
 	if s.SumDB != nil && s.SumDB.URL != "" {
 		if u, err := url.Parse(s.SumDB.URL); err == nil {
 			set.add(u, "checksum database "+s.SumDB.Name+" (its URL in GOSUMDB)", true, sumdbMark)
 		}
 	}
-	for _, p := range s.Private {
-		if p.Direct {
-			set.add(originURL(p.Path), fmt.Sprintf("origin of %s (fetched directly: %s=%s)", p.Path, p.Var, p.Pattern), true, e.originOf(p.Path))
-		}
-	}
+	set.addPrivateOrigins(s)
 	set.proxies()
 	return set.list
 }
@@ -325,11 +337,7 @@ func (e *Env) Endpoints(ctx context.Context) (list []*Endpoint, complete bool) {
 		return nil, true
 	}
 	set := &endpointSet{e: e}
-	for i, en := range s.Entries {
-		if u := entryURL(en); u != nil {
-			set.add(u, fmt.Sprintf("GOPROXY entry %d (%s)", i+1, RedactString(en.URL)), i == 0, goproxyMark)
-		}
-	}
+	set.addEntries(s)
 	complete = true
 	if route, ok := e.SumDBRoute(ctx); !ok {
 		complete = false
@@ -342,11 +350,7 @@ func (e *Env) Endpoints(ctx context.Context) (list []*Endpoint, complete bool) {
 			set.add(u, "checksum database "+route.DB.Name+" (through /sumdb/)", true, sumdbMark)
 		}
 	}
-	for _, p := range s.Private {
-		if p.Direct {
-			set.add(originURL(p.Path), fmt.Sprintf("origin of %s (fetched directly: %s=%s)", p.Path, p.Var, p.Pattern), true, e.originOf(p.Path))
-		}
-	}
+	set.addPrivateOrigins(s)
 	if rep, ok := e.Chains(ctx); !ok {
 		complete = false
 	} else {
