@@ -198,9 +198,16 @@ func finding(f checks.Finding, p palette, wrap func(int, string) string) string 
 			b.WriteString(p.faint.Sprint(wrap(6, line)) + "\n")
 		}
 	}
-	for _, x := range f.Fixes {
+	b.WriteString(fixLines(f.Fixes, p, wrap))
+	return b.String()
+}
+
+// fixLines renders fixes under a finding or a cause: the title wrapped,
+// the command never (so that it can be copied whole).
+func fixLines(fixes []checks.Fix, p palette, wrap func(int, string) string) string {
+	var b strings.Builder
+	for _, x := range fixes {
 		b.WriteString(wrap(2, "fix: "+printable(x.Title)) + "\n")
-		// Commands are never wrapped, so that they can be copied whole.
 		b.WriteString("    " + p.cmd.Sprint("$ "+printable(x.Command)) + "\n")
 	}
 	return b.String()

@@ -80,10 +80,7 @@ func causeText(c checks.Cause, p palette, wrap func(int, string) string, verbose
 	if verbose && len(c.Checks) > 0 {
 		b.WriteString(p.faint.Sprint(wrap(4, "checks that can confirm it: "+strings.Join(c.Checks, ", "))) + "\n")
 	}
-	for _, x := range c.Fixes {
-		b.WriteString(wrap(2, "fix: "+printable(x.Title)) + "\n")
-		b.WriteString("    " + p.cmd.Sprint("$ "+printable(x.Command)) + "\n")
-	}
+	b.WriteString(fixLines(c.Fixes, p, wrap))
 	return b.String()
 }
 
