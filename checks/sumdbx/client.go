@@ -17,7 +17,6 @@ package sumdbx
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -227,14 +226,18 @@ func (c *Client) Latest() (tlog.Tree, []byte) {
 func (c *Client) OpenHead(msg []byte) (tlog.Tree, error) {
 	n, err := note.Open(msg, note.VerifierList(c.verifier))
 	if err != nil {
-		he := &HeadError{Err: err, Note: msg, Signers: signers(msg)}
+		he := &HeadError{Err: err, Note: msg}
 		var unverified *note.UnverifiedNoteError
 		var invalid *note.InvalidSignatureError
 		switch {
 		case errors.As(err, &invalid):
 			he.Kind = HeadBadSignature
+			he.Signers = []string{signer(invalid.Name, invalid.Hash)}
 		case errors.As(err, &unverified):
 			he.Kind = HeadWrongKey
+			for _, sig := range unverified.Note.UnverifiedSigs {
+				he.Signers = append(he.Signers, signer(sig.Name, sig.Hash))
+			}
 		default:
 			he.Kind = HeadMalformed
 		}
@@ -247,26 +250,9 @@ func (c *Client) OpenHead(msg []byte) (tlog.Tree, error) {
 	return tree, nil
 }
 
-// signers lists the "name+hash" of a note's signature lines, without
-// verifying them.
-func signers(msg []byte) []string {
-	s := string(msg)
-	i := strings.LastIndex(s, "\n\n")
-	if i < 0 {
-		return nil
-	}
-	var out []string
-	for _, line := range strings.Split(s[i+2:], "\n") {
-		name, sig, ok := strings.Cut(strings.TrimPrefix(line, "— "), " ")
-		if !ok || !strings.HasPrefix(line, "— ") || len(out) >= 8 {
-			continue
-		}
-		if raw, err := base64.StdEncoding.DecodeString(sig); err == nil && len(raw) >= 4 {
-			out = append(out, fmt.Sprintf("%s+%02x%02x%02x%02x", name, raw[0], raw[1], raw[2], raw[3]))
-		}
-	}
-	return out
-}
+// signer names a signature's key as "name+hash", the form of the
+// verifier key's first two fields, without the signature itself.
+func signer(name string, hash uint32) string { return fmt.Sprintf("%s+%08x", name, hash) }
 
 // Start sets the timeline to a tree head the go command kept (empty
 // means none): it must verify with the key, or the go command's client
