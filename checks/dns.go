@@ -89,18 +89,7 @@ func runDNS(ctx context.Context, env *Env) ([]Finding, error) {
 	}
 	env.startProbes(ctx)
 	eps, complete := env.forEachEndpoint(ctx, (*Endpoint).Resolved, func(name string) { env.lookup(ctx, name) })
-	byName := map[string][]*Endpoint{}
-	var names []string
-	for _, p := range eps {
-		n := p.Resolved()
-		if n == "" {
-			continue
-		}
-		if byName[n] == nil {
-			names = append(names, n)
-		}
-		byName[n] = append(byName[n], p)
-	}
+	names, byName := groupEndpoints(eps, (*Endpoint).Resolved)
 
 	var out []Finding
 	if route, ok := env.SumDBRoute(ctx); ok && route != nil && route.Entry >= 0 {

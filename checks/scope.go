@@ -369,6 +369,24 @@ func (e *Env) Endpoints(ctx context.Context) (list []*Endpoint, complete bool) {
 	return set.list, complete
 }
 
+// groupEndpoints groups endpoints by key (those with an empty key left
+// out), keys in the order they first appear.
+func groupEndpoints(eps []*Endpoint, key func(*Endpoint) string) ([]string, map[string][]*Endpoint) {
+	by := map[string][]*Endpoint{}
+	var keys []string
+	for _, p := range eps {
+		k := key(p)
+		if k == "" {
+			continue
+		}
+		if by[k] == nil {
+			keys = append(keys, k)
+		}
+		by[k] = append(by[k], p)
+	}
+	return keys, by
+}
+
 // forEachEndpoint calls f once for every key (as key computes it; ""
 // skips) of the endpoints in scope, as soon as the endpoint is known:
 // the static ones at once, those that depend on probes when the probes

@@ -51,18 +51,7 @@ func runTLS(ctx context.Context, env *Env) ([]Finding, error) {
 	var out []Finding
 	roots := env.Net().Roots()
 	out = append(out, rootsFindings(env, roots)...)
-	byTarget := map[string][]*Endpoint{}
-	var targets []string
-	for _, p := range eps {
-		k := key(p)
-		if k == "" {
-			continue
-		}
-		if byTarget[k] == nil {
-			targets = append(targets, k)
-		}
-		byTarget[k] = append(byTarget[k], p)
-	}
+	targets, byTarget := groupEndpoints(eps, key)
 	if len(targets) == 0 {
 		return out, Skip("no https host in scope")
 	}
