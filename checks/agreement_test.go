@@ -66,10 +66,10 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 	now := time.Now()
 	srv := func(h http.Handler) string { return fixtures.HTTPServer(t, h).URL }
 	https := func(leaf fixtures.LeafOptions) string {
-		return fixtures.HTTPSServer(t, forward(proxy.URL), ca.Leaf(t, leaf), nil).URL + "/mod"
+		return fixtures.HTTPSServer(t, fixtures.Forward(proxy.URL), ca.Leaf(t, leaf), nil).URL + "/mod"
 	}
 	local := []string{"127.0.0.1"}
-	named := fixtures.HTTPSServer(t, forward(proxy.URL), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
+	named := fixtures.HTTPSServer(t, fixtures.Forward(proxy.URL), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
 	routes := map[string]string{"goproxy.corp.test:443": hostPortOf(named.URL)}
 	connect := fixtures.NewConnectProxy(t, routes, "", "")
 	auth := fixtures.NewConnectProxy(t, routes, "carol", "proxy-pass-4")
@@ -95,11 +95,11 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 		{"500 with pipe", []string{"GOPROXY=" + srv(fixtures.Status(500, "text/plain", "oops")) + "|" + proxy.URL}, true},
 		{"captive portal", []string{"GOPROXY=" + srv(fixtures.CaptivePortal())}, false},
 		{"captive portal with pipe", []string{"GOPROXY=" + srv(fixtures.CaptivePortal()) + "|" + proxy.URL}, false},
-		{"HTML content type, valid answers", []string{"GOPROXY=" + srv(htmlTyped(forward(proxy.URL))) + "/mod"}, true},
+		{"HTML content type, valid answers", []string{"GOPROXY=" + srv(htmlTyped(fixtures.Forward(proxy.URL))) + "/mod"}, true},
 		{"redirect loop", []string{"GOPROXY=" + srv(fixtures.RedirectLoop())}, false},
 		{"not a module proxy", []string{"GOPROXY=" + srv(fixtures.Status(200, "text/plain", "hello"))}, false},
 		{"trusted https", []string{"GOPROXY=" + https(fixtures.LeafOptions{Hosts: local}), "SSL_CERT_FILE=" + ca.File}, true},
-		{"self-signed", []string{"GOPROXY=" + fixtures.HTTPSServer(t, forward(proxy.URL), fixtures.SelfSigned(t, local...), nil).URL + "/mod", "SSL_CERT_FILE=" + ca.File}, false},
+		{"self-signed", []string{"GOPROXY=" + fixtures.HTTPSServer(t, fixtures.Forward(proxy.URL), fixtures.SelfSigned(t, local...), nil).URL + "/mod", "SSL_CERT_FILE=" + ca.File}, false},
 		{"expired", []string{"GOPROXY=" + https(fixtures.LeafOptions{Hosts: local, NotBefore: now.Add(-72 * time.Hour), NotAfter: now.Add(-time.Hour)}), "SSL_CERT_FILE=" + ca.File}, false},
 		{"wrong host", []string{"GOPROXY=" + https(fixtures.LeafOptions{Hosts: []string{"other.corp.test"}}), "SSL_CERT_FILE=" + ca.File}, false},
 		{"working HTTPS_PROXY", append(viaProxy(connect.URL), "SSL_CERT_FILE="+ca.File), true},

@@ -18,7 +18,7 @@ import (
 func TestDNSCheck(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	ca := fixtures.NewCA(t, "Fixture CA")
-	https := fixtures.HTTPSServer(t, forward(proxy.URL), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.public.test", "v6only.corp.test", "goproxy.corp.test"}}), nil)
+	https := fixtures.HTTPSServer(t, fixtures.Forward(proxy.URL), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.public.test", "v6only.corp.test", "goproxy.corp.test"}}), nil)
 	port := portOf(https.URL)
 	zone := defaultZone()
 	zone.AAAA = map[string][]string{"v6only.corp.test": {"::1"}}

@@ -266,7 +266,7 @@ func TestPrivateDirectModules(t *testing.T) {
 		// doctor, and its origin is the only host asked about it.
 		var log requestLog
 		proxy := fixtures.GoProxy(t)
-		front := fixtures.HTTPServer(t, log.wrap(forward(proxy.URL)))
+		front := fixtures.HTTPServer(t, log.wrap(fixtures.Forward(proxy.URL)))
 		c := newGitCase(t, "", "", "GOPRIVATE=git.corp.test", "GOPROXY="+front.URL+"/mod")
 		r := c.doctor(t)
 		if r.Status != StatusPass {

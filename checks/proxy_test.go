@@ -138,7 +138,7 @@ func TestProxyCheckThroughHTTPProxies(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	// An https module proxy named goproxy.corp.test, reached only
 	// through the CONNECT proxies below.
-	front := fixtures.HTTPSServer(t, http.StripPrefix("", forward(proxy.URL)), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
+	front := fixtures.HTTPSServer(t, http.StripPrefix("", fixtures.Forward(proxy.URL)), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
 	routes := map[string]string{"goproxy.corp.test:443": hostPortOf(front.URL)}
 	good := fixtures.NewConnectProxy(t, routes, "", "")
 	auth := fixtures.NewConnectProxy(t, routes, "carol", "proxy-pass-2")
@@ -184,32 +184,11 @@ func TestProxyCheckThroughHTTPProxies(t *testing.T) {
 	}
 }
 
-// forward sends every request to the fixture module proxy at target.
-func forward(target string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		res, err := http.Get(strings.TrimSuffix(target, "/mod") + r.URL.Path)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer res.Body.Close()
-		w.WriteHeader(res.StatusCode)
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := res.Body.Read(buf)
-			w.Write(buf[:n])
-			if err != nil {
-				return
-			}
-		}
-	})
-}
-
 func TestProxyCheckSlowAnswers(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	slow := fixtures.HTTPServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(150 * time.Millisecond)
-		forward(proxy.URL).ServeHTTP(w, r)
+		fixtures.Forward(proxy.URL).ServeHTTP(w, r)
 	}))
 	old := slowProxy
 	slowProxy = 100 * time.Millisecond
@@ -227,7 +206,7 @@ func TestProxyCheckNetrcCredentials(t *testing.T) {
 			http.Error(w, "credentials needed", http.StatusUnauthorized)
 			return
 		}
-		forward(proxy.URL).ServeHTTP(w, r)
+		fixtures.Forward(proxy.URL).ServeHTTP(w, r)
 	}), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"127.0.0.1"}}), nil)
 	home := t.TempDir()
 	netrc := "machine " + hostPortOf(guarded.URL) + " login alice password netrc-pass-3\n"
@@ -276,7 +255,7 @@ func TestProxyCheckFileURLs(t *testing.T) {
 func TestProxyCheckNeverNamesPrivateModules(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	var log requestLog
-	spy := fixtures.HTTPServer(t, log.wrap(forward(proxy.URL)))
+	spy := fixtures.HTTPServer(t, log.wrap(fixtures.Forward(proxy.URL)))
 	gomod := "module example.test/app\n\ngo 1.21\n\nrequire (\n\texample.test/hello v1.0.0\n\texample.test/greet v0.1.0\n)\n"
 	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": spy.URL + "/mod", "GOPRIVATE": "example.test/hello", "GOSUMDB": ""}, gomod: gomod})
 	r := runCheck(t, env, ProxyCheck, 5*time.Second)

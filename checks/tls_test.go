@@ -16,7 +16,7 @@ func TestTLSCheck(t *testing.T) {
 	intercept := fixtures.NewCA(t, "Corp Intercept CA") // not trusted
 	now := time.Now()
 	serve := func(cert tls.Certificate, tweak func(*tls.Config)) string {
-		return fixtures.HTTPSServer(t, forward(proxy.URL), cert, tweak).URL + "/mod"
+		return fixtures.HTTPSServer(t, fixtures.Forward(proxy.URL), cert, tweak).URL + "/mod"
 	}
 	local := fixtures.LeafOptions{Hosts: []string{"127.0.0.1"}}
 	good := serve(ca.Leaf(t, local), nil)
@@ -80,7 +80,7 @@ func TestTLSCheckThroughProxyNamesTheIssuer(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	intercept := fixtures.NewCA(t, "Corp Intercept CA")
 	ca := fixtures.NewCA(t, "Fixture CA")
-	mitm := fixtures.HTTPSServer(t, forward(proxy.URL), intercept.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
+	mitm := fixtures.HTTPSServer(t, fixtures.Forward(proxy.URL), intercept.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
 	connect := fixtures.NewConnectProxy(t, map[string]string{"goproxy.corp.test:443": hostPortOf(mitm.URL)}, "", "")
 	process := map[string]string{"GOPROXY": "https://goproxy.corp.test/mod", "HTTPS_PROXY": connect.URL, "SSL_CERT_FILE": ca.File}
 	env := netEnv(t, netCase{process: process, gomod: appGoMod})

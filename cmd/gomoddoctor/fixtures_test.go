@@ -72,25 +72,7 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	fx := ts.Value(scriptFixturesKey{}).(*scriptFixtures)
 	tb := scriptTB{TB: fx.t, ts: ts}
-	forward := func() http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			res, err := http.Get(strings.TrimSuffix(fx.proxy, "/mod") + r.URL.Path)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusBadGateway)
-				return
-			}
-			defer res.Body.Close()
-			w.WriteHeader(res.StatusCode)
-			buf := make([]byte, 32<<10)
-			for {
-				n, err := res.Body.Read(buf)
-				w.Write(buf[:n])
-				if err != nil {
-					return
-				}
-			}
-		})
-	}
+
 	needCA := func() *fixtures.CA {
 		if fx.ca == nil {
 			fx.ca = fixtures.NewCA(tb, "Fixture CA")
@@ -100,7 +82,7 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	front := func() string {
 		ca := needCA()
 		leaf := ca.Leaf(tb, fixtures.LeafOptions{Hosts: []string{"127.0.0.1", "goproxy.corp.test"}})
-		return fixtures.HTTPSServer(tb, forward(), leaf, nil).URL
+		return fixtures.HTTPSServer(tb, fixtures.Forward(fx.proxy), leaf, nil).URL
 	}
 	var val string
 	switch kind := args[1]; kind {
