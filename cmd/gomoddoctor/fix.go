@@ -581,4 +581,3 @@ func runUndo(ctx context.Context, s streams, f undoFlags) (int, error) {
 	}
 	return checks.ExitOK, nil
 }
-
