@@ -417,6 +417,19 @@ func (e *Env) chainFindings(s *Scope, rep *ChainReport) []Finding {
 	return out
 }
 
+// describe says how the go command reads the checksum database on a
+// working route: at GOSUMDB's URL, through a proxy, or directly.
+func (route *SumDBRoute) describe(s *Scope) string {
+	name := route.DB.Name
+	switch {
+	case route.Explicit:
+		return fmt.Sprintf("the go command reads the checksum database %s at %s, the URL GOSUMDB gives (no proxy is asked)", name, RedactString(route.URL))
+	case route.Entry >= 0:
+		return fmt.Sprintf("the go command reads the checksum database %s through %s (its /sumdb/%s/supported answers 200), and only there", name, describeEntry(s.Entries[route.Entry], route.Entry), name)
+	}
+	return fmt.Sprintf("no GOPROXY entry serves the checksum database %s: the go command reads it at %s", name, RedactString(route.URL))
+}
+
 // sumdbRouteFindings say how the checksum database is reached.
 func (e *Env) sumdbRouteFindings(ctx context.Context, s *Scope) []Finding {
 	route, ok := e.SumDBRoute(ctx)
@@ -431,12 +444,8 @@ func (e *Env) sumdbRouteFindings(ctx context.Context, s *Scope) []Finding {
 	}
 	f := Finding{Code: "PROXY_SUMDB_ROUTE", Severity: SevInfo, Subject: route.DB.Name, Detail: strings.Join(ev, "\n")}
 	switch {
-	case route.Explicit:
-		f.Message = fmt.Sprintf("the checksum database %s is read at %s, the URL GOSUMDB gives (no proxy is asked)", route.DB.Name, RedactString(route.URL))
-	case route.Entry >= 0:
-		f.Message = fmt.Sprintf("the checksum database %s is read through %s (its /sumdb/%s/supported answers 200)", route.DB.Name, describeEntry(s.Entries[route.Entry], route.Entry), route.DB.Name)
-	case route.Direct:
-		f.Message = fmt.Sprintf("no GOPROXY entry proxies the checksum database %s: the go command reads it at %s", route.DB.Name, route.URL)
+	case route.Explicit || route.Entry >= 0 || route.Direct:
+		f.Message = route.describe(s)
 	default:
 		// The sumdb check owns the verdict on the database (a failure
 		// only when this module needs it): here it is context.

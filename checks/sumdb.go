@@ -331,16 +331,7 @@ func (r *sumdbRun) findRoute() bool {
 		return false
 	}
 	r.route = route
-	f := Finding{Code: "SUMDB_ROUTE", Severity: SevInfo, Subject: r.db.Name, Detail: strings.Join(ev, "\n")}
-	switch {
-	case route.Explicit:
-		f.Message = fmt.Sprintf("the go command reads the checksum database %s at %s, the URL GOSUMDB gives (no proxy is asked)", r.db.Name, RedactString(route.URL))
-	case route.Entry >= 0:
-		f.Message = fmt.Sprintf("the go command reads the checksum database %s through %s (its /sumdb/%s/supported answers 200), and only there", r.db.Name, describeEntry(s.Entries[route.Entry], route.Entry), r.db.Name)
-	default:
-		f.Message = fmt.Sprintf("no GOPROXY entry serves the checksum database %s: the go command reads it at %s", r.db.Name, RedactString(route.URL))
-	}
-	r.add(f)
+	r.add(Finding{Code: "SUMDB_ROUTE", Severity: SevInfo, Subject: r.db.Name, Message: route.describe(s), Detail: strings.Join(ev, "\n")})
 	return true
 }
 
