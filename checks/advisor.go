@@ -221,7 +221,7 @@ func (e *Env) assign(s *PlanStep) {
 	v := g.Var(s.Key)
 	switch {
 	case g.EnvFile == "":
-		s.Notes = append(s.Notes, fmt.Sprintf("GOENV=off: there is no GOENV file for 'go env' to change; set it in your shell instead: %s", shellLine(s.Fix, e.Scrub(s.ApplyValue()))))
+		s.Notes = append(s.Notes, fmt.Sprintf("GOENV=off: there is no GOENV file for 'go env' to change; set it in your shell instead: %s", commandFor(FixShell, s.Key, e.Scrub(s.ApplyValue()), s.Unset)))
 	case g.EnvFileErr != nil:
 		s.Notes = append(s.Notes, "the GOENV file cannot be read ("+e.Scrub(g.EnvFileErr.Error())+"): --fix changes nothing in it until it can")
 	case g.EnvFileBinary:
@@ -229,21 +229,12 @@ func (e *Env) assign(s *PlanStep) {
 	case !s.Unset && !g.IsGoKey(s.Key):
 		s.Notes = append(s.Notes, s.Key+" is not a setting of the go command: 'go env -w' cannot write it")
 	case !s.Unset && v.Source == goenv.SourceProcess:
-		s.Notes = append(s.Notes, fmt.Sprintf("%s is set in the process environment, which overrides the GOENV file: 'go env -w' has no effect while it is set; change it where it is set instead: %s", s.Key, shellLine(s.Fix, e.Scrub(s.ApplyValue()))))
+		s.Notes = append(s.Notes, fmt.Sprintf("%s is set in the process environment, which overrides the GOENV file: 'go env -w' has no effect while it is set; change it where it is set instead: %s", s.Key, commandFor(FixShell, s.Key, e.Scrub(s.ApplyValue()), s.Unset)))
 	case !s.Unset && s.raw == "" && strings.Contains(s.Value, "xxxxx"):
 		s.Notes = append(s.Notes, "the value holds credentials that were redacted: type the command yourself with the real ones")
 	default:
 		s.AppliedBy = ByFix
 	}
-}
-
-// shellLine is the shell command that makes a fix's change in the
-// process environment.
-func shellLine(x Fix, shown string) string {
-	if x.Unset {
-		return "unset " + x.Key
-	}
-	return "export " + ShellQuote(x.Key+"="+shown)
 }
 
 // mergeSetting merges the fixes of one setting into one step. ok is
@@ -526,7 +517,7 @@ func (e *Env) mergeList(kind FixKind, key string, lk listKind, cands []candidate
 		if !x.Unset {
 			x.Value = e.Scrub(value)
 		}
-		x.Command = e.command(x)
+		x.Command = commandFor(x.Kind, x.Key, x.Value, x.Unset)
 		step.Fix = x
 	}
 	if len(cands) > 1 || len(kept) > 0 {
@@ -560,18 +551,6 @@ func (e *Env) mergeList(kind FixKind, key string, lk listKind, cands []candidate
 		}
 	}
 	return step, true
-}
-
-// command is the exact command of a merged fix.
-func (e *Env) command(x Fix) string {
-	shown := x.Value
-	if x.Kind == FixShell {
-		return shellLine(x, shown)
-	}
-	if x.Unset {
-		return "go env -u " + x.Key
-	}
-	return "go env -w " + ShellQuote(x.Key+"="+shown)
 }
 
 func addRef(refs []FindingRef, r FindingRef) []FindingRef {

@@ -56,14 +56,14 @@ func SetVar(e *goenv.Env, v goenv.Var, value, title string) Fix {
 	if v.Source == goenv.SourceProcess || !e.IsGoKey(v.Key) {
 		return Fix{
 			Title:   title + shellNote(e, v),
-			Command: "export " + ShellQuote(v.Key+"="+shown),
+			Command: commandFor(FixShell, v.Key, shown, false),
 			Kind:    FixShell,
 			Key:     v.Key, Value: shown, raw: value,
 		}
 	}
 	return Fix{
 		Title:   title,
-		Command: "go env -w " + ShellQuote(v.Key+"="+shown),
+		Command: commandFor(FixGoEnv, v.Key, shown, false),
 		Kind:    FixGoEnv,
 		Auto:    true,
 		Key:     v.Key, Value: shown, raw: value,
@@ -76,14 +76,14 @@ func UnsetVar(e *goenv.Env, v goenv.Var, title string) Fix {
 	if v.Source == goenv.SourceProcess || !e.IsGoKey(v.Key) {
 		return Fix{
 			Title:   title + shellNote(e, v),
-			Command: "unset " + v.Key,
+			Command: commandFor(FixShell, v.Key, "", true),
 			Kind:    FixShell,
 			Key:     v.Key, Unset: true,
 		}
 	}
 	return Fix{
 		Title:   title,
-		Command: "go env -u " + v.Key,
+		Command: commandFor(FixGoEnv, v.Key, "", true),
 		Kind:    FixGoEnv,
 		Auto:    true,
 		Key:     v.Key, Unset: true,
@@ -99,6 +99,20 @@ func RestoreVar(e *goenv.Env, v goenv.Var, value, title string) Fix {
 		return UnsetVar(e, v, title)
 	}
 	return SetVar(e, v, value, title)
+}
+
+// commandFor is the exact command that sets key to shown (or unsets it)
+// with 'go env' or in a POSIX shell.
+func commandFor(kind FixKind, key, shown string, unset bool) string {
+	switch {
+	case kind == FixShell && unset:
+		return "unset " + key
+	case kind == FixShell:
+		return "export " + ShellQuote(key+"="+shown)
+	case unset:
+		return "go env -u " + key
+	}
+	return "go env -w " + ShellQuote(key+"="+shown)
 }
 
 // Manual returns a step only a person can take.
