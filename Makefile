@@ -37,7 +37,7 @@ lint:
 FUZZTIME ?= 1m
 FUZZ_TARGETS := ./checks/goenv:FuzzParseProxyList ./checks/goenv:FuzzParseSumDB \
 	./checks/goenv:FuzzPatternWitness ./checks/goenv:FuzzParseGOFLAGS ./checks/goenv:FuzzParseEnvFile \
-	./checks/mainmod:FuzzParseGoSum ./checks/modcache:FuzzReadZipEnd ./checks/explain:FuzzParse \
+	./checks/mainmod:FuzzParseGoSum ./checks/modcachex:FuzzReadZipEnd ./checks/explain:FuzzParse \
 	./checks/netenv:FuzzParseNetrc ./checks:FuzzProxyAnswer \
 	./checks/vcs:FuzzParseMetaImports ./checks/vcs:FuzzParseGitOutput ./checks/vcs:FuzzParseGOVCS \
 	./checks/mainmod:FuzzParseModulesTxt ./checks/sumdbx:FuzzAnswers

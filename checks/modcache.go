@@ -18,7 +18,7 @@ import (
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
-	"github.com/gomoddoctor/gomoddoctor/checks/modcache"
+	"github.com/gomoddoctor/gomoddoctor/checks/modcachex"
 )
 
 // ModcacheCheck finds the damaged entries of the module cache and
@@ -59,13 +59,13 @@ const (
 )
 
 // spaceOf measures a file system; tests replace it.
-var spaceOf = modcache.SpaceOf
+var spaceOf = modcachex.SpaceOf
 
 // cacheRun is one run of the modcache check.
 type cacheRun struct {
 	env   *Env
 	root  string
-	cache modcache.Cache
+	cache modcachex.Cache
 	sums  mainmod.Sums
 	// inModule is set when there is a main module to scope to. relevant
 	// then holds the module versions of its build list (as named and as
@@ -79,13 +79,13 @@ type cacheRun struct {
 	// problems are collected during the passes and become findings at
 	// the end, once the build list says which versions matter.
 	mu       sync.Mutex
-	problems []modcache.Problem
+	problems []modcachex.Problem
 	out      []Finding
 }
 
 // problem records what a pass found; passes call it from one goroutine
 // at a time, but the check's own steps may overlap with them.
-func (r *cacheRun) problem(p modcache.Problem) {
+func (r *cacheRun) problem(p modcachex.Problem) {
 	r.mu.Lock()
 	r.problems = append(r.problems, p)
 	r.mu.Unlock()
@@ -102,7 +102,7 @@ func runModcache(ctx context.Context, env *Env) ([]Finding, error) {
 		return nil, Skip("no module cache yet")
 	case err != nil:
 		return []Finding{{
-			Code: string(modcache.Unreadable), Severity: SevFail, Subject: root,
+			Code: string(modcachex.Unreadable), Severity: SevFail, Subject: root,
 			Message: "the module cache cannot be read: " + err.Error(),
 			Fixes:   []Fix{Manual("give the module cache back to your user", chownCommand(root))},
 		}}, nil
@@ -110,15 +110,15 @@ func runModcache(ctx context.Context, env *Env) ([]Finding, error) {
 		return nil, Skip("GOMODCACHE unusable: see the env check")
 	}
 
-	r := &cacheRun{env: env, root: root, cache: modcache.Cache{Root: root}}
+	r := &cacheRun{env: env, root: root, cache: modcachex.Cache{Root: root}}
 	r.loadModule()
 	r.space()
 
-	sc := modcache.NewScanner(root)
+	sc := modcachex.NewScanner(root)
 	sc.Sums = r.sums
 	sc.ReadOnlyModules = !r.modcacheRW()
 	if env.Options.Progress != nil {
-		sc.Progress = func(p modcache.Progress) {
+		sc.Progress = func(p modcachex.Progress) {
 			env.Options.Progress(Progress{Check: "modcache", Phase: p.Phase, Done: p.Done, Total: p.Total})
 		}
 	}
@@ -143,7 +143,7 @@ func runModcache(ctx context.Context, env *Env) ([]Finding, error) {
 		mods, how = r.buildListMods(ctx)
 	}
 	var (
-		deep   modcache.Stats
+		deep   modcachex.Stats
 		what   string
 		hashed bool
 	)
@@ -164,7 +164,7 @@ func runModcache(ctx context.Context, env *Env) ([]Finding, error) {
 		r.incomplete("hashing", deep.Hashed, st.Versions)
 	}
 	detail := []string{
-		fmt.Sprintf("structure: %d module versions, %d zips (%s)", st.Versions, st.Zips, modcache.HumanBytes(st.ZipBytes)),
+		fmt.Sprintf("structure: %d module versions, %d zips (%s)", st.Versions, st.Zips, modcachex.HumanBytes(st.ZipBytes)),
 		"hashed: " + what,
 	}
 	if hashed {
@@ -202,10 +202,10 @@ func (r *cacheRun) loadModule() {
 // module under its original name). how says how the list was made.
 func (r *cacheRun) buildListMods(ctx context.Context) ([]module.Version, string) {
 	m := r.env.Module
-	var deps []modcache.Dep
+	var deps []modcachex.Dep
 	how := ""
 	if m.Work == "" && m.File != nil {
-		bl, err := modcache.ComputeBuildList(r.cache, m.File, m.Dir)
+		bl, err := modcachex.ComputeBuildList(r.cache, m.File, m.Dir)
 		if err == nil {
 			deps = bl.Deps
 			how = "computed from go.mod and the cached go.mod files"
@@ -249,7 +249,7 @@ func (r *cacheRun) buildListMods(ctx context.Context) ([]module.Version, string)
 
 // goListDeps asks the go command for the build list, off the network:
 // used for workspaces and when the go.mod cannot be read in-process.
-func (r *cacheRun) goListDeps(ctx context.Context) ([]modcache.Dep, error) {
+func (r *cacheRun) goListDeps(ctx context.Context) ([]modcachex.Dep, error) {
 	g := r.env.Go
 	if g.GoBin == "" {
 		return nil, errors.New("no go command")
@@ -261,7 +261,7 @@ func (r *cacheRun) goListDeps(ctx context.Context) ([]modcache.Dep, error) {
 	if err != nil {
 		return nil, err
 	}
-	var deps []modcache.Dep
+	var deps []modcachex.Dep
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
 		var mj struct {
@@ -277,7 +277,7 @@ func (r *cacheRun) goListDeps(ctx context.Context) ([]modcache.Dep, error) {
 		if mj.Main || mj.Version == "" {
 			continue
 		}
-		d := modcache.Dep{Mod: module.Version{Path: mj.Path, Version: mj.Version}}
+		d := modcachex.Dep{Mod: module.Version{Path: mj.Path, Version: mj.Version}}
 		d.Actual = d.Mod
 		if mj.Replace != nil {
 			d.Actual = module.Version{Path: mj.Replace.Path, Version: mj.Replace.Version}
@@ -289,10 +289,10 @@ func (r *cacheRun) goListDeps(ctx context.Context) ([]modcache.Dep, error) {
 
 // fallbackDeps approximates the build list when nothing better works:
 // the main modules' requirements, replaced (Requirements).
-func (r *cacheRun) fallbackDeps() []modcache.Dep {
-	var deps []modcache.Dep
+func (r *cacheRun) fallbackDeps() []modcachex.Dep {
+	var deps []modcachex.Dep
 	for _, q := range r.env.Requirements() {
-		d := modcache.Dep{Mod: q.Mod, Actual: q.Fetched}
+		d := modcachex.Dep{Mod: q.Mod, Actual: q.Fetched}
 		if q.Local() {
 			d.Actual = module.Version{Path: q.Dir}
 		}
@@ -323,7 +323,7 @@ func (r *cacheRun) space() {
 	if err != nil {
 		return
 	}
-	where := fmt.Sprintf("%s free of %s on the file system of %s", modcache.HumanBytes(int64(sp.AvailBytes)), modcache.HumanBytes(int64(sp.TotalBytes)), r.root)
+	where := fmt.Sprintf("%s free of %s on the file system of %s", modcachex.HumanBytes(int64(sp.AvailBytes)), modcachex.HumanBytes(int64(sp.TotalBytes)), r.root)
 	fix := Manual("make room: the build cache (GOCACHE) is often the largest thing the go command keeps, and 'go clean -cache' deletes it (it is rebuilt as needed)", "go clean -cache")
 	switch {
 	case sp.AvailBytes < lowSpaceFail:
@@ -335,7 +335,7 @@ func (r *cacheRun) space() {
 	case sp.AvailBytes < lowSpaceWarn:
 		r.out = append(r.out, Finding{
 			Code: "MODCACHE_LOW_SPACE", Severity: SevWarn, Subject: r.root,
-			Message: fmt.Sprintf("only %s free for the module cache: a large download or build may fail", modcache.HumanBytes(int64(sp.AvailBytes))),
+			Message: fmt.Sprintf("only %s free for the module cache: a large download or build may fail", modcachex.HumanBytes(int64(sp.AvailBytes))),
 			Detail:  where, Fixes: []Fix{fix},
 		})
 	}
@@ -376,9 +376,9 @@ func (r *cacheRun) incomplete(pass string, done, total int) {
 // is the same from run to run whatever order the workers finished in.
 func (r *cacheRun) finish() []Finding {
 	r.mu.Lock()
-	var removed []modcache.Problem
+	var removed []modcachex.Problem
 	for _, p := range r.problems {
-		if p.Kind == modcache.ZipRemoved {
+		if p.Kind == modcachex.ZipRemoved {
 			removed = append(removed, p)
 			continue
 		}
@@ -401,7 +401,7 @@ func (r *cacheRun) finish() []Finding {
 
 // zipsRemoved reports zips removed on purpose (to save space, as some
 // container images do) as one piece of information, however many.
-func (r *cacheRun) zipsRemoved(ps []modcache.Problem) {
+func (r *cacheRun) zipsRemoved(ps []modcachex.Problem) {
 	switch len(ps) {
 	case 0:
 		return
@@ -409,7 +409,7 @@ func (r *cacheRun) zipsRemoved(ps []modcache.Problem) {
 		r.out = append(r.out, r.finding(ps[0]))
 		return
 	}
-	slices.SortFunc(ps, func(a, b modcache.Problem) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(ps, func(a, b modcachex.Problem) int { return strings.Compare(a.Path, b.Path) })
 	var lines []string
 	for _, p := range ps[:min(len(ps), 5)] {
 		lines = append(lines, p.Mod.String())
@@ -418,7 +418,7 @@ func (r *cacheRun) zipsRemoved(ps []modcache.Problem) {
 		lines = append(lines, fmt.Sprintf("and %d more", len(ps)-5))
 	}
 	r.out = append(r.out, Finding{
-		Code: string(modcache.ZipRemoved), Severity: SevInfo, Subject: r.root,
+		Code: string(modcachex.ZipRemoved), Severity: SevInfo, Subject: r.root,
 		Message: fmt.Sprintf("the zips of %d module versions were removed; their extracted directories are intact and still verified", len(ps)),
 		Detail:  strings.Join(lines, "\n"),
 	})
@@ -442,11 +442,11 @@ func firstLine(s string) string {
 // isRelevant reports whether a problem of a module version matters to
 // the main module: the version is in its build list, or, for a go.mod
 // file, in its module graph. Outside a module everything matters.
-func (r *cacheRun) isRelevant(p modcache.Problem) bool {
+func (r *cacheRun) isRelevant(p modcachex.Problem) bool {
 	if !r.inModule || r.relevant[p.Mod] {
 		return true
 	}
-	return (p.Kind == modcache.ModInvalid || p.Kind == modcache.ModMismatch) && r.graph[p.Mod]
+	return (p.Kind == modcachex.ModInvalid || p.Kind == modcachex.ModMismatch) && r.graph[p.Mod]
 }
 
 // chownCommand gives a tree back to the user running the doctor, by

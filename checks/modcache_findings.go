@@ -9,12 +9,12 @@ import (
 
 	"golang.org/x/mod/module"
 
-	"github.com/gomoddoctor/gomoddoctor/checks/modcache"
+	"github.com/gomoddoctor/gomoddoctor/checks/modcachex"
 )
 
 // finding turns a problem of the cache into a finding: its severity for
 // this project, its message, and the exact repair.
-func (r *cacheRun) finding(p modcache.Problem) Finding {
+func (r *cacheRun) finding(p modcachex.Problem) Finding {
 	f := Finding{Code: string(p.Kind), Severity: baseSeverity(p), Detail: p.Detail}
 	m := p.Mod
 	hasMod := m.Path != ""
@@ -42,28 +42,28 @@ func (r *cacheRun) finding(p modcache.Problem) Finding {
 // silently use content that is not what go.sum promises; warn when the
 // go command repairs it by downloading again (so it fails offline) or
 // it is merely risky.
-func baseSeverity(p modcache.Problem) Severity {
+func baseSeverity(p modcachex.Problem) Severity {
 	switch p.Kind {
-	case modcache.InfoMismatch, modcache.ModMismatch, modcache.ZipInvalid, modcache.ZipMismatch,
-		modcache.ZipHashInvalid, modcache.ZipHashMismatch, modcache.SumMismatch,
-		modcache.DirModified, modcache.DirSymlink:
+	case modcachex.InfoMismatch, modcachex.ModMismatch, modcachex.ZipInvalid, modcachex.ZipMismatch,
+		modcachex.ZipHashInvalid, modcachex.ZipHashMismatch, modcachex.SumMismatch,
+		modcachex.DirModified, modcachex.DirSymlink:
 		return SevFail
-	case modcache.ModInvalid, modcache.ZipHashMissing, modcache.BrokenSymlink:
+	case modcachex.ModInvalid, modcachex.ZipHashMissing, modcachex.BrokenSymlink:
 		if p.Missing || p.Mod.Path == "" {
 			return SevWarn
 		}
 		return SevFail
-	case modcache.Unreadable:
+	case modcachex.Unreadable:
 		if p.Mod.Path == "" {
 			return SevWarn
 		}
 		return SevFail
-	case modcache.NotWritable:
+	case modcachex.NotWritable:
 		if p.Count > 0 {
 			return SevWarn // the summary of module directories
 		}
 		return SevFail
-	case modcache.ZipRemoved, modcache.TooLarge, modcache.WritableModules:
+	case modcachex.ZipRemoved, modcachex.TooLarge, modcachex.WritableModules:
 		return SevInfo
 	}
 	// InfoInvalid, ZipHashOrphan, PartialDownload, TempFile, StaleLock,
@@ -72,44 +72,44 @@ func baseSeverity(p modcache.Problem) Severity {
 }
 
 // message is the one line of a problem.
-func (r *cacheRun) message(p modcache.Problem) string {
+func (r *cacheRun) message(p modcachex.Problem) string {
 	m := p.Mod.String()
 	switch p.Kind {
-	case modcache.InfoInvalid:
+	case modcachex.InfoInvalid:
 		return "the cached .info file of " + m + " is damaged: the go command downloads it again, so offline 'go list -m', 'go get' and 'go mod download' fail"
-	case modcache.InfoMismatch:
+	case modcachex.InfoMismatch:
 		return fmt.Sprintf("the cached .info file of %s names version %q: 'go list -m' and 'go get' use the wrong version, even online", m, p.Got)
-	case modcache.ModInvalid:
+	case modcachex.ModInvalid:
 		if p.Missing {
 			return "the cached go.mod of " + m + " is stale: the go command downloads it again (offline, it fails)"
 		}
 		return "the cached go.mod of " + m + " is damaged: every go command that loads the module graph fails"
-	case modcache.ModMismatch:
+	case modcachex.ModMismatch:
 		return "the cached go.mod of " + m + " does not match go.sum: every go command that loads the module graph fails with \"checksum mismatch\""
-	case modcache.ZipInvalid:
+	case modcachex.ZipInvalid:
 		return "the cached zip of " + m + " is damaged: 'go mod verify' fails, and extracting the module fails"
-	case modcache.ZipMismatch:
+	case modcachex.ZipMismatch:
 		return "the cached zip of " + m + " has been modified: 'go mod verify' fails, and extracting it again would install the changed content"
-	case modcache.ZipHashInvalid:
+	case modcachex.ZipHashInvalid:
 		return "the .ziphash of " + m + " is damaged: 'go mod verify' reports the module as modified"
-	case modcache.ZipHashMismatch:
+	case modcachex.ZipHashMismatch:
 		return "the .ziphash of " + m + " does not match go.sum: builds fail with \"checksum mismatch\""
-	case modcache.SumMismatch:
+	case modcachex.SumMismatch:
 		return "the cached content of " + m + " does not match go.sum: builds fail with \"checksum mismatch\" (go.sum or the cache is wrong)"
-	case modcache.ZipHashMissing:
+	case modcachex.ZipHashMissing:
 		if p.Missing {
 			return "the .ziphash of " + m + " is missing: the go command takes the module as not downloaded and fetches it again (offline, it fails)"
 		}
 		return "the .ziphash of " + m + " is missing: 'go mod verify' fails with \"missing ziphash\""
-	case modcache.ZipHashOrphan:
+	case modcachex.ZipHashOrphan:
 		return "only the .ziphash of " + m + " is left: the go command downloads the module again when it needs it (offline, it fails)"
-	case modcache.ZipRemoved:
+	case modcachex.ZipRemoved:
 		return "the zip of " + m + " was removed; the extracted module is intact and still verified"
-	case modcache.DirModified:
+	case modcachex.DirModified:
 		return "the extracted files of " + m + " have been modified: builds use the changed files and 'go mod verify' fails with \"dir has been modified\""
-	case modcache.DirSymlink:
+	case modcachex.DirSymlink:
 		return "the extracted directory of " + m + " is a symbolic link: 'go mod verify' fails"
-	case modcache.BrokenSymlink:
+	case modcachex.BrokenSymlink:
 		if p.Mod.Path == "" {
 			return "a broken symbolic link in the module cache"
 		}
@@ -117,29 +117,29 @@ func (r *cacheRun) message(p modcache.Problem) string {
 			return "a broken symbolic link in the cache entry of " + m + ": the go command takes the file as missing"
 		}
 		return "a broken symbolic link in the cache entry of " + m + ": 'go mod verify' fails, and so may builds"
-	case modcache.PartialDownload:
+	case modcachex.PartialDownload:
 		return "the extraction of " + m + " was cut off: the go command ignores the directory and extracts the module again when it needs it"
-	case modcache.TempFile:
+	case modcachex.TempFile:
 		if p.Mod.Path == "" {
 			return "a temporary file left in the module cache by an interrupted go command"
 		}
 		return "a temporary file of " + m + " left by an interrupted go command: it only takes space"
-	case modcache.StaleLock:
+	case modcachex.StaleLock:
 		who := "another process"
 		if p.Pid > 0 {
 			who = fmt.Sprintf("process %d", p.Pid)
 		}
 		return fmt.Sprintf("the download lock of %s is held by %s: go commands that need to download or extract %s wait until it lets go (a hung go command holds it forever)", m, who, m)
-	case modcache.Unreadable:
+	case modcachex.Unreadable:
 		if p.Mod.Path == "" {
 			return "part of the module cache cannot be read by this user"
 		}
 		return "part of the cache entry of " + m + " cannot be read by this user: 'go mod verify' and builds that need it fail"
-	case modcache.BadName:
+	case modcachex.BadName:
 		return "a name in the module cache that the go command never writes: the go command ignores it; it only takes space"
-	case modcache.TooLarge:
+	case modcachex.TooLarge:
 		return m + " is too large for the doctor to hash; 'go mod verify' checks it"
-	case modcache.NotWritable:
+	case modcachex.NotWritable:
 		switch {
 		case p.Count > 0:
 			return fmt.Sprintf("%d module directories of the cache are not writable by this user: new versions of those modules cannot be downloaded, and 'go clean -modcache' fails", p.Count)
@@ -147,29 +147,29 @@ func (r *cacheRun) message(p modcache.Problem) string {
 			return m + " is incomplete in the cache and this user cannot write there: the go command cannot finish it"
 		}
 		return "the module cache's download directory is not writable by this user: every download of a version not yet in the cache fails"
-	case modcache.WritableModules:
+	case modcachex.WritableModules:
 		return fmt.Sprintf("%d extracted modules were made writable (the go command leaves them read-only): someone may be editing them; the deep check finds what changed", p.Count)
-	case modcache.ForeignOwner:
+	case modcachex.ForeignOwner:
 		return fmt.Sprintf("%d paths in the module cache belong to %s, not to you (a 'sudo go get' leaves them): downloads into those directories and 'go clean -modcache' fail", p.Count, userName(p.Owner))
 	}
 	return string(p.Kind)
 }
 
 // fixes are the repairs of a problem, targeted first.
-func (r *cacheRun) fixes(p modcache.Problem) []Fix {
+func (r *cacheRun) fixes(p modcachex.Problem) []Fix {
 	switch p.Kind {
-	case modcache.ZipRemoved, modcache.WritableModules:
+	case modcachex.ZipRemoved, modcachex.WritableModules:
 		return nil
-	case modcache.TooLarge:
+	case modcachex.TooLarge:
 		return []Fix{Manual("let the go command verify it", "go mod verify")}
-	case modcache.StaleLock:
+	case modcachex.StaleLock:
 		if p.Pid > 0 {
 			return []Fix{Manual("if that go command is hung, stop it (it holds the lock until it exits)", fmt.Sprintf("kill %d", p.Pid))}
 		}
 		return []Fix{Manual("find the process holding the lock, and stop it if it is hung", "fuser -v "+ShellQuote(p.Path))}
-	case modcache.ForeignOwner:
+	case modcachex.ForeignOwner:
 		return []Fix{Manual("give the module cache back to your user", chownCommand(r.root))}
-	case modcache.NotWritable:
+	case modcachex.NotWritable:
 		if p.Count > 0 || p.Path == "" {
 			return []Fix{Manual("give the module cache back to your user", chownCommand(r.root))}
 		}
@@ -177,7 +177,7 @@ func (r *cacheRun) fixes(p modcache.Problem) []Fix {
 			return []Fix{Manual("make it writable again", "chmod u+w "+ShellQuote(p.Path))}
 		}
 		return []Fix{Manual("give it back to your user", chownCommand(p.Path))}
-	case modcache.Unreadable:
+	case modcachex.Unreadable:
 		fix := Manual("give it back to your user", chownCommand(p.Path))
 		if p.OwnerKnown && int(p.Owner) == os.Geteuid() {
 			fix = Manual("make it readable again", "chmod -R u+rX "+ShellQuote(p.Path))
@@ -186,9 +186,9 @@ func (r *cacheRun) fixes(p modcache.Problem) []Fix {
 			return []Fix{fix}
 		}
 		return append([]Fix{fix}, r.entryFixes(p.Mod)...)
-	case modcache.TempFile, modcache.BadName:
+	case modcachex.TempFile, modcachex.BadName:
 		return []Fix{removePaths(p.Path, "remove it (the go command never reads it)")}
-	case modcache.BrokenSymlink:
+	case modcachex.BrokenSymlink:
 		if p.Mod.Path == "" {
 			return []Fix{removePaths(p.Path, "remove the link")}
 		}
@@ -213,7 +213,7 @@ func (r *cacheRun) entryFixes(m module.Version) []Fix {
 // cacheEntryFixes are the commands that remove just module version m
 // from the cache c, and the one that downloads it again; nil when the
 // cache holds nothing of it.
-func cacheEntryFixes(env *Env, c modcache.Cache, m module.Version) []Fix {
+func cacheEntryFixes(env *Env, c modcachex.Cache, m module.Version) []Fix {
 	e, err := c.LoadEntry(m)
 	if err != nil || e == nil {
 		return nil
@@ -242,7 +242,7 @@ func cacheEntryFixes(env *Env, c modcache.Cache, m module.Version) []Fix {
 	if len(cmd) > 0 {
 		title += " (its extracted files are read-only: make them writable first)"
 	}
-	if idx := modcache.IndexEntry(env.Go.Get("GOCACHE"), env.Go.GoVersion, e.Dir.Path); idx != "" {
+	if idx := modcachex.IndexEntry(env.Go.Get("GOCACHE"), env.Go.GoVersion, e.Dir.Path); idx != "" {
 		rm = append(rm, ShellQuote(idx))
 		title += ", and the go command's index of it in the build cache, which would outlive it"
 	}
@@ -282,7 +282,7 @@ func userName(uid uint32) string {
 }
 
 // ownerDetail lists sample paths of a cache-wide problem.
-func ownerDetail(p modcache.Problem) string {
+func ownerDetail(p modcachex.Problem) string {
 	lines := append([]string(nil), p.Samples...)
 	if p.Count > len(p.Samples) {
 		lines = append(lines, fmt.Sprintf("and %d more", p.Count-len(p.Samples)))

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
-	"github.com/gomoddoctor/gomoddoctor/checks/modcache"
+	"github.com/gomoddoctor/gomoddoctor/checks/modcachex"
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
@@ -137,19 +137,19 @@ func TestModcacheSpace(t *testing.T) {
 	root := t.TempDir()
 	os.MkdirAll(filepath.Join(root, "cache", "download"), 0o755)
 	env := NewEnv(t.TempDir(), goenvWith(map[string]string{"GOMODCACHE": root}), nil)
-	defer func(old func(string) (modcache.Space, error)) { spaceOf = old }(spaceOf)
+	defer func(old func(string) (modcachex.Space, error)) { spaceOf = old }(spaceOf)
 	for _, c := range []struct {
-		space modcache.Space
+		space modcachex.Space
 		want  []string
 	}{
-		{modcache.Space{AvailBytes: 100 << 30, TotalBytes: 200 << 30, FreeInodes: 1e6, TotalInodes: 2e6}, nil},
-		{modcache.Space{AvailBytes: 500 << 20, TotalBytes: 200 << 30, FreeInodes: 1e6, TotalInodes: 2e6}, []string{"MODCACHE_LOW_SPACE warn"}},
-		{modcache.Space{AvailBytes: 1 << 20, TotalBytes: 200 << 30, FreeInodes: 1e6, TotalInodes: 2e6}, []string{"MODCACHE_LOW_SPACE fail"}},
-		{modcache.Space{AvailBytes: 100 << 30, TotalBytes: 200 << 30, FreeInodes: 5000, TotalInodes: 2e6}, []string{"MODCACHE_LOW_INODES warn"}},
-		{modcache.Space{AvailBytes: 100 << 30, TotalBytes: 200 << 30, FreeInodes: 0, TotalInodes: 2e6}, []string{"MODCACHE_LOW_INODES fail"}},
-		{modcache.Space{AvailBytes: 100 << 30, TotalBytes: 200 << 30}, nil}, // no inode count (btrfs)
+		{modcachex.Space{AvailBytes: 100 << 30, TotalBytes: 200 << 30, FreeInodes: 1e6, TotalInodes: 2e6}, nil},
+		{modcachex.Space{AvailBytes: 500 << 20, TotalBytes: 200 << 30, FreeInodes: 1e6, TotalInodes: 2e6}, []string{"MODCACHE_LOW_SPACE warn"}},
+		{modcachex.Space{AvailBytes: 1 << 20, TotalBytes: 200 << 30, FreeInodes: 1e6, TotalInodes: 2e6}, []string{"MODCACHE_LOW_SPACE fail"}},
+		{modcachex.Space{AvailBytes: 100 << 30, TotalBytes: 200 << 30, FreeInodes: 5000, TotalInodes: 2e6}, []string{"MODCACHE_LOW_INODES warn"}},
+		{modcachex.Space{AvailBytes: 100 << 30, TotalBytes: 200 << 30, FreeInodes: 0, TotalInodes: 2e6}, []string{"MODCACHE_LOW_INODES fail"}},
+		{modcachex.Space{AvailBytes: 100 << 30, TotalBytes: 200 << 30}, nil}, // no inode count (btrfs)
 	} {
-		spaceOf = func(string) (modcache.Space, error) { return c.space, nil }
+		spaceOf = func(string) (modcachex.Space, error) { return c.space, nil }
 		fs, err := runModcache(context.Background(), env)
 		if err != nil {
 			t.Fatal(err)
@@ -167,12 +167,12 @@ func TestModcacheSpace(t *testing.T) {
 			t.Errorf("space %+v: got %v, want %v", c.space, got, c.want)
 		}
 	}
-	spaceOf = func(string) (modcache.Space, error) { return modcache.Space{}, errors.New("no statfs") }
+	spaceOf = func(string) (modcachex.Space, error) { return modcachex.Space{}, errors.New("no statfs") }
 	if _, err := runModcache(context.Background(), env); err != nil {
 		t.Errorf("statfs failing: %v", err)
 	}
 	// The real measurement works on this machine.
-	if sp, err := modcache.SpaceOf(root); err != nil || sp.TotalBytes == 0 {
+	if sp, err := modcachex.SpaceOf(root); err != nil || sp.TotalBytes == 0 {
 		t.Errorf("SpaceOf(%s) = %+v, %v", root, sp, err)
 	}
 }

@@ -37,7 +37,7 @@ type damage struct {
 	offline bool
 	// builtBefore runs 'go build' on the damaged cache before the
 	// repair, as people do, so that the go command indexes the damaged
-	// module in its build cache (see modcache.IndexEntry).
+	// module in its build cache (see modcachex.IndexEntry).
 	builtBefore bool
 	// repair is false for what needs none (information only).
 	noRepair bool

@@ -16,7 +16,7 @@ import (
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
-	"github.com/gomoddoctor/gomoddoctor/checks/modcache"
+	"github.com/gomoddoctor/gomoddoctor/checks/modcachex"
 	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/sumdbx"
 )
@@ -764,7 +764,7 @@ func (r *sumdbRun) judge(list []*auditItem) {
 		notFoundNeed, otherNeed bool
 		notCheckedNeed          bool
 	)
-	cache := modcache.Cache{Root: r.env.Go.Get("GOMODCACHE")}
+	cache := modcachex.Cache{Root: r.env.Go.Get("GOMODCACHE")}
 	for _, it := range list {
 		if !it.done {
 			notCheckedNeed = notCheckedNeed || len(it.need) > 0
@@ -907,7 +907,7 @@ func hashOf(line string) string {
 // cacheHashes returns the hashes of what the module cache holds of a
 // module version: its zip (from .ziphash) and its go.mod (hashed as the
 // go command hashes it); "" when absent.
-func (r *sumdbRun) cacheHashes(c modcache.Cache, m module.Version) map[bool]string {
+func (r *sumdbRun) cacheHashes(c modcachex.Cache, m module.Version) map[bool]string {
 	out := map[bool]string{}
 	if c.Root == "" {
 		return out
@@ -991,7 +991,7 @@ func (r *sumdbRun) downloadMismatch(it *auditItem, gomod bool, got, want string,
 		msg = fmt.Sprintf("the module cache holds %s of %s hashing to %s, but the checksum database says %s: when the go command adds it to go.sum it stops with \"SECURITY ERROR\"", what, it.mod, got, want)
 	}
 	// Not the last resort (go clean -modcache): one entry is wrong.
-	fixes := cacheEntryFixes(r.env, modcache.Cache{Root: r.env.Go.Get("GOMODCACHE")}, it.mod)
+	fixes := cacheEntryFixes(r.env, modcachex.Cache{Root: r.env.Go.Get("GOMODCACHE")}, it.mod)
 	fixes = append(fixes, Manual("if it comes back wrong, the proxy alters it: compare with the origin's content", "GOPROXY=direct go mod download -json "+ShellQuote(it.mod.String())))
 	r.add(Finding{
 		Code: "SUMDB_DOWNLOAD_MISMATCH", Severity: SevFail, Subject: it.mod.String(),

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package modcache
+package modcachex
 
 // lockHolder reports whether a version's lock is held; this system does
 // not say by whom.

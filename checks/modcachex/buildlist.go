@@ -1,4 +1,4 @@
-package modcache
+package modcachex
 
 import (
 	"errors"

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package modcache
+package modcachex
 
 import "errors"
 

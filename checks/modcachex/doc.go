@@ -1,4 +1,4 @@
-// Package modcache reads the Go module cache exactly as the go command
+// Package modcachex reads the Go module cache exactly as the go command
 // lays it out (cmd/go/internal/modfetch) and finds what is wrong with it.
 //
 // The layout, under GOMODCACHE:
@@ -25,4 +25,4 @@
 // code), the module version, the path and the evidence. Deciding how
 // bad each is for the user's project, and how to fix it, is the job of
 // the modcache check in package checks.
-package modcache
+package modcachex
