@@ -36,7 +36,8 @@ const (
 	SevFail Severity = "fail" // the go command fails
 )
 
-func (s Severity) rank() int {
+// Rank orders severities: info 0, warn 1, fail 2.
+func (s Severity) Rank() int {
 	switch s {
 	case SevFail:
 		return 2
@@ -47,7 +48,7 @@ func (s Severity) rank() int {
 }
 
 // Worse reports whether s is more severe than t.
-func (s Severity) Worse(t Severity) bool { return s.rank() > t.rank() }
+func (s Severity) Worse(t Severity) bool { return s.Rank() > t.Rank() }
 
 // A Finding is one diagnosed fact, good or bad.
 type Finding struct {

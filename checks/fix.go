@@ -46,6 +46,17 @@ func (f Fix) ApplyValue() string {
 	return f.raw
 }
 
+// WithApplyValue returns f applying raw, a value that may hold
+// credentials (Value stays the redacted one shown).
+func (f Fix) WithApplyValue(raw string) Fix {
+	f.raw = raw
+	return f
+}
+
+// HasApplyValue reports whether f carries a value to apply apart from
+// the one shown (built by SetVar or WithApplyValue).
+func (f Fix) HasApplyValue() bool { return f.raw != "" }
+
 // SetVar returns the fix that makes v's effective value be value, aimed
 // where the value must be changed: 'go env -w' for a Go setting that comes
 // from the GOENV file or the toolchain defaults, the shell when the
@@ -56,14 +67,14 @@ func SetVar(e *goenv.Env, v goenv.Var, value, title string) Fix {
 	if v.Source == goenv.SourceProcess || !e.IsGoKey(v.Key) {
 		return Fix{
 			Title:   title + shellNote(e, v),
-			Command: commandFor(FixShell, v.Key, shown, false),
+			Command: FixCommand(FixShell, v.Key, shown, false),
 			Kind:    FixShell,
 			Key:     v.Key, Value: shown, raw: value,
 		}
 	}
 	return Fix{
 		Title:   title,
-		Command: commandFor(FixGoEnv, v.Key, shown, false),
+		Command: FixCommand(FixGoEnv, v.Key, shown, false),
 		Kind:    FixGoEnv,
 		Auto:    true,
 		Key:     v.Key, Value: shown, raw: value,
@@ -76,14 +87,14 @@ func UnsetVar(e *goenv.Env, v goenv.Var, title string) Fix {
 	if v.Source == goenv.SourceProcess || !e.IsGoKey(v.Key) {
 		return Fix{
 			Title:   title + shellNote(e, v),
-			Command: commandFor(FixShell, v.Key, "", true),
+			Command: FixCommand(FixShell, v.Key, "", true),
 			Kind:    FixShell,
 			Key:     v.Key, Unset: true,
 		}
 	}
 	return Fix{
 		Title:   title,
-		Command: commandFor(FixGoEnv, v.Key, "", true),
+		Command: FixCommand(FixGoEnv, v.Key, "", true),
 		Kind:    FixGoEnv,
 		Auto:    true,
 		Key:     v.Key, Unset: true,
@@ -101,9 +112,9 @@ func RestoreVar(e *goenv.Env, v goenv.Var, value, title string) Fix {
 	return SetVar(e, v, value, title)
 }
 
-// commandFor is the exact command that sets key to shown (or unsets it)
+// FixCommand is the exact command that sets key to shown (or unsets it)
 // with 'go env' or in a POSIX shell.
-func commandFor(kind FixKind, key, shown string, unset bool) string {
+func FixCommand(kind FixKind, key, shown string, unset bool) string {
 	switch {
 	case kind == FixShell && unset:
 		return "unset " + key

@@ -56,8 +56,9 @@ type ModuleInfo struct {
 	GoMod string `json:"gomod"`
 }
 
-// NewReport assembles the report of a run.
-func NewReport(env *Env, version string, results []CheckResult, elapsed time.Duration) *Report {
+// NewReport assembles the report of a run, with the advisor's plan for
+// its results (nil for none).
+func NewReport(env *Env, version string, results []CheckResult, plan []PlanStep, elapsed time.Duration) *Report {
 	r := &Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          Tool{Name: "gomoddoctor", Version: version},
@@ -69,7 +70,7 @@ func NewReport(env *Env, version string, results []CheckResult, elapsed time.Dur
 		Environment: env.Summary(),
 		DurationMS:  elapsed.Milliseconds(),
 	}
-	r.Plan = Advise(env, results)
+	r.Plan = plan
 	if r.Plan == nil {
 		r.Plan = []PlanStep{}
 	}

@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
@@ -30,8 +31,9 @@ type Env struct {
 	Network *netenv.Net
 
 	secrets scrubber
-	net     netState   // network probes shared by the checks (network.go)
-	model   modelState // the main modules' files, read once (requirements.go)
+	netOnce sync.Once
+	net     *netenv.Net
+	shared  *sharedStore // what shared packages compute once per run (Shared)
 }
 
 // Options are the command-line choices that checks honour. Each check's
@@ -100,7 +102,7 @@ func LoadEnv(ctx context.Context, opts LoadOptions) *Env {
 
 // NewEnv assembles a snapshot from its parts; tests build them directly.
 func NewEnv(dir string, g *goenv.Env, m *mainmod.Module) *Env {
-	e := &Env{Dir: dir, Go: g, Module: m, Now: time.Now}
+	e := &Env{Dir: dir, Go: g, Module: m, Now: time.Now, shared: &sharedStore{m: map[any]any{}}}
 	for _, k := range g.Keys() {
 		e.secrets.add(secretsIn(g.Get(k))...)
 		e.secrets.add(secretsIn(g.Var(k).FileValue)...)
@@ -122,4 +124,52 @@ func (e *Env) AddSecret(s string) { e.secrets.add(s) }
 var proxyVars = []string{
 	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
 	"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
+}
+
+// NetConfig is the configuration of the network seam this snapshot
+// implies: the go command's process environment, its GOAUTH, the
+// --resolver choice, the clock, and the secret registry. Tests adjust it
+// and install the result with Network.
+func (e *Env) NetConfig() netenv.Config {
+	return netenv.Config{
+		Getenv:    e.Go.Getenv,
+		GOAUTH:    e.Go.Get("GOAUTH"),
+		Resolver:  e.Options.Resolver,
+		Now:       e.Now,
+		AddSecret: e.AddSecret,
+	}
+}
+
+// Net returns the network seam: Network if set, else one built from
+// NetConfig on first use.
+func (e *Env) Net() *netenv.Net {
+	e.netOnce.Do(func() {
+		e.net = e.Network
+		if e.net == nil {
+			e.net = netenv.New(e.NetConfig())
+		}
+	})
+	return e.net
+}
+
+// sharedStore holds the per-run state of shared packages (see Shared).
+type sharedStore struct {
+	mu sync.Mutex
+	m  map[any]any
+}
+
+// Shared returns the value this run keeps under key, made by newT on
+// first use. Shared packages (probe, reqs) keep what they compute once
+// per run there (answers by URL, the main modules' files), under a key
+// type of their own, so that the state lives exactly as long as the
+// snapshot and no package keeps a cache in package variables.
+func Shared[T any](e *Env, key any, newT func() *T) *T {
+	e.shared.mu.Lock()
+	defer e.shared.mu.Unlock()
+	if v, ok := e.shared.m[key]; ok {
+		return v.(*T)
+	}
+	v := newT()
+	e.shared.m[key] = v
+	return v
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/suite"
 )
 
 // ChecksFor returns the ids of the registered checks that can confirm or
@@ -19,7 +20,7 @@ func ChecksFor(lr *checks.LogReport) []string {
 		}
 	}
 	var ids []string
-	for _, c := range checks.All() {
+	for _, c := range suite.All() {
 		if want[c.ID] {
 			ids = append(ids, c.ID)
 		}
@@ -38,7 +39,7 @@ func Confirm(ctx context.Context, env *checks.Env, lr *checks.LogReport, runner 
 	ids := ChecksFor(lr)
 	var results []checks.CheckResult
 	if len(ids) > 0 {
-		list, err := checks.Select(ids)
+		list, err := suite.Select(ids)
 		if err == nil {
 			results = runner.Run(ctx, env, list)
 		}

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/suite"
 	"github.com/rogpeppe/go-internal/txtar"
-
-	"github.com/gomoddoctor/gomoddoctor/checks"
 )
 
 // autoFixExempt are the auto-fixable codes that no script can show
@@ -48,7 +47,7 @@ var autoFixExempt = map[string]string{
 // autoFixExempt needs no script, and must not have one.
 func TestFixScriptsCoverAutoFixes(t *testing.T) {
 	declared := map[string]string{} // code → check
-	for _, c := range checks.All() {
+	for _, c := range suite.All() {
 		for _, code := range c.AutoFix {
 			if other, dup := declared[code]; dup {
 				t.Errorf("%s is declared auto-fixable by the %s and %s checks", code, other, c.ID)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/advisor"
 	"github.com/gomoddoctor/gomoddoctor/checks/explain"
 )
 
@@ -128,7 +129,7 @@ func runExplain(parent context.Context, s streams, f explainFlags, args []string
 	if f.check {
 		results = explain.Confirm(ctx, env, lr, checks.Runner{})
 	}
-	rep := checks.NewReport(env, toolVersion(), results, time.Since(start))
+	rep := checks.NewReport(env, toolVersion(), results, advisor.Advise(env, results), time.Since(start))
 	rep.Log = lr
 	rep.Status = explain.Status(lr)
 

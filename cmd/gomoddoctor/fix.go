@@ -16,6 +16,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/advisor"
+	envcheck "github.com/gomoddoctor/gomoddoctor/checks/env"
+
 	"github.com/spf13/cobra"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
@@ -305,11 +308,11 @@ func (r *fixRun) vet(ctx context.Context, p *envedit.Preview) []checks.Finding {
 	}
 	environ := append(slices.Clip(r.s.environ), "GOENV="+file)
 	env := r.reload(ctx, environ)
-	res := checks.Runner{}.Run(ctx, env, []*checks.Check{checks.EnvCheck})[0]
+	res := checks.Runner{}.Run(ctx, env, []*checks.Check{envcheck.Check})[0]
 	now := map[string]bool{}
 	for _, c := range r.before.Checks {
 		for _, f := range c.Findings {
-			if c.ID == checks.EnvCheck.ID {
+			if c.ID == envcheck.Check.ID {
 				now[f.Code+"\x00"+f.Subject] = true
 			}
 		}
@@ -439,7 +442,7 @@ func (r *fixRun) verify(ctx context.Context, changes []envedit.Change) (int, err
 		r.say("\nInterrupted while running the checks again; the change is made (undo with: gomoddoctor undo). Run gomoddoctor to see where things stand.")
 		return checks.ExitFail, nil
 	}
-	after := checks.NewReport(env, toolVersion(), results, time.Since(start))
+	after := checks.NewReport(env, toolVersion(), results, advisor.Advise(env, results), time.Since(start))
 	for _, c := range changes {
 		v := env.Go.Var(c.Key)
 		if c.Unset && v.InFile || !c.Unset && (!v.InFile || v.FileValue != c.Value) {

@@ -14,7 +14,9 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/advisor"
 	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/suite"
 )
 
 // usageError is a mistake on the command line: exit code 2.
@@ -158,7 +160,7 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	if err != nil {
 		return checks.ExitInternal, err
 	}
-	list, err := checks.Select(f.checks)
+	list, err := suite.Select(f.checks)
 	if err != nil {
 		return checks.ExitInternal, usageError{err}
 	}
@@ -198,7 +200,7 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	if bar != nil {
 		bar.clear()
 	}
-	rep := checks.NewReport(env, toolVersion(), results, time.Since(start))
+	rep := checks.NewReport(env, toolVersion(), results, advisor.Advise(env, results), time.Since(start))
 	if f.fix {
 		return runFix(parent, s, f, format, env, list, rep)
 	}
@@ -283,7 +285,7 @@ func newChecksCmd(s streams) *cobra.Command {
 		Short: "List the checks, with what each one examines",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			for _, c := range checks.All() {
+			for _, c := range suite.All() {
 				fmt.Fprintf(s.out, "%s: %s\n", c.ID, c.Title)
 				for _, line := range strings.Split(c.Doc, "\n") {
 					fmt.Fprintf(s.out, "    %s\n", line)

@@ -1,0 +1,304 @@
+package module
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
+)
+
+const (
+	helloSum = "example.test/hello v1.0.0 h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk=\n" +
+		"example.test/hello v1.0.0/go.mod h1:YHfl4dlavpS8OenDISfCjpQKr/mG4alGoY1y+Y/B3qg=\n"
+	helloMain = "package main\n\nimport \"example.test/hello\"\n\nfunc main() { _ = hello.Hello }\n"
+	helloReq  = "module example.test/app\n\ngo 1.21\n\nrequire example.test/hello v1.0.0\n"
+)
+
+// writeTree writes files (slash-separated names) under dir.
+func writeTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// goCmd runs the real go command in dir with the sandbox's environment.
+func goCmd(t *testing.T, sb *fixtures.Sandbox, dir string, extra []string, args ...string) (string, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = sb.Environ(extra...)
+	cmd.WaitDelay = time.Second
+	out, err := cmd.CombinedOutput()
+	return string(out), err == nil
+}
+
+// TestModuleCheckAgreesWithGoCommand: for each broken module, the real go
+// command fails exactly when the module check says fail, with the
+// finding the case names; healthy variants pass on both sides.
+func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	proxy := fixtures.GoProxy(t)
+	hello := map[string]string{"go.mod": helloReq, "go.sum": helloSum, "main.go": helloMain}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range hello {
+			m[k] = v
+		}
+		for k, v := range extra {
+			if v == "" {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	vendored := map[string]string{
+		"vendor/example.test/hello/hello.go": "package hello\n\nconst Hello = \"hello\"\n",
+		"vendor/modules.txt":                 "# example.test/hello v1.0.0\n## explicit; go 1.21\nexample.test/hello\n",
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		env   []string
+		args  []string // the go command; default: build ./...
+		ok    bool
+		code  string // the finding, when not ok
+	}{
+		{name: "healthy", files: hello, ok: true},
+		{name: "go 1.99 with GOTOOLCHAIN=local", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), args: []string{"mod", "download"}, code: "MODULE_REQUIRES_NEWER_GO"},
+		{name: "go 1.99 with GOTOOLCHAIN=auto", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), env: []string{"GOTOOLCHAIN=auto"}, args: []string{"mod", "download"}, code: "MODULE_TOOLCHAIN_UNAVAILABLE"},
+		{name: "go 1.99 with GOTOOLCHAIN=path", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), env: []string{"GOTOOLCHAIN=path"}, args: []string{"mod", "download"}, code: "MODULE_TOOLCHAIN_UNAVAILABLE"},
+		{name: "toolchain line with GOTOOLCHAIN=local", files: with(map[string]string{"go.mod": helloReq + "\ntoolchain go1.99.1\n"}), ok: true},
+		{name: "replacement directory missing", files: with(map[string]string{"go.mod": helloReq + "\nreplace example.test/hello => ../nowhere\n"}), code: "MODULE_REPLACE_INVALID"},
+		{name: "replacement directory without go.mod", files: with(map[string]string{"go.mod": helloReq + "\nreplace example.test/hello => ./lib\n", "lib/hello.go": "package hello\n"}), code: "MODULE_REPLACE_INVALID"},
+		{name: "replacement directory", files: with(map[string]string{"go.mod": helloReq + "\nreplace example.test/hello => ./lib\n", "lib/go.mod": "module example.test/hello\n", "lib/hello.go": "package hello\n\nconst Hello = 1\n"}), ok: true},
+		{name: "major version without /v2", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire example.test/hello v2.0.0\n"}), code: "MODULE_MAJOR_VERSION_MISMATCH"},
+		{name: "vendor consistent", files: with(vendored), ok: true},
+		{name: "vendor inconsistent", files: with(map[string]string{
+			"vendor/example.test/hello/hello.go": vendored["vendor/example.test/hello/hello.go"],
+			"vendor/modules.txt":                 "# example.test/hello v0.9.0\n## explicit; go 1.21\nexample.test/hello\n",
+		}), code: "MODULE_VENDOR_INCONSISTENT"},
+		{name: "vendor directory without modules.txt", files: with(map[string]string{"vendor/example.test/hello/hello.go": vendored["vendor/example.test/hello/hello.go"]}), code: "MODULE_VENDOR_INCONSISTENT"},
+		{name: "vendor directory ignored before go 1.14", files: with(map[string]string{"go.mod": strings.Replace(helloReq, "go 1.21", "go 1.13", 1), "vendor/README": "old\n"}), args: []string{"mod", "download"}, ok: true},
+		{name: "go.sum line missing", files: with(map[string]string{"go.sum": ""}), code: "MODULE_MISSING_GOSUM"},
+		{name: "go.work uses a missing directory", files: with(map[string]string{"go.work": "go 1.21\n\nuse (\n\t.\n\t./gone\n)\n"}), args: []string{"list", "-m"}, code: "MODULE_GOWORK_MISSING_DIR"},
+		{name: "go.work older than a module", files: with(map[string]string{"go.work": "go 1.21\n\nuse (\n\t.\n\t./sub\n)\n", "sub/go.mod": "module example.test/sub\n\ngo 1.22\n"}), args: []string{"list", "-m"}, code: "MODULE_GOWORK_OUTDATED"},
+		{name: "go.work healthy", files: with(map[string]string{"go.work": "go 1.22\n\nuse (\n\t.\n\t./sub\n)\n", "sub/go.mod": "module example.test/sub\n\ngo 1.22\n"}), args: []string{"list", "-m"}, ok: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sb := fixtures.NewSandbox(t, proxy.URL)
+			dir := filepath.Join(sb.Root, "app")
+			writeTree(t, dir, tc.files)
+			extra := append(append([]string(nil), contain...), tc.env...)
+			args := tc.args
+			if args == nil {
+				args = []string{"build", "./..."}
+			}
+			// The doctor first: 'go mod download' may rewrite go.mod.
+			r := doctor(t, sb, dir, extra, ModuleCheck)
+			out, goOK := goCmd(t, sb, dir, extra, args...)
+			if goOK != tc.ok {
+				t.Fatalf("go %s: ok=%v, the case expects %v:\n%s", strings.Join(args, " "), goOK, tc.ok, out)
+			}
+			doctorOK := r.Status != checks.StatusFail
+			if doctorOK != goOK {
+				t.Errorf("go %s ok=%v but the module check says %s:\n%s\ndoctor:\n%s", strings.Join(args, " "), goOK, r.Status, out, dump(r))
+			}
+			if tc.code != "" {
+				want(t, r, tc.code+" fail")
+			}
+		})
+	}
+}
+
+// TestModuleNewerGoFix: go 1.99 with GOTOOLCHAIN=local fails; the
+// fixture proxy has no such toolchain, so the doctor's fix lowers the go
+// line (rather than GOTOOLCHAIN=auto, which would fail too), and with it
+// the go command succeeds.
+func TestModuleNewerGoFix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	proxy := fixtures.GoProxy(t)
+	sb := fixtures.NewSandbox(t, proxy.URL)
+	dir := filepath.Join(sb.Root, "app")
+	writeTree(t, dir, map[string]string{"go.mod": strings.Replace(helloReq, "go 1.21", "go 1.99", 1), "go.sum": helloSum, "main.go": helloMain})
+	out, ok := goModDownload(t, sb, dir, contain, time.Minute)
+	if ok || !strings.Contains(out, "requires go >= 1.99 (running go") {
+		t.Fatalf("go mod download: ok=%v\n%s", ok, out)
+	}
+	r := doctor(t, sb, dir, contain, ModuleCheck)
+	want(t, r, "MODULE_REQUIRES_NEWER_GO fail")
+	if cmds := fixCommands(r, "MODULE_REQUIRES_NEWER_GO"); !strings.HasPrefix(cmds, "go mod edit -go=") || strings.Contains(cmds, "GOTOOLCHAIN") {
+		t.Fatalf("fixes %q", cmds)
+	}
+	applyFixes(t, sb, dir, contain, r, "MODULE_REQUIRES_NEWER_GO")
+	if out, ok := goModDownload(t, sb, dir, contain, time.Minute); !ok {
+		t.Fatalf("go mod download fails after the fix:\n%s", out)
+	}
+	if r := doctor(t, sb, dir, contain, ModuleCheck); r.Status != checks.StatusPass {
+		t.Errorf("after the fix:\n%s", dump(r))
+	}
+}
+
+// TestModuleToolchainProxy: a switch needs the proxy to serve
+// golang.org/toolchain: served, absent (404) and refused (403) are told
+// apart. With GOTOOLCHAIN=auto that is the verdict; with local (the go
+// line is too new) and path (the toolchain is not on PATH) it decides
+// the fix: GOTOOLCHAIN=auto, which --fix applies only when the toolchain
+// is served (anything else could fail after the change), and no
+// GOTOOLCHAIN=auto at all when the proxy does not have it (the go
+// command would then fail with "toolchain not available").
+func TestModuleToolchainProxy(t *testing.T) {
+	target := "v0.0.1-go1.99.0." + runtime.GOOS + "-" + runtime.GOARCH
+	dir := t.TempDir()
+	if err := fixtures.WriteModules(dir, []fixtures.Module{{Path: "golang.org/toolchain", Version: target,
+		Files: map[string]string{"go.mod": "module golang.org/toolchain\n"}}}); err != nil {
+		t.Fatal(err)
+	}
+	served := fixtures.ServeModules(t, dir)
+	forbidden := fixtures.HTTPServer(t, fixtures.Status(http.StatusForbidden, "text/plain", "not on the allow-list"))
+	empty := fixtures.GoProxy(t)
+	const none = ""
+	for _, tc := range []struct {
+		name, gotoolchain, proxy, want string
+		auto                           string // the GOTOOLCHAIN=auto fix: "auto", "ask" (not Auto) or none
+	}{
+		{"auto/served", "auto", served.URL, "MODULE_TOOLCHAIN_SWITCH info", none},
+		{"auto/absent", "auto", empty.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"auto/refused", "auto", forbidden.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"path/served", "path", served.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", "auto"},
+		{"path/absent", "path", empty.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"path/refused", "path", forbidden.URL, "MODULE_TOOLCHAIN_UNAVAILABLE fail", "ask"},
+		{"local/served", "local", served.URL, "MODULE_REQUIRES_NEWER_GO fail", "auto"},
+		{"local/absent", "local", empty.URL, "MODULE_REQUIRES_NEWER_GO fail", none},
+		{"local/refused", "local", forbidden.URL, "MODULE_REQUIRES_NEWER_GO fail", "ask"},
+		// GOPROXY=off: the go command may not download it; no claim that
+		// the release does not exist, and no GOTOOLCHAIN=auto.
+		{"auto/off", "auto", "off", "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"path/off", "path", "off", "MODULE_TOOLCHAIN_UNAVAILABLE fail", none},
+		{"local/off", "local", "off", "MODULE_REQUIRES_NEWER_GO fail", none},
+		// direct, which the doctor never asks: unknown, a suggestion.
+		{"local/direct", "local", "direct", "MODULE_REQUIRES_NEWER_GO fail", "ask"},
+		{"path/direct", "path", "direct", "MODULE_TOOLCHAIN_UNAVAILABLE fail", "ask"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// GOTOOLCHAIN in the GOENV file, where --fix can change it.
+			env := netEnv(t, netCase{
+				process: map[string]string{"GOPROXY": tc.proxy, "PATH": ""},
+				file:    map[string]string{"GOTOOLCHAIN": tc.gotoolchain},
+				gomod:   "module example.test/app\n\ngo 1.99\n",
+			})
+			r := runCheck(t, env, ModuleCheck, 10*time.Second)
+			want(t, r, tc.want)
+			code, _, _ := strings.Cut(tc.want, " ")
+			var got *checks.Fix
+			for _, x := range finding(r, code).Fixes {
+				if x.Key == "GOTOOLCHAIN" {
+					got = &x
+				}
+			}
+			switch {
+			case tc.auto == none && got != nil:
+				t.Errorf("fix %q (auto=%v), want no GOTOOLCHAIN fix:\n%s", got.Command, got.Auto, dump(r))
+			case tc.auto == none && tc.proxy == "off":
+				f := finding(r, code)
+				var titles string
+				for _, x := range f.Fixes {
+					titles += x.Title + "\n"
+				}
+				if !strings.Contains(f.Message+titles, "GOPROXY=off") || strings.Contains(titles, "no Go release") {
+					t.Errorf("GOPROXY=off not named as the cause, or a release called absent:\n%s", dump(r))
+				}
+			case tc.auto == none:
+				if tc.gotoolchain != "auto" && !strings.Contains(fixCommands(r, code), "go mod edit -go=") {
+					t.Errorf("no fix lowers the go line:\n%s", dump(r))
+				}
+			case got == nil:
+				t.Errorf("no GOTOOLCHAIN fix:\n%s", dump(r))
+			case got.Command != "go env -w GOTOOLCHAIN=auto" || got.Kind != checks.FixGoEnv || got.Auto != (tc.auto == "auto"):
+				t.Errorf("fix %q kind %s auto=%v, want go env -w GOTOOLCHAIN=auto with auto=%v", got.Command, got.Kind, got.Auto, tc.auto == "auto")
+			}
+		})
+	}
+}
+
+// TestModuleBranchStale: go.mod requires a pseudo-version of branch
+// main; the branch moved on at the origin, but the proxy still answers
+// @main with the old commit. The doctor explains the proxy's cache and
+// gives 'GOPROXY=direct go get module@main', which does update.
+func TestModuleBranchStale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	fixtures.NeedGit(t)
+	gs := fixtures.NewGitServer(t, "git.corp.test", "", "")
+	old := gs.AddModule(t, "tool", libFiles("git.corp.test/tool"))
+	tip := gs.AddModule(t, "tool", map[string]string{"new.go": "package lib\n\nconst New = 1\n"})
+	pseudo := "v0.0.0-20240101000000-" + old[:12]
+	stale := fixtures.HTTPServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/mod/git.corp.test/tool/@v/main.info" {
+			w.Write([]byte(`{"Version":"` + pseudo + `","Time":"2024-01-01T00:00:00Z"}`))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	sb := fixtures.NewSandbox(t, stale.URL+"/mod")
+	dir := filepath.Join(sb.Root, "app")
+	writeTree(t, dir, map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire git.corp.test/tool " + pseudo + "\n"})
+	extra := append(gs.Environ(), "GONOSUMDB=git.corp.test")
+	// Without --probe-branches the origin is not asked.
+	if r := doctor(t, sb, dir, extra, ModuleCheck); finding(r, "MODULE_BRANCH_STALE") != nil || len(gs.Hits()) > 0 {
+		t.Fatalf("the origin was asked without --probe-branches: %q\n%s", gs.Hits(), dump(r))
+	}
+	probeBranches = true
+	defer func() { probeBranches = false }()
+	r := doctor(t, sb, dir, extra, ModuleCheck)
+	want(t, r, "MODULE_BRANCH_STALE warn")
+	if !strings.Contains(fixCommands(r, "MODULE_BRANCH_STALE"), "GOPROXY=direct go get git.corp.test/tool@main") {
+		t.Fatalf("%s", dump(r))
+	}
+	// The remedy works: the origin gives the tip.
+	if out, ok := goCmd(t, sb, dir, extra, "get", "-x", "git.corp.test/tool@main"); ok && strings.Contains(readFile(t, filepath.Join(dir, "go.mod")), tip[:12]) {
+		t.Fatalf("through the proxy, go get updated to the tip: the proxy is not stale\n%s", out)
+	}
+	if out, ok := goCmd(t, sb, dir, append(extra, "GOPROXY=direct"), "get", "git.corp.test/tool@main"); !ok {
+		t.Fatalf("GOPROXY=direct go get: %s", out)
+	}
+	if gomod := readFile(t, filepath.Join(dir, "go.mod")); !strings.Contains(gomod, tip[:12]) {
+		t.Errorf("go.mod after the remedy:\n%s", gomod)
+	}
+	if r := doctor(t, sb, dir, extra, ModuleCheck); finding(r, "MODULE_BRANCH_STALE") != nil {
+		t.Errorf("still stale after the remedy:\n%s", dump(r))
+	}
+}
+
+func readFile(t testing.TB, p string) string {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

@@ -1,0 +1,177 @@
+package proxy
+
+import (
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
+)
+
+// slowMirror is the fixture module proxy behind a front that waits delay
+// before each answer; it returns the GOPROXY URL and the requests' log.
+func slowMirror(t *testing.T, proxy *fixtures.ModProxy, delay time.Duration) (string, *requestLog) {
+	t.Helper()
+	back, err := url.Parse(strings.TrimSuffix(proxy.URL, "/mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(back)
+	log := &requestLog{}
+	srv := fixtures.HTTPServer(t, log.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		rp.ServeHTTP(w, r)
+	})))
+	return srv.URL + "/mod", log
+}
+
+// The chain fails: of three working candidates of different latency and
+// one dead, the fastest is recommended. The candidates are asked only
+// about the public probe module, never about the private requirement.
+func TestMirrorChoosesFastest(t *testing.T) {
+	defer func(g time.Duration) { mirrorGrace = g }(mirrorGrace)
+	mirrorGrace = 5 * time.Second // let every candidate finish
+	proxy := fixtures.GoProxy(t)
+	fast, fastLog := slowMirror(t, proxy, 0)
+	medium, mediumLog := slowMirror(t, proxy, 150*time.Millisecond)
+	slow, _ := slowMirror(t, proxy, 500*time.Millisecond)
+	dead := "http://" + fixtures.ClosedAddr(t) + "/mod"
+	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
+
+	env := netEnv(t, netCase{
+		process: map[string]string{"GOPRIVATE": "private.corp.test"},
+		file:    map[string]string{"GOPROXY": broken},
+		gomod:   appGoMod + "require private.corp.test/lib v1.0.0\n",
+	})
+	env.Options.Mirrors = []checks.Mirror{
+		{URL: slow, Origin: checks.MirrorFlag}, {URL: dead, Origin: checks.MirrorFlag},
+		{URL: medium, Origin: checks.MirrorFlag}, {URL: fast, Origin: checks.MirrorToolchain},
+	}
+	r := runCheck(t, env, ProxyCheck, 10*time.Second)
+	want(t, r, "PROXY_MODULE_UNAVAILABLE fail", "PROXY_MIRRORS info")
+	f := finding(r, "PROXY_MODULE_UNAVAILABLE")
+	var fix *checks.Fix
+	for i := range f.Fixes {
+		if f.Fixes[i].Key == "GOPROXY" && f.Fixes[i].Kind == checks.FixGoEnv {
+			fix = &f.Fixes[i]
+		}
+	}
+	if fix == nil {
+		t.Fatalf("no GOPROXY fix:\n%s", dump(r))
+	}
+	// direct stays: there are private modules.
+	if want := fast + ",direct"; fix.ApplyValue() != want || !fix.Auto {
+		t.Errorf("fix %s (auto %v), want GOPROXY=%s, auto:\n%s", fix.Command, fix.Auto, want, dump(r))
+	}
+	detail := finding(r, "PROXY_MIRRORS").Detail
+	lines := strings.Split(detail, "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], fast) || !strings.HasPrefix(lines[1], medium) || !strings.HasPrefix(lines[2], slow) ||
+		!strings.HasPrefix(lines[3], dead) || !strings.Contains(lines[3], "does not work") {
+		t.Errorf("measurements not in order fast, medium, slow, dead:\n%s", detail)
+	}
+	for _, l := range []*requestLog{fastLog, mediumLog} {
+		all := l.all()
+		if !strings.Contains(all, "example.test/hello/@v/v1.0.0") || strings.Contains(all, "private.corp.test") {
+			t.Errorf("a candidate was asked:\n%s", all)
+		}
+	}
+
+	// The plan applies it.
+	plan := Advise(env, []checks.CheckResult{r})
+	if s := stepFor(plan, checks.FixGoEnv, "GOPROXY"); s == nil || s.AppliedBy != checks.ByFix || s.ApplyValue() != fast+",direct" {
+		t.Errorf("plan:\n%s", planDump(plan))
+	}
+}
+
+// Once the fastest has answered, the slower ones are not waited for.
+func TestMirrorStopsSlower(t *testing.T) {
+	defer func(g time.Duration) { mirrorGrace = g }(mirrorGrace)
+	mirrorGrace = 50 * time.Millisecond
+	proxy := fixtures.GoProxy(t)
+	fast, _ := slowMirror(t, proxy, 0)
+	slow, _ := slowMirror(t, proxy, 2*time.Second)
+	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
+	env := netEnv(t, netCase{file: map[string]string{"GOPROXY": broken}, gomod: appGoMod})
+	env.Options.Mirrors = []checks.Mirror{{URL: slow, Origin: checks.MirrorFlag}, {URL: fast, Origin: checks.MirrorFlag}}
+	r := runCheck(t, env, ProxyCheck, 10*time.Second)
+	detail := finding(r, "PROXY_MIRRORS").Detail
+	lines := strings.Split(detail, "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], fast) || !strings.HasPrefix(lines[1], slow) || !strings.Contains(lines[1], "slower than the fastest") {
+		t.Errorf("measurements:\n%s", detail)
+	}
+}
+
+// With no working candidate, the fix is a manual step that says so.
+func TestMirrorNoneWorks(t *testing.T) {
+	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
+	env := netEnv(t, netCase{file: map[string]string{"GOPROXY": broken}, gomod: appGoMod})
+	env.Options.Mirrors = []checks.Mirror{
+		{URL: "http://" + fixtures.ClosedAddr(t), Origin: checks.MirrorFlag},
+		{URL: fixtures.HTTPServer(t, fixtures.Status(404, "text/plain", "no")).URL, Origin: checks.MirrorPublic},
+		{URL: fixtures.HTTPServer(t, fixtures.CaptivePortal()).URL, Origin: checks.MirrorToolchain},
+	}
+	r := runCheck(t, env, ProxyCheck, 10*time.Second)
+	f := finding(r, "PROXY_MODULE_UNAVAILABLE")
+	if f == nil {
+		t.Fatalf("no failure:\n%s", dump(r))
+	}
+	last := f.Fixes[len(f.Fixes)-1]
+	if last.Kind != checks.FixManual || !strings.Contains(last.Title, "none of the 3 candidate mirrors serves example.test/hello@v1.0.0") {
+		t.Errorf("want a manual step saying none works:\n%s", dump(r))
+	}
+	if m := finding(r, "PROXY_MIRRORS"); m == nil || !strings.Contains(m.Message, "none of the 3 candidate mirrors") {
+		t.Errorf("no measurement finding:\n%s", dump(r))
+	}
+	for _, x := range f.Fixes {
+		if x.Key == "GOPROXY" && x.Auto {
+			t.Errorf("an automatic GOPROXY fix although no mirror works: %s", x.Command)
+		}
+	}
+}
+
+// A public third-party mirror needs the user's decision; nothing is
+// measured while the configured chain works.
+func TestMirrorPublicIsAChoice(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	mirror, log := slowMirror(t, proxy, 0)
+	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
+	env := netEnv(t, netCase{file: map[string]string{"GOPROXY": broken}, gomod: appGoMod})
+	env.Options.Mirrors = []checks.Mirror{{URL: mirror, Origin: checks.MirrorPublic}}
+	r := runCheck(t, env, ProxyCheck, 10*time.Second)
+	plan := Advise(env, []checks.CheckResult{r})
+	s := stepFor(plan, checks.FixGoEnv, "GOPROXY")
+	if s == nil || s.AppliedBy != checks.ByYou || s.ApplyValue() != mirror || !strings.Contains(s.Title, "third-party") {
+		t.Errorf("want a suggestion to use the public mirror:\n%s", planDump(plan))
+	}
+
+	before := len(log.all())
+	env = netEnv(t, netCase{file: map[string]string{"GOPROXY": proxy.URL}, gomod: appGoMod})
+	env.Options.Mirrors = []checks.Mirror{{URL: mirror, Origin: checks.MirrorPublic}}
+	r = runCheck(t, env, ProxyCheck, 10*time.Second)
+	absent(t, r, "PROXY_MIRRORS")
+	if len(log.all()) != before {
+		t.Errorf("a mirror was asked although the chain works:\n%s", log.all())
+	}
+}
+
+func TestDefaultMirrorsReadGoEnv(t *testing.T) {
+	env := netEnv(t, netCase{})
+	ms := checks.DefaultMirrors(env.Go)
+	if len(ms) != 1+len(checks.PublicMirrors) || ms[0].URL != "https://proxy.example.test" || ms[0].Origin != checks.MirrorToolchain {
+		t.Errorf("default mirrors %v", ms)
+	}
+	for _, m := range ms[1:] {
+		if m.Origin != checks.MirrorPublic {
+			t.Errorf("%v", m)
+		}
+	}
+}

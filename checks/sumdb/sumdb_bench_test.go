@@ -1,0 +1,87 @@
+package sumdb
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+
+	"golang.org/x/mod/module"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
+)
+
+// benchSumLines is the number of made-up module versions of the audit
+// benchmark: 2 go.sum lines each, 328 lines with the fixture ones.
+const benchSumLines = 160
+
+// BenchmarkSumDBAudit audits a go.sum of 328 lines against a fixture
+// database on loopback (a tree of 466 records, two tile levels): warm,
+// with the go command's cache of lookups and tiles filled as it leaves
+// it (the doctor then asks the database for /latest only); cold, with an
+// empty cache (every lookup and tile over loopback HTTP). Each iteration
+// is a whole sumdb check on a fresh snapshot (no shared probe results).
+func BenchmarkSumDBAudit(b *testing.B) {
+	for _, warm := range []bool{true, false} {
+		name := map[bool]string{true: "warm", false: "cold"}[warm]
+		b.Run(name, func(b *testing.B) {
+			s := newSideBySide(b, benchSumLines, "sum.bench-"+name+".test")
+			sb := fixtures.NewSandbox(b, fixtures.GoProxy(b).URL)
+			if warm {
+				var mods []module.Version
+				for _, l := range strings.Split(strings.TrimSpace(readString(b, s.gosum)), "\n") {
+					f := strings.Fields(l)
+					if !strings.HasSuffix(f[1], "/go.mod") && !strings.HasPrefix(f[0], "unknown.test/") && !strings.HasPrefix(f[0], "corp.example/") {
+						mods = append(mods, module.Version{Path: f[0], Version: f[1]})
+					}
+				}
+				if err := s.db.WarmCache(sb.Vars["GOMODCACHE"], sb.Vars["GOPATH"], mods...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			base := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: s.dir, Environ: sb.Environ(s.env...)})
+			lines := 0
+			for b.Loop() {
+				env := checks.NewEnv(base.Dir, base.Go, base.Module)
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				r, err := sumdbAudit(ctx, env)
+				cancel()
+				if err != nil {
+					b.Fatal(err)
+				}
+				lines = len(r.verdicts)
+				if n := countVerdicts(r, "ok"); n != lines-6 {
+					b.Fatalf("%d of %d lines verified, want all but the 6 planted:\n%s", n, lines, dump(checks.CheckResult{Findings: r.out}))
+				}
+				// Warm: only the module the database does not know is
+				// asked for, and no tile.
+				if st := r.client.Stats(); warm && (st.RemoteLookups != 1 || st.RemoteTiles != 0) {
+					b.Fatalf("warm cache, yet %+v", st)
+				}
+			}
+			b.ReportMetric(float64(lines), "lines")
+		})
+	}
+}
+
+func countVerdicts(r *sumdbRun, v string) int {
+	n := 0
+	for _, x := range r.verdicts {
+		if x == v {
+			n++
+		}
+	}
+	return n
+}
+
+func readString(tb testing.TB, p string) string {
+	tb.Helper()
+	data, err := mainmod.ReadFileLimit(p, 1<<20)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(data)
+}
