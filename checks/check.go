@@ -71,8 +71,8 @@ const (
 	StatusError Status = "error" // the check could not run: a panic, an overrun, an internal error
 )
 
-// statusOf is the status of a check that returned findings.
-func statusOf(fs []Finding) Status {
+// StatusOf is the status of a check that returned findings.
+func StatusOf(fs []Finding) Status {
 	worst := SevInfo
 	for _, f := range fs {
 		if f.Severity.Worse(worst) {

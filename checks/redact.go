@@ -94,3 +94,7 @@ func (s *scrubber) redact(results []CheckResult) {
 		}
 	}
 }
+
+// Redact scrubs every credential the snapshot knows of from every string
+// of results, as the Runner does before a renderer sees them.
+func (e *Env) Redact(results []CheckResult) { e.secrets.redact(results) }

@@ -29,6 +29,12 @@ type Runner struct {
 	// Grace is how long after the deadline a check may take to notice it
 	// and return its timeout findings. Zero means DefaultGrace.
 	Grace time.Duration
+	// Strict makes an automatic fix that its check does not declare an
+	// error of the check rather than a quiet suggestion, so that a new one
+	// cannot go unnoticed. Tests set it (checktest does); so does
+	// GOMODDOCTOR_TEST_STRICT_AUTOFIX=1, which the scripts set for the
+	// doctor they run.
+	Strict bool
 }
 
 // DefaultGrace keeps a whole run within its deadline plus half a second.
@@ -48,7 +54,7 @@ func (r Runner) Run(ctx context.Context, env *Env, list []*Check) []CheckResult 
 	ch := make(chan done, len(list))
 	start := time.Now() // every check starts now
 	for i, c := range list {
-		go func() { ch <- done{i, runOne(ctx, env, c)} }()
+		go func() { ch <- done{i, runOne(ctx, env, c, r.strict())} }()
 	}
 
 	results := make([]CheckResult, len(list))
@@ -78,12 +84,12 @@ func (r Runner) Run(ctx context.Context, env *Env, list []*Check) []CheckResult 
 			remaining = 0
 		}
 	}
-	env.secrets.redact(results)
+	env.Redact(results)
 	return results
 }
 
 // runOne runs one check, turning a panic into status error.
-func runOne(ctx context.Context, env *Env, c *Check) (res CheckResult) {
+func runOne(ctx context.Context, env *Env, c *Check, strict bool) (res CheckResult) {
 	start := time.Now()
 	res = CheckResult{ID: c.ID, Title: c.Title}
 	defer func() {
@@ -98,7 +104,7 @@ func runOne(ctx context.Context, env *Env, c *Check) (res CheckResult) {
 	}()
 	findings, err := c.Run(ctx, env)
 	res.Findings = findings
-	if undeclared := gateAutoFixes(c, findings); len(undeclared) > 0 && strictAutoFix() {
+	if undeclared := gateAutoFixes(c, findings); len(undeclared) > 0 && strict {
 		res.Status = StatusError
 		res.Error = fmt.Sprintf("automatic fixes of %s, which the check does not declare in its AutoFix list (see Check.AutoFix)", strings.Join(undeclared, ", "))
 		return res
@@ -111,7 +117,7 @@ func runOne(ctx context.Context, env *Env, c *Check) (res CheckResult) {
 		res.Status, res.Error = StatusError, err.Error()
 		return res
 	}
-	res.Status = statusOf(findings)
+	res.Status = StatusOf(findings)
 	return res
 }
 
@@ -137,16 +143,10 @@ func gateAutoFixes(c *Check, fs []Finding) (undeclared []string) {
 	return undeclared
 }
 
-// strictAutoFixEnv, set to 1 in tests (the scripts set it for the
-// doctor they run), makes an automatic fix that its check does not
-// declare an error of the check rather than a quiet suggestion, so that
-// a new one cannot go unnoticed.
-const strictAutoFixEnv = "GOMODDOCTOR_TEST_STRICT_AUTOFIX"
+// StrictEnv, set to 1, makes every Runner strict (see Runner.Strict).
+const StrictEnv = "GOMODDOCTOR_TEST_STRICT_AUTOFIX"
 
-// strictAutoFixTests is set by the checks package's own tests.
-var strictAutoFixTests bool
-
-func strictAutoFix() bool { return strictAutoFixTests || os.Getenv(strictAutoFixEnv) == "1" }
+func (r Runner) strict() bool { return r.Strict || os.Getenv(StrictEnv) == "1" }
 
 // normalize gives every finding a non-nil fix list, so that JSON
 // consumers always see arrays.

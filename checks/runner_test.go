@@ -128,23 +128,6 @@ func TestRunnerScrubsSecrets(t *testing.T) {
 	}
 }
 
-func TestSelect(t *testing.T) {
-	got, err := Select([]string{"env"})
-	if err != nil || len(got) != 1 || got[0].ID != "env" {
-		t.Fatalf("Select(env) = %v, %v", got, err)
-	}
-	if _, err := Select([]string{"env", "nope"}); err == nil || !strings.Contains(err.Error(), `unknown check "nope"`) {
-		t.Errorf("Select(nope) error = %v", err)
-	}
-	if _, err := Select([]string{" , "}); err == nil {
-		t.Errorf("Select of nothing succeeded")
-	}
-	all, _ := Select(nil)
-	if len(all) != len(All()) {
-		t.Errorf("Select(nil) = %d checks, want all %d", len(all), len(All()))
-	}
-}
-
 func TestReportStatusAndExitCode(t *testing.T) {
 	env := testEnv()
 	mk := func(sts ...Status) *Report {
@@ -152,7 +135,7 @@ func TestReportStatusAndExitCode(t *testing.T) {
 		for _, s := range sts {
 			rs = append(rs, CheckResult{ID: string(s), Status: s})
 		}
-		return NewReport(env, "test", rs, time.Millisecond)
+		return NewReport(env, "test", rs, nil, time.Millisecond)
 	}
 	for _, tt := range []struct {
 		in     []Status
@@ -186,8 +169,7 @@ func TestRunnerGatesAutoFixes(t *testing.T) {
 				{Code: "INFO", Severity: SevInfo, Fixes: []Fix{auto}},
 			}, nil
 		}}
-	defer func(old bool) { strictAutoFixTests = old }(strictAutoFixTests)
-	strictAutoFixTests = false
+	t.Setenv(StrictEnv, "")
 	r := Runner{}.Run(context.Background(), testEnv(), []*Check{c})[0]
 	if r.Status != StatusFail {
 		t.Fatalf("status %s %s", r.Status, r.Error)
@@ -196,13 +178,21 @@ func TestRunnerGatesAutoFixes(t *testing.T) {
 		code string
 		auto bool
 	}{{"DECLARED", true}, {"UNDECLARED", false}, {"INFO", true}} {
-		if f := finding(r, w.code); f == nil || f.Fixes[0].Auto != w.auto {
+		if f := findingOf(r, w.code); f == nil || f.Fixes[0].Auto != w.auto {
 			t.Errorf("%s: %+v, want auto=%v", w.code, f, w.auto)
 		}
 	}
-	strictAutoFixTests = true
-	r = Runner{}.Run(context.Background(), testEnv(), []*Check{c})[0]
+	r = Runner{Strict: true}.Run(context.Background(), testEnv(), []*Check{c})[0]
 	if r.Status != StatusError || !strings.Contains(r.Error, "automatic fixes of UNDECLARED, which the check does not declare") {
 		t.Errorf("strict: status %s %q", r.Status, r.Error)
 	}
+}
+
+func findingOf(r CheckResult, code string) *Finding {
+	for i := range r.Findings {
+		if r.Findings[i].Code == code {
+			return &r.Findings[i]
+		}
+	}
+	return nil
 }

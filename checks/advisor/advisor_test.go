@@ -2,9 +2,10 @@ package advisor
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
@@ -12,42 +13,17 @@ import (
 )
 
 // advisorEnv is a snapshot with a GOENV file (file, nil for GOENV=off),
-// a process environment and the test toolchain defaults.
+// a process environment and the test toolchain defaults (checktest.Defaults).
 func advisorEnv(process, file map[string]string) *checks.Env {
-	return checks.NewEnv("/work", goenv.New(process, file, defaults), nil)
+	return checks.NewEnv("/work", goenv.New(process, file, checktest.Defaults), nil)
 }
 
 func result(id string, fs ...checks.Finding) checks.CheckResult {
-	return checks.CheckResult{ID: id, Title: id, Status: statusOf(fs), Findings: fs}
+	return checks.CheckResult{ID: id, Title: id, Status: checks.StatusOf(fs), Findings: fs}
 }
 
 func problem(code string, sev checks.Severity, subject string, fixes ...checks.Fix) checks.Finding {
 	return checks.Finding{Code: code, Severity: sev, Subject: subject, Message: code, Fixes: fixes}
-}
-
-// planDump renders a plan for failure messages and comparisons.
-func planDump(plan []checks.PlanStep) string {
-	var b strings.Builder
-	for i, s := range plan {
-		var codes []string
-		for _, r := range s.Because {
-			codes = append(codes, r.Check+"/"+r.Code)
-		}
-		fmt.Fprintf(&b, "%d. [%s] %s: %s (%s)\n", i+1, s.AppliedBy, s.Kind, s.Command, strings.Join(codes, " "))
-		for _, n := range s.Notes {
-			fmt.Fprintf(&b, "     note: %s\n", n)
-		}
-	}
-	return b.String()
-}
-
-func stepFor(plan []checks.PlanStep, kind checks.FixKind, key string) *checks.PlanStep {
-	for i := range plan {
-		if plan[i].Kind == kind && plan[i].Key == key {
-			return &plan[i]
-		}
-	}
-	return nil
 }
 
 func TestAdviseOnlyProblems(t *testing.T) {
@@ -57,7 +33,7 @@ func TestAdviseOnlyProblems(t *testing.T) {
 		problem("GO111MODULE_AUTO", checks.SevInfo, "GO111MODULE", checks.UnsetVar(g, g.Var("GO111MODULE"), "remove it")),
 	)})
 	if len(plan) != 0 {
-		t.Errorf("an informational finding's fix is in the plan:\n%s", planDump(plan))
+		t.Errorf("an informational finding's fix is in the plan:\n%s", checktest.PlanDump(plan))
 	}
 }
 
@@ -74,9 +50,9 @@ func TestAdviseUnionsPatterns(t *testing.T) {
 		result("private", problem("PRIVATE_LEAK", checks.SevFail, "lib.other.example/x",
 			checks.SetVar(g, v, "lib.other.example", "cover lib.other.example"))),
 	})
-	s := stepFor(plan, checks.FixGoEnv, "GOPRIVATE")
+	s := checktest.StepFor(plan, checks.FixGoEnv, "GOPRIVATE")
 	if s == nil || len(plan) != 1 {
-		t.Fatalf("want one GOPRIVATE step:\n%s", planDump(plan))
+		t.Fatalf("want one GOPRIVATE step:\n%s", checktest.PlanDump(plan))
 	}
 	if want := "corp.example,git.corp.example,lib.other.example"; s.ApplyValue() != want || s.Unset {
 		t.Errorf("GOPRIVATE=%s, want %s", s.ApplyValue(), want)
@@ -104,17 +80,17 @@ func TestAdviseMergesGOFLAGS(t *testing.T) {
 		problem("GOFLAGS_MOD_VENDOR", checks.SevFail, "GOFLAGS", checks.SetVar(g, v, "-modfile=other.mod -trimpath", "remove -mod=vendor")),
 		problem("GOFLAGS_MODFILE", checks.SevWarn, "GOFLAGS", checks.SetVar(g, v, "-trimpath", "remove -modfile=other.mod and the other failing flags")),
 	)})
-	s := stepFor(plan, checks.FixGoEnv, "GOFLAGS")
+	s := checktest.StepFor(plan, checks.FixGoEnv, "GOFLAGS")
 	if s == nil || s.ApplyValue() != "-trimpath" || s.Command != "go env -w GOFLAGS=-trimpath" {
-		t.Fatalf("want GOFLAGS=-trimpath:\n%s", planDump(plan))
+		t.Fatalf("want GOFLAGS=-trimpath:\n%s", checktest.PlanDump(plan))
 	}
 
 	plan = Advise(env, []checks.CheckResult{result("env",
 		problem("GOFLAGS_MOD_VENDOR", checks.SevFail, "GOFLAGS", checks.SetVar(g, v, "-modfile=other.mod -trimpath", "remove -mod=vendor")),
 		problem("X", checks.SevWarn, "GOFLAGS", checks.UnsetVar(g, v, "clear GOFLAGS")),
 	)})
-	if s := stepFor(plan, checks.FixGoEnv, "GOFLAGS"); s == nil || !s.Unset || s.Command != "go env -u GOFLAGS" {
-		t.Fatalf("want GOFLAGS unset:\n%s", planDump(plan))
+	if s := checktest.StepFor(plan, checks.FixGoEnv, "GOFLAGS"); s == nil || !s.Unset || s.Command != "go env -u GOFLAGS" {
+		t.Fatalf("want GOFLAGS unset:\n%s", checktest.PlanDump(plan))
 	}
 }
 
@@ -128,9 +104,9 @@ func TestAdviseResolvesConflicts(t *testing.T) {
 		result("env", problem("GOTOOLCHAIN_INVALID", checks.SevFail, "GOTOOLCHAIN", checks.SetVar(g, v, "local", "run the installed toolchain"))),
 		result("module", problem("MODULE_NEEDS_NEWER_GO", checks.SevFail, "example.test/app", checks.SetVar(g, v, "go1.99.0+auto", "switch to the go version the module needs"))),
 	})
-	s := stepFor(plan, checks.FixGoEnv, "GOTOOLCHAIN")
+	s := checktest.StepFor(plan, checks.FixGoEnv, "GOTOOLCHAIN")
 	if s == nil || s.ApplyValue() != "go1.99.0+auto" {
-		t.Fatalf("want the module check's value:\n%s", planDump(plan))
+		t.Fatalf("want the module check's value:\n%s", checktest.PlanDump(plan))
 	}
 	if n := strings.Join(s.Notes, "\n"); !strings.Contains(n, "chose GOTOOLCHAIN=go1.99.0+auto (MODULE_NEEDS_NEWER_GO) over GOTOOLCHAIN=local (GOTOOLCHAIN_INVALID)") || !strings.Contains(n, "more specific") {
 		t.Errorf("the choice is not explained:\n%s", n)
@@ -141,8 +117,8 @@ func TestAdviseResolvesConflicts(t *testing.T) {
 		problem("W", checks.SevWarn, "GOTOOLCHAIN", checks.SetVar(g, v, "auto", "a")),
 		problem("F", checks.SevFail, "GOTOOLCHAIN", checks.SetVar(g, v, "local", "b")),
 	)})
-	if s := stepFor(plan, checks.FixGoEnv, "GOTOOLCHAIN"); s == nil || s.ApplyValue() != "local" || !strings.Contains(strings.Join(s.Notes, " "), "F makes the go command fail, W only warns") {
-		t.Fatalf("want F's value, explained:\n%s", planDump(plan))
+	if s := checktest.StepFor(plan, checks.FixGoEnv, "GOTOOLCHAIN"); s == nil || s.ApplyValue() != "local" || !strings.Contains(strings.Join(s.Notes, " "), "F makes the go command fail, W only warns") {
+		t.Fatalf("want F's value, explained:\n%s", checktest.PlanDump(plan))
 	}
 
 	// Agreeing fixes are one step; restoring the default by unsetting is
@@ -151,11 +127,11 @@ func TestAdviseResolvesConflicts(t *testing.T) {
 	g = env.Go
 	v = g.Var("GOPROXY")
 	plan = Advise(env, []checks.CheckResult{
-		result("env", problem("GOPROXY_OFF", checks.SevFail, "GOPROXY", checks.SetVar(g, v, defaults["GOPROXY"], "restore"))),
+		result("env", problem("GOPROXY_OFF", checks.SevFail, "GOPROXY", checks.SetVar(g, v, checktest.Defaults["GOPROXY"], "restore"))),
 		result("proxy", problem("P", checks.SevFail, "GOPROXY", checks.UnsetVar(g, v, "restore"))),
 	})
 	if len(plan) != 1 || plan[0].Command != "go env -u GOPROXY" || len(plan[0].Because) != 2 || len(plan[0].Notes) != 0 {
-		t.Fatalf("want one unset step for both:\n%s", planDump(plan))
+		t.Fatalf("want one unset step for both:\n%s", checktest.PlanDump(plan))
 	}
 }
 
@@ -171,16 +147,16 @@ func TestAdviseAutoOverSuggestions(t *testing.T) {
 		problem("GOPROXY_UNTIDY", checks.SevWarn, "GOPROXY", checks.SetVar(g, v, "http://proxy.corp.example,direct", "correct GOPROXY")),
 	)})
 	if len(plan) != 1 || plan[0].ApplyValue() != "http://proxy.corp.example,direct" || plan[0].AppliedBy != checks.ByFix {
-		t.Fatalf("want the untidy repair only:\n%s", planDump(plan))
+		t.Fatalf("want the untidy repair only:\n%s", checktest.PlanDump(plan))
 	}
 	if !strings.Contains(strings.Join(plan[0].Notes, " "), "left out: GOPROXY=https://proxy.corp.example,direct from GOPROXY_PLAIN_HTTP") {
-		t.Errorf("the left-out suggestion is not mentioned:\n%s", planDump(plan))
+		t.Errorf("the left-out suggestion is not mentioned:\n%s", checktest.PlanDump(plan))
 	}
 
 	// Alone, a suggestion is a step for the user.
 	plan = Advise(env, []checks.CheckResult{result("env", problem("GOPROXY_PLAIN_HTTP", checks.SevWarn, "GOPROXY", https))})
 	if len(plan) != 1 || plan[0].AppliedBy != checks.ByYou || !strings.Contains(plan[0].Notes[0], "needs your decision") {
-		t.Fatalf("want a step for the user:\n%s", planDump(plan))
+		t.Fatalf("want a step for the user:\n%s", checktest.PlanDump(plan))
 	}
 }
 
@@ -208,7 +184,7 @@ func TestAdviseOrdersAndDeduplicates(t *testing.T) {
 			problem("MODCACHE_DIR_MODIFIED", checks.SevFail, "b@v1", rm("b"), dl("b@v1"), last),
 		),
 	})
-	got := planDump(plan)
+	got := checktest.PlanDump(plan)
 	var cmds []string
 	for _, s := range plan {
 		cmds = append(cmds, string(s.AppliedBy)+" "+s.Command)
@@ -242,14 +218,14 @@ func TestAdviseWhereFixCannotWrite(t *testing.T) {
 	plan := Advise(env, []checks.CheckResult{result("env", problem("GOPROXY_EMPTY", checks.SevFail, "GOPROXY", checks.SetVar(g, g.Var("GOPROXY"), "https://proxy.example.test,direct", "restore")))})
 	if len(plan) != 1 || plan[0].AppliedBy != checks.ByYou || !strings.Contains(strings.Join(plan[0].Notes, ""), "GOENV=off") ||
 		!strings.Contains(strings.Join(plan[0].Notes, ""), "export GOPROXY=https://proxy.example.test,direct") {
-		t.Errorf("GOENV=off:\n%s", planDump(plan))
+		t.Errorf("GOENV=off:\n%s", checktest.PlanDump(plan))
 	}
 
 	// A go env fix for a key the process environment sets.
 	env = advisorEnv(map[string]string{"GOPROXY": "off"}, map[string]string{})
 	plan = Advise(env, []checks.CheckResult{result("x", problem("X", checks.SevFail, "GOPROXY", checks.Fix{Title: "t", Command: "go env -w GOPROXY=direct", Kind: checks.FixGoEnv, Auto: true, Key: "GOPROXY", Value: "direct"}))})
 	if len(plan) != 1 || plan[0].AppliedBy != checks.ByYou || !strings.Contains(strings.Join(plan[0].Notes, ""), "set in the process environment") {
-		t.Errorf("process environment:\n%s", planDump(plan))
+		t.Errorf("process environment:\n%s", checktest.PlanDump(plan))
 	}
 
 	// Nothing to do: the file already holds the value, or lacks the key.
@@ -260,7 +236,7 @@ func TestAdviseWhereFixCannotWrite(t *testing.T) {
 		problem("Y", checks.SevWarn, "GOSUMDB", checks.UnsetVar(g, g.Var("GOSUMDB"), "t")),
 	)})
 	if len(plan) != 0 {
-		t.Errorf("no-op steps planned:\n%s", planDump(plan))
+		t.Errorf("no-op steps planned:\n%s", checktest.PlanDump(plan))
 	}
 }
 
@@ -277,16 +253,16 @@ func TestAdviseKeepsCredentialsOutOfOutput(t *testing.T) {
 			return f
 		}())),
 	}
-	env.secrets.redact(results)
-	rep := checks.NewReport(env, "test", results, 0)
+	env.Redact(results)
+	rep := checks.NewReport(env, "test", results, Advise(env, results), 0)
 	data, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(data), "s3cret-pw") || strings.Contains(planDump(rep.Plan), "s3cret-pw") {
+	if strings.Contains(string(data), "s3cret-pw") || strings.Contains(checktest.PlanDump(rep.Plan), "s3cret-pw") {
 		t.Errorf("a credential leaked:\n%s", data)
 	}
 	if len(rep.Plan) != 1 || rep.Plan[0].ApplyValue() != "https://alice:s3cret-pw@proxy.corp.example" {
-		t.Errorf("the value to apply lost its credentials:\n%s", planDump(rep.Plan))
+		t.Errorf("the value to apply lost its credentials:\n%s", checktest.PlanDump(rep.Plan))
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
 	"golang.org/x/mod/modfile"
@@ -15,19 +17,6 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 )
-
-// defaults stand for $GOROOT/go.env, with the database whose key the go
-// command carries.
-var defaults = map[string]string{
-	"GOPROXY":     "https://proxy.example.test,direct",
-	"GOSUMDB":     knownSumDB(),
-	"GOTOOLCHAIN": "auto",
-}
-
-func knownSumDB() string {
-	names, _ := goenv.KnownSumDBs()
-	return names[0]
-}
 
 type envCase struct {
 	name    string
@@ -52,7 +41,7 @@ func runEnvCase(t *testing.T, c envCase) []checks.Finding {
 	if _, ok := process["GOMODCACHE"]; !ok {
 		process["GOMODCACHE"] = filepath.Join(process["GOPATH"], "pkg", "mod")
 	}
-	g := goenv.New(process, c.file, defaults)
+	g := goenv.New(process, c.file, checktest.Defaults)
 	if c.tweak != nil {
 		c.tweak(g)
 	}
@@ -103,7 +92,7 @@ func TestEnvCheck(t *testing.T) {
 		{name: "plain http", process: env("GOPROXY", "http://a.example.test,direct"), want: []string{"GOPROXY_PLAIN_HTTP warn"}},
 		{name: "plain http loopback", process: env("GOPROXY", "http://127.0.0.1:3000/mod,direct"), absent: []string{"GOPROXY_PLAIN_HTTP"}},
 
-		{name: "sumdb off", process: env("GOSUMDB", "off"), want: []string{"GOSUMDB_OFF warn"}, fix: "export GOSUMDB=" + knownSumDB()},
+		{name: "sumdb off", process: env("GOSUMDB", "off"), want: []string{"GOSUMDB_OFF warn"}, fix: "export GOSUMDB=" + checktest.KnownSumDB()},
 		{name: "sumdb empty in file", file: file("GOSUMDB", ""), want: []string{"GOSUMDB_INVALID fail"}, fix: "go env -u GOSUMDB"},
 		{name: "sumdb unknown", process: env("GOSUMDB", "sum.corp.example.test"), want: []string{"GOSUMDB_INVALID fail"}},
 		{name: "sumdb OFF", process: env("GOSUMDB", "OFF"), want: []string{"GOSUMDB_INVALID fail"}, fix: "export GOSUMDB=off"},
@@ -208,7 +197,7 @@ func TestEnvCheck(t *testing.T) {
 }
 
 func TestEnvCheckGOENVFile(t *testing.T) {
-	g := goenv.New(map[string]string{"GOPATH": t.TempDir()}, map[string]string{"GOPROXY": "https://a.example.test,direct"}, defaults)
+	g := goenv.New(map[string]string{"GOPATH": t.TempDir()}, map[string]string{"GOPROXY": "https://a.example.test,direct"}, checktest.Defaults)
 	g.FileLines = goenv.ParseEnvFile([]byte("GOPROXY=https://x.example.test\nGOPROXY=https://a.example.test,direct\nHTTPS_PROXY=http://p.example.test:3128\ngoprivate=corp.example.test\nexport GOSUMDB=off\njunk\nGOFLAGS=-x\r\n"))
 	fs, _ := runEnv(context.Background(), checks.NewEnv("/work", g, nil))
 	codes := map[string]int{}
@@ -275,7 +264,7 @@ func TestEnvCheckModuleCacheDirectory(t *testing.T) {
 }
 
 func TestEnvCheckHostileGOENVFile(t *testing.T) {
-	g := goenv.New(map[string]string{"GOPATH": t.TempDir()}, map[string]string{}, defaults)
+	g := goenv.New(map[string]string{"GOPATH": t.TempDir()}, map[string]string{}, checktest.Defaults)
 	g.EnvFileBinary = true
 	g.FileLines = goenv.ParseEnvFile([]byte("\x00\x1b[31mGOPROXY=x\n\xff\xfe"))
 	fs, _ := runEnv(context.Background(), checks.NewEnv("/work", g, nil))
@@ -297,7 +286,7 @@ func TestEnvCheckHostileGOENVFile(t *testing.T) {
 	for range 40 {
 		data.WriteString("junk line\n")
 	}
-	g = goenv.New(map[string]string{"GOPATH": t.TempDir()}, map[string]string{}, defaults)
+	g = goenv.New(map[string]string{"GOPATH": t.TempDir()}, map[string]string{}, checktest.Defaults)
 	g.FileLines = goenv.ParseEnvFile([]byte(data.String()))
 	fs, _ = runEnv(context.Background(), checks.NewEnv("/work", g, nil))
 	n = 0

@@ -184,7 +184,8 @@ func TestModcacheSkips(t *testing.T) {
 	for _, mc := range []string{"", "relative/mod", filepath.Join(t.TempDir(), "missing")} {
 		env := checks.NewEnv(t.TempDir(), goenvWith(map[string]string{"GOMODCACHE": mc}), nil)
 		_, err := runModcache(context.Background(), env)
-		if reason, ok := skipReason(err); !ok || len(reason) > 40 {
+		var skip *checks.SkipError
+		if !errors.As(err, &skip) || len(skip.Reason) > 40 {
 			t.Errorf("GOMODCACHE=%q: %v", mc, err)
 		}
 	}

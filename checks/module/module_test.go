@@ -1,54 +1,19 @@
 package module
 
 import (
-	"context"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
-
-const (
-	helloSum = "example.test/hello v1.0.0 h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk=\n" +
-		"example.test/hello v1.0.0/go.mod h1:YHfl4dlavpS8OenDISfCjpQKr/mG4alGoY1y+Y/B3qg=\n"
-	helloMain = "package main\n\nimport \"example.test/hello\"\n\nfunc main() { _ = hello.Hello }\n"
-	helloReq  = "module example.test/app\n\ngo 1.21\n\nrequire example.test/hello v1.0.0\n"
-)
-
-// writeTree writes files (slash-separated names) under dir.
-func writeTree(t testing.TB, dir string, files map[string]string) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// goCmd runs the real go command in dir with the sandbox's environment.
-func goCmd(t *testing.T, sb *fixtures.Sandbox, dir string, extra []string, args ...string) (string, bool) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = sb.Environ(extra...)
-	cmd.WaitDelay = time.Second
-	out, err := cmd.CombinedOutput()
-	return string(out), err == nil
-}
 
 // TestModuleCheckAgreesWithGoCommand: for each broken module, the real go
 // command fails exactly when the module check says fail, with the
@@ -58,7 +23,7 @@ func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
 		t.Skip("runs the go command")
 	}
 	proxy := fixtures.GoProxy(t)
-	hello := map[string]string{"go.mod": helloReq, "go.sum": helloSum, "main.go": helloMain}
+	hello := map[string]string{"go.mod": checktest.HelloReq, "go.sum": checktest.HelloSum, "main.go": checktest.HelloMain}
 	with := func(extra map[string]string) map[string]string {
 		m := map[string]string{}
 		for k, v := range hello {
@@ -89,10 +54,10 @@ func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
 		{name: "go 1.99 with GOTOOLCHAIN=local", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), args: []string{"mod", "download"}, code: "MODULE_REQUIRES_NEWER_GO"},
 		{name: "go 1.99 with GOTOOLCHAIN=auto", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), env: []string{"GOTOOLCHAIN=auto"}, args: []string{"mod", "download"}, code: "MODULE_TOOLCHAIN_UNAVAILABLE"},
 		{name: "go 1.99 with GOTOOLCHAIN=path", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), env: []string{"GOTOOLCHAIN=path"}, args: []string{"mod", "download"}, code: "MODULE_TOOLCHAIN_UNAVAILABLE"},
-		{name: "toolchain line with GOTOOLCHAIN=local", files: with(map[string]string{"go.mod": helloReq + "\ntoolchain go1.99.1\n"}), ok: true},
-		{name: "replacement directory missing", files: with(map[string]string{"go.mod": helloReq + "\nreplace example.test/hello => ../nowhere\n"}), code: "MODULE_REPLACE_INVALID"},
-		{name: "replacement directory without go.mod", files: with(map[string]string{"go.mod": helloReq + "\nreplace example.test/hello => ./lib\n", "lib/hello.go": "package hello\n"}), code: "MODULE_REPLACE_INVALID"},
-		{name: "replacement directory", files: with(map[string]string{"go.mod": helloReq + "\nreplace example.test/hello => ./lib\n", "lib/go.mod": "module example.test/hello\n", "lib/hello.go": "package hello\n\nconst Hello = 1\n"}), ok: true},
+		{name: "toolchain line with GOTOOLCHAIN=local", files: with(map[string]string{"go.mod": checktest.HelloReq + "\ntoolchain go1.99.1\n"}), ok: true},
+		{name: "replacement directory missing", files: with(map[string]string{"go.mod": checktest.HelloReq + "\nreplace example.test/hello => ../nowhere\n"}), code: "MODULE_REPLACE_INVALID"},
+		{name: "replacement directory without go.mod", files: with(map[string]string{"go.mod": checktest.HelloReq + "\nreplace example.test/hello => ./lib\n", "lib/hello.go": "package hello\n"}), code: "MODULE_REPLACE_INVALID"},
+		{name: "replacement directory", files: with(map[string]string{"go.mod": checktest.HelloReq + "\nreplace example.test/hello => ./lib\n", "lib/go.mod": "module example.test/hello\n", "lib/hello.go": "package hello\n\nconst Hello = 1\n"}), ok: true},
 		{name: "major version without /v2", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire example.test/hello v2.0.0\n"}), code: "MODULE_MAJOR_VERSION_MISMATCH"},
 		{name: "vendor consistent", files: with(vendored), ok: true},
 		{name: "vendor inconsistent", files: with(map[string]string{
@@ -100,7 +65,7 @@ func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
 			"vendor/modules.txt":                 "# example.test/hello v0.9.0\n## explicit; go 1.21\nexample.test/hello\n",
 		}), code: "MODULE_VENDOR_INCONSISTENT"},
 		{name: "vendor directory without modules.txt", files: with(map[string]string{"vendor/example.test/hello/hello.go": vendored["vendor/example.test/hello/hello.go"]}), code: "MODULE_VENDOR_INCONSISTENT"},
-		{name: "vendor directory ignored before go 1.14", files: with(map[string]string{"go.mod": strings.Replace(helloReq, "go 1.21", "go 1.13", 1), "vendor/README": "old\n"}), args: []string{"mod", "download"}, ok: true},
+		{name: "vendor directory ignored before go 1.14", files: with(map[string]string{"go.mod": strings.Replace(checktest.HelloReq, "go 1.21", "go 1.13", 1), "vendor/README": "old\n"}), args: []string{"mod", "download"}, ok: true},
 		{name: "go.sum line missing", files: with(map[string]string{"go.sum": ""}), code: "MODULE_MISSING_GOSUM"},
 		{name: "go.work uses a missing directory", files: with(map[string]string{"go.work": "go 1.21\n\nuse (\n\t.\n\t./gone\n)\n"}), args: []string{"list", "-m"}, code: "MODULE_GOWORK_MISSING_DIR"},
 		{name: "go.work older than a module", files: with(map[string]string{"go.work": "go 1.21\n\nuse (\n\t.\n\t./sub\n)\n", "sub/go.mod": "module example.test/sub\n\ngo 1.22\n"}), args: []string{"list", "-m"}, code: "MODULE_GOWORK_OUTDATED"},
@@ -109,24 +74,24 @@ func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			sb := fixtures.NewSandbox(t, proxy.URL)
 			dir := filepath.Join(sb.Root, "app")
-			writeTree(t, dir, tc.files)
-			extra := append(append([]string(nil), contain...), tc.env...)
+			checktest.WriteTree(t, dir, tc.files)
+			extra := append(append([]string(nil), checktest.Contain...), tc.env...)
 			args := tc.args
 			if args == nil {
 				args = []string{"build", "./..."}
 			}
 			// The doctor first: 'go mod download' may rewrite go.mod.
-			r := doctor(t, sb, dir, extra, ModuleCheck)
-			out, goOK := goCmd(t, sb, dir, extra, args...)
+			r := checktest.Doctor(t, sb, dir, extra, Check)
+			out, goOK := checktest.GoCmd(t, sb, dir, extra, args...)
 			if goOK != tc.ok {
 				t.Fatalf("go %s: ok=%v, the case expects %v:\n%s", strings.Join(args, " "), goOK, tc.ok, out)
 			}
 			doctorOK := r.Status != checks.StatusFail
 			if doctorOK != goOK {
-				t.Errorf("go %s ok=%v but the module check says %s:\n%s\ndoctor:\n%s", strings.Join(args, " "), goOK, r.Status, out, dump(r))
+				t.Errorf("go %s ok=%v but the module check says %s:\n%s\ndoctor:\n%s", strings.Join(args, " "), goOK, r.Status, out, checktest.Dump(r))
 			}
 			if tc.code != "" {
-				want(t, r, tc.code+" fail")
+				checktest.Want(t, r, tc.code+" fail")
 			}
 		})
 	}
@@ -143,22 +108,22 @@ func TestModuleNewerGoFix(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	sb := fixtures.NewSandbox(t, proxy.URL)
 	dir := filepath.Join(sb.Root, "app")
-	writeTree(t, dir, map[string]string{"go.mod": strings.Replace(helloReq, "go 1.21", "go 1.99", 1), "go.sum": helloSum, "main.go": helloMain})
-	out, ok := goModDownload(t, sb, dir, contain, time.Minute)
+	checktest.WriteTree(t, dir, map[string]string{"go.mod": strings.Replace(checktest.HelloReq, "go 1.21", "go 1.99", 1), "go.sum": checktest.HelloSum, "main.go": checktest.HelloMain})
+	out, ok := checktest.GoModDownload(t, sb, dir, checktest.Contain, time.Minute)
 	if ok || !strings.Contains(out, "requires go >= 1.99 (running go") {
 		t.Fatalf("go mod download: ok=%v\n%s", ok, out)
 	}
-	r := doctor(t, sb, dir, contain, ModuleCheck)
-	want(t, r, "MODULE_REQUIRES_NEWER_GO fail")
-	if cmds := fixCommands(r, "MODULE_REQUIRES_NEWER_GO"); !strings.HasPrefix(cmds, "go mod edit -go=") || strings.Contains(cmds, "GOTOOLCHAIN") {
+	r := checktest.Doctor(t, sb, dir, checktest.Contain, Check)
+	checktest.Want(t, r, "MODULE_REQUIRES_NEWER_GO fail")
+	if cmds := checktest.FixCommands(r, "MODULE_REQUIRES_NEWER_GO"); !strings.HasPrefix(cmds, "go mod edit -go=") || strings.Contains(cmds, "GOTOOLCHAIN") {
 		t.Fatalf("fixes %q", cmds)
 	}
-	applyFixes(t, sb, dir, contain, r, "MODULE_REQUIRES_NEWER_GO")
-	if out, ok := goModDownload(t, sb, dir, contain, time.Minute); !ok {
+	checktest.ApplyFixes(t, sb, dir, checktest.Contain, r, "MODULE_REQUIRES_NEWER_GO")
+	if out, ok := checktest.GoModDownload(t, sb, dir, checktest.Contain, time.Minute); !ok {
 		t.Fatalf("go mod download fails after the fix:\n%s", out)
 	}
-	if r := doctor(t, sb, dir, contain, ModuleCheck); r.Status != checks.StatusPass {
-		t.Errorf("after the fix:\n%s", dump(r))
+	if r := checktest.Doctor(t, sb, dir, checktest.Contain, Check); r.Status != checks.StatusPass {
+		t.Errorf("after the fix:\n%s", checktest.Dump(r))
 	}
 }
 
@@ -205,38 +170,38 @@ func TestModuleToolchainProxy(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// GOTOOLCHAIN in the GOENV file, where --fix can change it.
-			env := netEnv(t, netCase{
-				process: map[string]string{"GOPROXY": tc.proxy, "PATH": ""},
-				file:    map[string]string{"GOTOOLCHAIN": tc.gotoolchain},
-				gomod:   "module example.test/app\n\ngo 1.99\n",
+			env := checktest.Env(t, checktest.Case{
+				Process: map[string]string{"GOPROXY": tc.proxy, "PATH": ""},
+				File:    map[string]string{"GOTOOLCHAIN": tc.gotoolchain},
+				GoMod:   "module example.test/app\n\ngo 1.99\n",
 			})
-			r := runCheck(t, env, ModuleCheck, 10*time.Second)
-			want(t, r, tc.want)
+			r := checktest.Run(t, env, Check, 10*time.Second)
+			checktest.Want(t, r, tc.want)
 			code, _, _ := strings.Cut(tc.want, " ")
 			var got *checks.Fix
-			for _, x := range finding(r, code).Fixes {
+			for _, x := range checktest.Finding(r, code).Fixes {
 				if x.Key == "GOTOOLCHAIN" {
 					got = &x
 				}
 			}
 			switch {
 			case tc.auto == none && got != nil:
-				t.Errorf("fix %q (auto=%v), want no GOTOOLCHAIN fix:\n%s", got.Command, got.Auto, dump(r))
+				t.Errorf("fix %q (auto=%v), want no GOTOOLCHAIN fix:\n%s", got.Command, got.Auto, checktest.Dump(r))
 			case tc.auto == none && tc.proxy == "off":
-				f := finding(r, code)
+				f := checktest.Finding(r, code)
 				var titles string
 				for _, x := range f.Fixes {
 					titles += x.Title + "\n"
 				}
 				if !strings.Contains(f.Message+titles, "GOPROXY=off") || strings.Contains(titles, "no Go release") {
-					t.Errorf("GOPROXY=off not named as the cause, or a release called absent:\n%s", dump(r))
+					t.Errorf("GOPROXY=off not named as the cause, or a release called absent:\n%s", checktest.Dump(r))
 				}
 			case tc.auto == none:
-				if tc.gotoolchain != "auto" && !strings.Contains(fixCommands(r, code), "go mod edit -go=") {
-					t.Errorf("no fix lowers the go line:\n%s", dump(r))
+				if tc.gotoolchain != "auto" && !strings.Contains(checktest.FixCommands(r, code), "go mod edit -go=") {
+					t.Errorf("no fix lowers the go line:\n%s", checktest.Dump(r))
 				}
 			case got == nil:
-				t.Errorf("no GOTOOLCHAIN fix:\n%s", dump(r))
+				t.Errorf("no GOTOOLCHAIN fix:\n%s", checktest.Dump(r))
 			case got.Command != "go env -w GOTOOLCHAIN=auto" || got.Kind != checks.FixGoEnv || got.Auto != (tc.auto == "auto"):
 				t.Errorf("fix %q kind %s auto=%v, want go env -w GOTOOLCHAIN=auto with auto=%v", got.Command, got.Kind, got.Auto, tc.auto == "auto")
 			}
@@ -254,7 +219,7 @@ func TestModuleBranchStale(t *testing.T) {
 	}
 	fixtures.NeedGit(t)
 	gs := fixtures.NewGitServer(t, "git.corp.test", "", "")
-	old := gs.AddModule(t, "tool", libFiles("git.corp.test/tool"))
+	old := gs.AddModule(t, "tool", checktest.LibFiles("git.corp.test/tool"))
 	tip := gs.AddModule(t, "tool", map[string]string{"new.go": "package lib\n\nconst New = 1\n"})
 	pseudo := "v0.0.0-20240101000000-" + old[:12]
 	stale := fixtures.HTTPServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -266,39 +231,28 @@ func TestModuleBranchStale(t *testing.T) {
 	}))
 	sb := fixtures.NewSandbox(t, stale.URL+"/mod")
 	dir := filepath.Join(sb.Root, "app")
-	writeTree(t, dir, map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire git.corp.test/tool " + pseudo + "\n"})
+	checktest.WriteTree(t, dir, map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire git.corp.test/tool " + pseudo + "\n"})
 	extra := append(gs.Environ(), "GONOSUMDB=git.corp.test")
 	// Without --probe-branches the origin is not asked.
-	if r := doctor(t, sb, dir, extra, ModuleCheck); finding(r, "MODULE_BRANCH_STALE") != nil || len(gs.Hits()) > 0 {
-		t.Fatalf("the origin was asked without --probe-branches: %q\n%s", gs.Hits(), dump(r))
+	if r := checktest.Doctor(t, sb, dir, extra, Check); checktest.Finding(r, "MODULE_BRANCH_STALE") != nil || len(gs.Hits()) > 0 {
+		t.Fatalf("the origin was asked without --probe-branches: %q\n%s", gs.Hits(), checktest.Dump(r))
 	}
-	probeBranches = true
-	defer func() { probeBranches = false }()
-	r := doctor(t, sb, dir, extra, ModuleCheck)
-	want(t, r, "MODULE_BRANCH_STALE warn")
-	if !strings.Contains(fixCommands(r, "MODULE_BRANCH_STALE"), "GOPROXY=direct go get git.corp.test/tool@main") {
-		t.Fatalf("%s", dump(r))
+	r := checktest.Doctor(t, sb, dir, extra, Check, func(o *checks.Options) { o.ProbeBranches = true })
+	checktest.Want(t, r, "MODULE_BRANCH_STALE warn")
+	if !strings.Contains(checktest.FixCommands(r, "MODULE_BRANCH_STALE"), "GOPROXY=direct go get git.corp.test/tool@main") {
+		t.Fatalf("%s", checktest.Dump(r))
 	}
 	// The remedy works: the origin gives the tip.
-	if out, ok := goCmd(t, sb, dir, extra, "get", "-x", "git.corp.test/tool@main"); ok && strings.Contains(readFile(t, filepath.Join(dir, "go.mod")), tip[:12]) {
+	if out, ok := checktest.GoCmd(t, sb, dir, extra, "get", "-x", "git.corp.test/tool@main"); ok && strings.Contains(checktest.ReadFile(t, filepath.Join(dir, "go.mod")), tip[:12]) {
 		t.Fatalf("through the proxy, go get updated to the tip: the proxy is not stale\n%s", out)
 	}
-	if out, ok := goCmd(t, sb, dir, append(extra, "GOPROXY=direct"), "get", "git.corp.test/tool@main"); !ok {
+	if out, ok := checktest.GoCmd(t, sb, dir, append(extra, "GOPROXY=direct"), "get", "git.corp.test/tool@main"); !ok {
 		t.Fatalf("GOPROXY=direct go get: %s", out)
 	}
-	if gomod := readFile(t, filepath.Join(dir, "go.mod")); !strings.Contains(gomod, tip[:12]) {
+	if gomod := checktest.ReadFile(t, filepath.Join(dir, "go.mod")); !strings.Contains(gomod, tip[:12]) {
 		t.Errorf("go.mod after the remedy:\n%s", gomod)
 	}
-	if r := doctor(t, sb, dir, extra, ModuleCheck); finding(r, "MODULE_BRANCH_STALE") != nil {
-		t.Errorf("still stale after the remedy:\n%s", dump(r))
+	if r := checktest.Doctor(t, sb, dir, extra, Check); checktest.Finding(r, "MODULE_BRANCH_STALE") != nil {
+		t.Errorf("still stale after the remedy:\n%s", checktest.Dump(r))
 	}
-}
-
-func readFile(t testing.TB, p string) string {
-	t.Helper()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
 }

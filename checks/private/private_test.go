@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 
@@ -72,16 +74,16 @@ require (
 	dir := t.TempDir()
 	var mods []fixtures.Module
 	for _, p := range []string{"github.com/public/lib"} {
-		mods = append(mods, fixtures.Module{Path: p, Version: "v1.0.0", Files: libFiles(p)})
+		mods = append(mods, fixtures.Module{Path: p, Version: "v1.0.0", Files: checktest.LibFiles(p)})
 	}
 	if err := fixtures.WriteModules(dir, mods); err != nil {
 		t.Fatal(err)
 	}
 	public := fixtures.ServeModules(t, dir)
-	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": public.URL + "," + proxy.URL}, gomod: gomod})
-	r := runCheck(t, env, PrivateCheck, 10*time.Second)
-	want(t, r, "PRIVATE_MODULE_NOT_EXCLUDED fail")
-	f := finding(r, "PRIVATE_MODULE_NOT_EXCLUDED")
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": public.URL + "," + proxy.URL}, GoMod: gomod})
+	r := checktest.Run(t, env, Check, 10*time.Second)
+	checktest.Want(t, r, "PRIVATE_MODULE_NOT_EXCLUDED fail")
+	f := checktest.Finding(r, "PRIVATE_MODULE_NOT_EXCLUDED")
 	if f == nil {
 		return
 	}
@@ -98,14 +100,14 @@ require (
 			t.Errorf("%s covers the public %s", f.Subject, p)
 		}
 	}
-	if cmds := fixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"); cmds != "go env -w GOPRIVATE=corp.test,github.com/acme" {
+	if cmds := checktest.FixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"); cmds != "go env -w GOPRIVATE=corp.test,github.com/acme" {
 		t.Errorf("fix %q", cmds)
 	}
 
 	// Merged with the user's patterns, never replacing them.
-	env = netEnv(t, netCase{process: map[string]string{"GOPROXY": public.URL + "," + proxy.URL, "GOPRIVATE": "other.test/x"}, gomod: gomod})
-	r = runCheck(t, env, PrivateCheck, 10*time.Second)
-	if cmds := fixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"); cmds != "export GOPRIVATE=other.test/x,corp.test,github.com/acme" {
+	env = checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": public.URL + "," + proxy.URL, "GOPRIVATE": "other.test/x"}, GoMod: gomod})
+	r = checktest.Run(t, env, Check, 10*time.Second)
+	if cmds := checktest.FixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"); cmds != "export GOPRIVATE=other.test/x,corp.test,github.com/acme" {
 		t.Errorf("fix %q", cmds)
 	}
 }
@@ -122,17 +124,17 @@ func newGitCase(t *testing.T, user, password string, env ...string) *gitCase {
 	t.Helper()
 	proxy := fixtures.GoProxy(t)
 	gs := fixtures.NewGitServer(t, "git.corp.test", user, password)
-	gs.AddModule(t, "lib", libFiles("git.corp.test/lib"), "v1.0.0")
+	gs.AddModule(t, "lib", checktest.LibFiles("git.corp.test/lib"), "v1.0.0")
 	sb := fixtures.NewSandbox(t, proxy.URL)
 	return &gitCase{sb: sb, gs: gs, dir: privateApp(t, "git.corp.test/lib"), extra: append(gs.Environ(), env...)}
 }
 
 func (c *gitCase) goDownload(t *testing.T, more ...string) (string, bool) {
-	return goModDownload(t, c.sb, c.dir, append(slices.Clone(c.extra), more...), time.Minute)
+	return checktest.GoModDownload(t, c.sb, c.dir, append(slices.Clone(c.extra), more...), time.Minute)
 }
 
 func (c *gitCase) doctor(t *testing.T, more ...string) checks.CheckResult {
-	return doctor(t, c.sb, c.dir, append(slices.Clone(c.extra), more...), PrivateCheck)
+	return checktest.Doctor(t, c.sb, c.dir, append(slices.Clone(c.extra), more...), Check)
 }
 
 // TestPrivateDirectModules: for modules the go command fetches directly,
@@ -151,9 +153,9 @@ func TestPrivateDirectModules(t *testing.T) {
 			t.Fatalf("go mod download: ok=%v\n%s", ok, out)
 		}
 		r := c.doctor(t)
-		want(t, r, "PRIVATE_TERMINAL_PROMPTS_DISABLED fail")
-		if !strings.Contains(fixCommands(r, "PRIVATE_TERMINAL_PROMPTS_DISABLED"), "machine git.corp.test") {
-			t.Errorf("no .netrc fix:\n%s", dump(r))
+		checktest.Want(t, r, "PRIVATE_TERMINAL_PROMPTS_DISABLED fail")
+		if !strings.Contains(checktest.FixCommands(r, "PRIVATE_TERMINAL_PROMPTS_DISABLED"), "machine git.corp.test") {
+			t.Errorf("no .netrc fix:\n%s", checktest.Dump(r))
 		}
 
 		// With a ~/.netrc entry, git authenticates; the secret never shows.
@@ -166,13 +168,13 @@ func TestPrivateDirectModules(t *testing.T) {
 		}
 		r = c.doctor(t)
 		if r.Status != checks.StatusPass {
-			t.Errorf("with ~/.netrc: %s", dump(r))
+			t.Errorf("with ~/.netrc: %s", checktest.Dump(r))
 		}
-		if f := finding(r, "PRIVATE_ROUTES"); f == nil || !strings.Contains(f.Detail, "~/.netrc machine git.corp.test") {
-			t.Errorf("the table does not name the credentials:\n%s", dump(r))
+		if f := checktest.Finding(r, "PRIVATE_ROUTES"); f == nil || !strings.Contains(f.Detail, "~/.netrc machine git.corp.test") {
+			t.Errorf("the table does not name the credentials:\n%s", checktest.Dump(r))
 		}
-		if strings.Contains(dump(r), "s3cret-pw-6") {
-			t.Errorf("the password leaked:\n%s", dump(r))
+		if strings.Contains(checktest.Dump(r), "s3cret-pw-6") {
+			t.Errorf("the password leaked:\n%s", checktest.Dump(r))
 		}
 
 		// A wrong password: refused (on a clean module cache).
@@ -186,9 +188,9 @@ func TestPrivateDirectModules(t *testing.T) {
 			t.Fatalf("go mod download with a wrong password succeeded:\n%s", out)
 		}
 		r = c.doctor(t)
-		want(t, r, "PRIVATE_AUTH_FAILED fail")
-		if strings.Contains(dump(r), "wrong-pw-7") {
-			t.Errorf("the password leaked:\n%s", dump(r))
+		checktest.Want(t, r, "PRIVATE_AUTH_FAILED fail")
+		if strings.Contains(checktest.Dump(r), "wrong-pw-7") {
+			t.Errorf("the password leaked:\n%s", checktest.Dump(r))
 		}
 	})
 
@@ -207,7 +209,7 @@ func TestPrivateDirectModules(t *testing.T) {
 		if ok || !strings.Contains(out, `"git": executable file not found`) {
 			t.Fatalf("go mod download: ok=%v\n%s", ok, out)
 		}
-		want(t, c.doctor(t), "PRIVATE_VCS_MISSING fail")
+		checktest.Want(t, c.doctor(t), "PRIVATE_VCS_MISSING fail")
 	})
 
 	t.Run("GOVCS forbids git", func(t *testing.T) {
@@ -220,13 +222,13 @@ func TestPrivateDirectModules(t *testing.T) {
 			t.Fatalf("go mod download: ok=%v\n%s", ok, out)
 		}
 		r := c.doctor(t)
-		want(t, r, "PRIVATE_GOVCS_DISALLOWED fail")
-		applyFixes(t, c.sb, c.dir, c.extra, r, "PRIVATE_GOVCS_DISALLOWED")
+		checktest.Want(t, r, "PRIVATE_GOVCS_DISALLOWED fail")
+		checktest.ApplyFixes(t, c.sb, c.dir, c.extra, r, "PRIVATE_GOVCS_DISALLOWED")
 		if out, ok := c.goDownload(t); !ok {
 			t.Fatalf("go mod download after the fix:\n%s", out)
 		}
 		if r := c.doctor(t); r.Status != checks.StatusPass {
-			t.Errorf("after the fix: %s", dump(r))
+			t.Errorf("after the fix: %s", checktest.Dump(r))
 		}
 	})
 
@@ -236,7 +238,7 @@ func TestPrivateDirectModules(t *testing.T) {
 		if out, ok := c.goDownload(t); ok {
 			t.Fatalf("go mod download succeeded:\n%s", out)
 		}
-		want(t, c.doctor(t), "PRIVATE_REPO_NOT_FOUND fail")
+		checktest.Want(t, c.doctor(t), "PRIVATE_REPO_NOT_FOUND fail")
 	})
 
 	t.Run("origin unreachable", func(t *testing.T) {
@@ -244,7 +246,7 @@ func TestPrivateDirectModules(t *testing.T) {
 		if out, ok := c.goDownload(t); ok {
 			t.Fatalf("go mod download succeeded:\n%s", out)
 		}
-		want(t, c.doctor(t), "PRIVATE_ORIGIN_UNREACHABLE fail")
+		checktest.Want(t, c.doctor(t), "PRIVATE_ORIGIN_UNREACHABLE fail")
 	})
 
 	t.Run("GONOPROXY without GONOSUMDB", func(t *testing.T) {
@@ -254,8 +256,8 @@ func TestPrivateDirectModules(t *testing.T) {
 			t.Fatalf("go mod download: ok=%v\n%s", ok, out)
 		}
 		r := c.doctor(t)
-		want(t, r, "PRIVATE_GONOSUMDB_MISSING fail")
-		if cmds := fixCommands(r, "PRIVATE_GONOSUMDB_MISSING"); cmds != "go env -w GONOSUMDB=git.corp.test" {
+		checktest.Want(t, r, "PRIVATE_GONOSUMDB_MISSING fail")
+		if cmds := checktest.FixCommands(r, "PRIVATE_GONOSUMDB_MISSING"); cmds != "go env -w GONOSUMDB=git.corp.test" {
 			t.Errorf("fix %q", cmds)
 		}
 		if out, ok := c.goDownload(t, "GONOSUMDB=git.corp.test"); !ok {
@@ -267,16 +269,16 @@ func TestPrivateDirectModules(t *testing.T) {
 		// A logging front of the public proxy and database: with
 		// GOPRIVATE set, neither hears the private module's name from the
 		// doctor, and its origin is the only host asked about it.
-		var log requestLog
+		var log checktest.RequestLog
 		proxy := fixtures.GoProxy(t)
-		front := fixtures.HTTPServer(t, log.wrap(fixtures.Forward(proxy.URL)))
+		front := fixtures.HTTPServer(t, log.Wrap(fixtures.Forward(proxy.URL)))
 		c := newGitCase(t, "", "", "GOPRIVATE=git.corp.test", "GOPROXY="+front.URL+"/mod")
 		r := c.doctor(t)
 		if r.Status != checks.StatusPass {
-			t.Errorf("%s", dump(r))
+			t.Errorf("%s", checktest.Dump(r))
 		}
-		if strings.Contains(log.all(), "corp.test") {
-			t.Errorf("the proxy was asked about the private module:\n%s", log.all())
+		if strings.Contains(log.All(), "corp.test") {
+			t.Errorf("the proxy was asked about the private module:\n%s", log.All())
 		}
 		if hits := strings.Join(c.gs.Hits(), "\n"); !strings.Contains(hits, "/lib") {
 			t.Errorf("the origin was not asked: %q", hits)
@@ -292,7 +294,7 @@ func TestPrivateConfigurationFindings(t *testing.T) {
 	gomod := "module example.test/app\n\ngo 1.21\n\nrequire (\n\texample.test/hello v1.0.0\n\texample.test/secret v1.0.0\n)\n"
 	cache := t.TempDir()
 	// The module cache shows that the checksum database knows hello.
-	lookup := filepath.Join(cache, "cache", "download", "sumdb", knownSumDB(), "lookup", "example.test", "hello@v1.0.0")
+	lookup := filepath.Join(cache, "cache", "download", "sumdb", checktest.KnownSumDB(), "lookup", "example.test", "hello@v1.0.0")
 	if err := os.MkdirAll(filepath.Dir(lookup), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -302,16 +304,16 @@ func TestPrivateConfigurationFindings(t *testing.T) {
 	closed := "http://" + fixtures.ClosedAddr(t)
 
 	t.Run("too broad", func(t *testing.T) {
-		env := netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "example.test", "GOMODCACHE": cache, "HTTPS_PROXY": closed, "GOSUMDB": knownSumDB()}, gomod: gomod})
-		r := runCheck(t, env, PrivateCheck, 10*time.Second)
-		want(t, r, "PRIVATE_PATTERN_TOO_BROAD warn")
-		if cmds := fixCommands(r, "PRIVATE_PATTERN_TOO_BROAD"); cmds != "export GOPRIVATE=example.test/secret" {
+		env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "example.test", "GOMODCACHE": cache, "HTTPS_PROXY": closed, "GOSUMDB": checktest.KnownSumDB()}, GoMod: gomod})
+		r := checktest.Run(t, env, Check, 10*time.Second)
+		checktest.Want(t, r, "PRIVATE_PATTERN_TOO_BROAD warn")
+		if cmds := checktest.FixCommands(r, "PRIVATE_PATTERN_TOO_BROAD"); cmds != "export GOPRIVATE=example.test/secret" {
 			t.Errorf("fix %q", cmds)
 		}
-		env = netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL, "GONOSUMDB": "github.com,example.test/secret", "HTTPS_PROXY": closed}, gomod: gomod})
-		r = runCheck(t, env, PrivateCheck, 10*time.Second)
-		want(t, r, "PRIVATE_PATTERN_TOO_BROAD warn")
-		if cmds := fixCommands(r, "PRIVATE_PATTERN_TOO_BROAD"); cmds != "export GONOSUMDB=example.test/secret" {
+		env = checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": proxy.URL, "GONOSUMDB": "github.com,example.test/secret", "HTTPS_PROXY": closed}, GoMod: gomod})
+		r = checktest.Run(t, env, Check, 10*time.Second)
+		checktest.Want(t, r, "PRIVATE_PATTERN_TOO_BROAD warn")
+		if cmds := checktest.FixCommands(r, "PRIVATE_PATTERN_TOO_BROAD"); cmds != "export GONOSUMDB=example.test/secret" {
 			t.Errorf("fix %q", cmds)
 		}
 	})
@@ -319,18 +321,18 @@ func TestPrivateConfigurationFindings(t *testing.T) {
 	t.Run("public module the proxy lacks, no direct", func(t *testing.T) {
 		gomod := "module example.test/app\n\ngo 1.21\n\nrequire example.test/hello v1.0.0\n"
 		notFound := fixtures.HTTPServer(t, fixtures.Status(http.StatusNotFound, "text/plain", "not mirrored"))
-		env := netEnv(t, netCase{process: map[string]string{"GOPROXY": notFound.URL, "GOMODCACHE": cache, "GOSUMDB": knownSumDB()}, gomod: gomod})
-		r := runCheck(t, env, PrivateCheck, 10*time.Second)
-		want(t, r, "PRIVATE_NEEDS_DIRECT fail")
-		absent(t, r, "PRIVATE_MODULE_NOT_EXCLUDED")
-		if cmds := fixCommands(r, "PRIVATE_NEEDS_DIRECT"); !strings.HasSuffix(strings.Split(cmds, "\n")[0], notFound.URL+",direct") {
+		env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": notFound.URL, "GOMODCACHE": cache, "GOSUMDB": checktest.KnownSumDB()}, GoMod: gomod})
+		r := checktest.Run(t, env, Check, 10*time.Second)
+		checktest.Want(t, r, "PRIVATE_NEEDS_DIRECT fail")
+		checktest.Absent(t, r, "PRIVATE_MODULE_NOT_EXCLUDED")
+		if cmds := checktest.FixCommands(r, "PRIVATE_NEEDS_DIRECT"); !strings.HasSuffix(strings.Split(cmds, "\n")[0], notFound.URL+",direct") {
 			t.Errorf("fix %q", cmds)
 		}
 
 		// With direct, the go command fetches it from its origin: a
 		// public module is not called private.
-		env = netEnv(t, netCase{process: map[string]string{"GOPROXY": notFound.URL + ",direct", "GOMODCACHE": cache, "GOSUMDB": knownSumDB(), "HTTPS_PROXY": closed}, gomod: gomod})
-		r = runCheck(t, env, PrivateCheck, 10*time.Second)
-		absent(t, r, "PRIVATE_MODULE_NOT_EXCLUDED", "PRIVATE_NEEDS_DIRECT")
+		env = checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": notFound.URL + ",direct", "GOMODCACHE": cache, "GOSUMDB": checktest.KnownSumDB(), "HTTPS_PROXY": closed}, GoMod: gomod})
+		r = checktest.Run(t, env, Check, 10*time.Second)
+		checktest.Absent(t, r, "PRIVATE_MODULE_NOT_EXCLUDED", "PRIVATE_NEEDS_DIRECT")
 	})
 }

@@ -30,15 +30,15 @@ type MirrorResult struct {
 	Stopped bool          // cut short by the measurement's end
 }
 
-// mirrorGrace is how long the measurement goes on after the first
+// MirrorGrace is how long the measurement goes on after the first
 // candidate served every probe module: the others, started at the same
 // time, are slower; they get that long to show by how much.
-var mirrorGrace = 500 * time.Millisecond
+var MirrorGrace = 500 * time.Millisecond
 
 // MeasureMirrors asks each candidate, concurrently, for the probe
 // modules the way the go command would, within mirrorBudget and ctx.
 // Once one candidate has served them all, the others are given
-// mirrorGrace more, then stopped as slower.
+// MirrorGrace more, then stopped as slower.
 func MeasureMirrors(ctx context.Context, e *checks.Env, probes []ProbeModule, mirrors []checks.Mirror) []MirrorResult {
 	ctx, cancel := context.WithTimeout(ctx, mirrorBudget)
 	defer cancel()
@@ -64,7 +64,7 @@ func MeasureMirrors(ctx context.Context, e *checks.Env, probes []ProbeModule, mi
 			remaining--
 			if out[i].OK && !found {
 				found, best = true, out[i].Latency
-				t := time.NewTimer(mirrorGrace)
+				t := time.NewTimer(MirrorGrace)
 				defer t.Stop()
 				stop = t.C
 			}

@@ -4,39 +4,17 @@ import (
 	"context"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
-
-// contain keeps any traffic of the go command that is not for loopback
-// on loopback: an HTTP proxy that refuses connections (requests to
-// 127.0.0.1 never go through it).
-var contain = []string{"HTTPS_PROXY=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1"}
-
-// goModDownload runs the real 'go mod download' in dir with the
-// sandbox's environment; a go command that has not finished within
-// bound is killed, which counts as failing.
-func goModDownload(t *testing.T, sb *fixtures.Sandbox, dir string, extra []string, bound time.Duration) (string, bool) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), bound)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "mod", "download")
-	cmd.Dir = dir
-	cmd.Env = sb.Environ(extra...)
-	cmd.WaitDelay = time.Second
-	out, err := cmd.CombinedOutput()
-	if ctx.Err() != nil {
-		return string(out) + "\n(killed after " + bound.String() + ")", false
-	}
-	return string(out), err == nil
-}
 
 // appModule writes the main module of the agreement tests, go.sum
 // included (so that the checksum database plays no part).
@@ -48,7 +26,7 @@ func appModule(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	write("go.mod", appGoMod)
+	write("go.mod", checktest.AppGoMod)
 	write("go.sum", "example.test/hello v1.0.0 h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk=\n"+
 		"example.test/hello v1.0.0/go.mod h1:YHfl4dlavpS8OenDISfCjpQKr/mG4alGoY1y+Y/B3qg=\n")
 	return dir
@@ -63,7 +41,7 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 		t.Skip("runs the go command")
 	}
 	proxy := fixtures.GoProxy(t)
-	dns := fixtures.DNS(t, defaultZone())
+	dns := fixtures.DNS(t, checktest.DefaultZone())
 	ca := fixtures.NewCA(t, "Fixture CA")
 	now := time.Now()
 	srv := func(h http.Handler) string { return fixtures.HTTPServer(t, h).URL }
@@ -72,7 +50,7 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 	}
 	local := []string{"127.0.0.1"}
 	named := fixtures.HTTPSServer(t, fixtures.Forward(proxy.URL), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
-	routes := map[string]string{"goproxy.corp.test:443": hostPortOf(named.URL)}
+	routes := map[string]string{"goproxy.corp.test:443": checktest.HostPortOf(named.URL)}
 	connect := fixtures.NewConnectProxy(t, routes, "", "")
 	auth := fixtures.NewConnectProxy(t, routes, "carol", "proxy-pass-4")
 	viaProxy := func(proxyURL string) []string {
@@ -131,7 +109,7 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 		dir := appModule(t)
 		extra := tt.env
 		if !strings.Contains(strings.Join(extra, " "), "HTTPS_PROXY=") {
-			extra = append(append([]string(nil), contain...), extra...)
+			extra = append(append([]string(nil), checktest.Contain...), extra...)
 		}
 		results[i] = make(chan result, 1)
 		go func() {
@@ -141,13 +119,13 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				res.out, res.goOK = goModDownload(t, sb, dir, extra, goBound)
+				res.out, res.goOK = checktest.GoModDownload(t, sb, dir, extra, goBound)
 			}()
 			env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
 			env.Options.Resolver = dns.Addr
 			ctx, cancel := context.WithTimeout(context.Background(), doctorTimeout)
 			defer cancel()
-			res.r = checks.Runner{}.Run(ctx, env, []*checks.Check{ProxyCheck})[0]
+			res.r = checks.Runner{}.Run(ctx, env, []*checks.Check{Check})[0]
 			<-done
 			results[i] <- res
 		}()
@@ -161,7 +139,7 @@ func TestProxyVerdictAgreesWithGoCommand(t *testing.T) {
 			}
 			if doctorOK != res.goOK {
 				t.Errorf("the doctor says the go command %s, but go mod download succeeded=%v:\n%s\ndoctor:\n%s",
-					map[bool]string{true: "works", false: "fails"}[doctorOK], res.goOK, res.out, dump(res.r))
+					map[bool]string{true: "works", false: "fails"}[doctorOK], res.goOK, res.out, checktest.Dump(res.r))
 			}
 		})
 	}

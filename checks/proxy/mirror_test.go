@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/advisor"
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+	"github.com/gomoddoctor/gomoddoctor/checks/probe"
+
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
@@ -15,15 +19,15 @@ import (
 
 // slowMirror is the fixture module proxy behind a front that waits delay
 // before each answer; it returns the GOPROXY URL and the requests' log.
-func slowMirror(t *testing.T, proxy *fixtures.ModProxy, delay time.Duration) (string, *requestLog) {
+func slowMirror(t *testing.T, proxy *fixtures.ModProxy, delay time.Duration) (string, *checktest.RequestLog) {
 	t.Helper()
 	back, err := url.Parse(strings.TrimSuffix(proxy.URL, "/mod"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rp := httputil.NewSingleHostReverseProxy(back)
-	log := &requestLog{}
-	srv := fixtures.HTTPServer(t, log.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	log := &checktest.RequestLog{}
+	srv := fixtures.HTTPServer(t, log.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(delay):
 		case <-r.Context().Done():
@@ -38,8 +42,8 @@ func slowMirror(t *testing.T, proxy *fixtures.ModProxy, delay time.Duration) (st
 // one dead, the fastest is recommended. The candidates are asked only
 // about the public probe module, never about the private requirement.
 func TestMirrorChoosesFastest(t *testing.T) {
-	defer func(g time.Duration) { mirrorGrace = g }(mirrorGrace)
-	mirrorGrace = 5 * time.Second // let every candidate finish
+	defer func(g time.Duration) { probe.MirrorGrace = g }(probe.MirrorGrace)
+	probe.MirrorGrace = 5 * time.Second // let every candidate finish
 	proxy := fixtures.GoProxy(t)
 	fast, fastLog := slowMirror(t, proxy, 0)
 	medium, mediumLog := slowMirror(t, proxy, 150*time.Millisecond)
@@ -47,18 +51,18 @@ func TestMirrorChoosesFastest(t *testing.T) {
 	dead := "http://" + fixtures.ClosedAddr(t) + "/mod"
 	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
 
-	env := netEnv(t, netCase{
-		process: map[string]string{"GOPRIVATE": "private.corp.test"},
-		file:    map[string]string{"GOPROXY": broken},
-		gomod:   appGoMod + "require private.corp.test/lib v1.0.0\n",
+	env := checktest.Env(t, checktest.Case{
+		Process: map[string]string{"GOPRIVATE": "private.corp.test"},
+		File:    map[string]string{"GOPROXY": broken},
+		GoMod:   checktest.AppGoMod + "require private.corp.test/lib v1.0.0\n",
 	})
 	env.Options.Mirrors = []checks.Mirror{
 		{URL: slow, Origin: checks.MirrorFlag}, {URL: dead, Origin: checks.MirrorFlag},
 		{URL: medium, Origin: checks.MirrorFlag}, {URL: fast, Origin: checks.MirrorToolchain},
 	}
-	r := runCheck(t, env, ProxyCheck, 10*time.Second)
-	want(t, r, "PROXY_MODULE_UNAVAILABLE fail", "PROXY_MIRRORS info")
-	f := finding(r, "PROXY_MODULE_UNAVAILABLE")
+	r := checktest.Run(t, env, Check, 10*time.Second)
+	checktest.Want(t, r, "PROXY_MODULE_UNAVAILABLE fail", "PROXY_MIRRORS info")
+	f := checktest.Finding(r, "PROXY_MODULE_UNAVAILABLE")
 	var fix *checks.Fix
 	for i := range f.Fixes {
 		if f.Fixes[i].Key == "GOPROXY" && f.Fixes[i].Kind == checks.FixGoEnv {
@@ -66,44 +70,44 @@ func TestMirrorChoosesFastest(t *testing.T) {
 		}
 	}
 	if fix == nil {
-		t.Fatalf("no GOPROXY fix:\n%s", dump(r))
+		t.Fatalf("no GOPROXY fix:\n%s", checktest.Dump(r))
 	}
 	// direct stays: there are private modules.
 	if want := fast + ",direct"; fix.ApplyValue() != want || !fix.Auto {
-		t.Errorf("fix %s (auto %v), want GOPROXY=%s, auto:\n%s", fix.Command, fix.Auto, want, dump(r))
+		t.Errorf("fix %s (auto %v), want GOPROXY=%s, auto:\n%s", fix.Command, fix.Auto, want, checktest.Dump(r))
 	}
-	detail := finding(r, "PROXY_MIRRORS").Detail
+	detail := checktest.Finding(r, "PROXY_MIRRORS").Detail
 	lines := strings.Split(detail, "\n")
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], fast) || !strings.HasPrefix(lines[1], medium) || !strings.HasPrefix(lines[2], slow) ||
 		!strings.HasPrefix(lines[3], dead) || !strings.Contains(lines[3], "does not work") {
 		t.Errorf("measurements not in order fast, medium, slow, dead:\n%s", detail)
 	}
-	for _, l := range []*requestLog{fastLog, mediumLog} {
-		all := l.all()
+	for _, l := range []*checktest.RequestLog{fastLog, mediumLog} {
+		all := l.All()
 		if !strings.Contains(all, "example.test/hello/@v/v1.0.0") || strings.Contains(all, "private.corp.test") {
 			t.Errorf("a candidate was asked:\n%s", all)
 		}
 	}
 
 	// The plan applies it.
-	plan := Advise(env, []checks.CheckResult{r})
-	if s := stepFor(plan, checks.FixGoEnv, "GOPROXY"); s == nil || s.AppliedBy != checks.ByFix || s.ApplyValue() != fast+",direct" {
-		t.Errorf("plan:\n%s", planDump(plan))
+	plan := advisor.Advise(env, []checks.CheckResult{r})
+	if s := checktest.StepFor(plan, checks.FixGoEnv, "GOPROXY"); s == nil || s.AppliedBy != checks.ByFix || s.ApplyValue() != fast+",direct" {
+		t.Errorf("plan:\n%s", checktest.PlanDump(plan))
 	}
 }
 
 // Once the fastest has answered, the slower ones are not waited for.
 func TestMirrorStopsSlower(t *testing.T) {
-	defer func(g time.Duration) { mirrorGrace = g }(mirrorGrace)
-	mirrorGrace = 50 * time.Millisecond
+	defer func(g time.Duration) { probe.MirrorGrace = g }(probe.MirrorGrace)
+	probe.MirrorGrace = 50 * time.Millisecond
 	proxy := fixtures.GoProxy(t)
 	fast, _ := slowMirror(t, proxy, 0)
 	slow, _ := slowMirror(t, proxy, 2*time.Second)
 	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
-	env := netEnv(t, netCase{file: map[string]string{"GOPROXY": broken}, gomod: appGoMod})
+	env := checktest.Env(t, checktest.Case{File: map[string]string{"GOPROXY": broken}, GoMod: checktest.AppGoMod})
 	env.Options.Mirrors = []checks.Mirror{{URL: slow, Origin: checks.MirrorFlag}, {URL: fast, Origin: checks.MirrorFlag}}
-	r := runCheck(t, env, ProxyCheck, 10*time.Second)
-	detail := finding(r, "PROXY_MIRRORS").Detail
+	r := checktest.Run(t, env, Check, 10*time.Second)
+	detail := checktest.Finding(r, "PROXY_MIRRORS").Detail
 	lines := strings.Split(detail, "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], fast) || !strings.HasPrefix(lines[1], slow) || !strings.Contains(lines[1], "slower than the fastest") {
 		t.Errorf("measurements:\n%s", detail)
@@ -113,23 +117,23 @@ func TestMirrorStopsSlower(t *testing.T) {
 // With no working candidate, the fix is a manual step that says so.
 func TestMirrorNoneWorks(t *testing.T) {
 	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
-	env := netEnv(t, netCase{file: map[string]string{"GOPROXY": broken}, gomod: appGoMod})
+	env := checktest.Env(t, checktest.Case{File: map[string]string{"GOPROXY": broken}, GoMod: checktest.AppGoMod})
 	env.Options.Mirrors = []checks.Mirror{
 		{URL: "http://" + fixtures.ClosedAddr(t), Origin: checks.MirrorFlag},
 		{URL: fixtures.HTTPServer(t, fixtures.Status(404, "text/plain", "no")).URL, Origin: checks.MirrorPublic},
 		{URL: fixtures.HTTPServer(t, fixtures.CaptivePortal()).URL, Origin: checks.MirrorToolchain},
 	}
-	r := runCheck(t, env, ProxyCheck, 10*time.Second)
-	f := finding(r, "PROXY_MODULE_UNAVAILABLE")
+	r := checktest.Run(t, env, Check, 10*time.Second)
+	f := checktest.Finding(r, "PROXY_MODULE_UNAVAILABLE")
 	if f == nil {
-		t.Fatalf("no failure:\n%s", dump(r))
+		t.Fatalf("no failure:\n%s", checktest.Dump(r))
 	}
 	last := f.Fixes[len(f.Fixes)-1]
 	if last.Kind != checks.FixManual || !strings.Contains(last.Title, "none of the 3 candidate mirrors serves example.test/hello@v1.0.0") {
-		t.Errorf("want a manual step saying none works:\n%s", dump(r))
+		t.Errorf("want a manual step saying none works:\n%s", checktest.Dump(r))
 	}
-	if m := finding(r, "PROXY_MIRRORS"); m == nil || !strings.Contains(m.Message, "none of the 3 candidate mirrors") {
-		t.Errorf("no measurement finding:\n%s", dump(r))
+	if m := checktest.Finding(r, "PROXY_MIRRORS"); m == nil || !strings.Contains(m.Message, "none of the 3 candidate mirrors") {
+		t.Errorf("no measurement finding:\n%s", checktest.Dump(r))
 	}
 	for _, x := range f.Fixes {
 		if x.Key == "GOPROXY" && x.Auto {
@@ -144,27 +148,27 @@ func TestMirrorPublicIsAChoice(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	mirror, log := slowMirror(t, proxy, 0)
 	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
-	env := netEnv(t, netCase{file: map[string]string{"GOPROXY": broken}, gomod: appGoMod})
+	env := checktest.Env(t, checktest.Case{File: map[string]string{"GOPROXY": broken}, GoMod: checktest.AppGoMod})
 	env.Options.Mirrors = []checks.Mirror{{URL: mirror, Origin: checks.MirrorPublic}}
-	r := runCheck(t, env, ProxyCheck, 10*time.Second)
-	plan := Advise(env, []checks.CheckResult{r})
-	s := stepFor(plan, checks.FixGoEnv, "GOPROXY")
+	r := checktest.Run(t, env, Check, 10*time.Second)
+	plan := advisor.Advise(env, []checks.CheckResult{r})
+	s := checktest.StepFor(plan, checks.FixGoEnv, "GOPROXY")
 	if s == nil || s.AppliedBy != checks.ByYou || s.ApplyValue() != mirror || !strings.Contains(s.Title, "third-party") {
-		t.Errorf("want a suggestion to use the public mirror:\n%s", planDump(plan))
+		t.Errorf("want a suggestion to use the public mirror:\n%s", checktest.PlanDump(plan))
 	}
 
-	before := len(log.all())
-	env = netEnv(t, netCase{file: map[string]string{"GOPROXY": proxy.URL}, gomod: appGoMod})
+	before := len(log.All())
+	env = checktest.Env(t, checktest.Case{File: map[string]string{"GOPROXY": proxy.URL}, GoMod: checktest.AppGoMod})
 	env.Options.Mirrors = []checks.Mirror{{URL: mirror, Origin: checks.MirrorPublic}}
-	r = runCheck(t, env, ProxyCheck, 10*time.Second)
-	absent(t, r, "PROXY_MIRRORS")
-	if len(log.all()) != before {
-		t.Errorf("a mirror was asked although the chain works:\n%s", log.all())
+	r = checktest.Run(t, env, Check, 10*time.Second)
+	checktest.Absent(t, r, "PROXY_MIRRORS")
+	if len(log.All()) != before {
+		t.Errorf("a mirror was asked although the chain works:\n%s", log.All())
 	}
 }
 
 func TestDefaultMirrorsReadGoEnv(t *testing.T) {
-	env := netEnv(t, netCase{})
+	env := checktest.Env(t, checktest.Case{})
 	ms := checks.DefaultMirrors(env.Go)
 	if len(ms) != 1+len(checks.PublicMirrors) || ms[0].URL != "https://proxy.example.test" || ms[0].Origin != checks.MirrorToolchain {
 		t.Errorf("default mirrors %v", ms)

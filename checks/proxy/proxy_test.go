@@ -5,36 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/probe"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
-
-// requestLog records the paths a fixture server is asked for.
-type requestLog struct {
-	mu    sync.Mutex
-	paths []string
-}
-
-func (l *requestLog) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		l.mu.Lock()
-		l.paths = append(l.paths, r.URL.Path)
-		l.mu.Unlock()
-		h.ServeHTTP(w, r)
-	})
-}
-
-func (l *requestLog) all() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.paths, "\n")
-}
 
 func TestProxyCheckClassifies(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
@@ -106,34 +86,23 @@ func TestProxyCheckClassifies(t *testing.T) {
 			if tt.timeout == 0 {
 				tt.timeout = 5 * time.Second
 			}
-			env := netEnv(t, netCase{process: tt.process, gomod: appGoMod})
-			r := runCheck(t, env, ProxyCheck, tt.timeout)
+			env := checktest.Env(t, checktest.Case{Process: tt.process, GoMod: checktest.AppGoMod})
+			r := checktest.Run(t, env, Check, tt.timeout)
 			if r.Status != tt.status {
 				t.Errorf("status %s, want %s", r.Status, tt.status)
 			}
-			want(t, r, tt.want...)
-			if tt.fix != "" && !hasFix(r, tt.fix) {
-				t.Errorf("no fix containing %q:\n%s", tt.fix, dump(r))
+			checktest.Want(t, r, tt.want...)
+			if tt.fix != "" && !checktest.HasFix(r, tt.fix) {
+				t.Errorf("no fix containing %q:\n%s", tt.fix, checktest.Dump(r))
 			}
-			if strings.Contains(dump(r), "secret-pw-1") {
-				t.Errorf("a credential leaked:\n%s", dump(r))
+			if strings.Contains(checktest.Dump(r), "secret-pw-1") {
+				t.Errorf("a credential leaked:\n%s", checktest.Dump(r))
 			}
 			if t.Failed() {
-				t.Logf("%s:\n%s", hello, dump(r))
+				t.Logf("%s:\n%s", hello, checktest.Dump(r))
 			}
 		})
 	}
-}
-
-func hasFix(r checks.CheckResult, sub string) bool {
-	for _, f := range r.Findings {
-		for _, x := range f.Fixes {
-			if strings.Contains(x.Command, sub) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func TestProxyCheckThroughHTTPProxies(t *testing.T) {
@@ -142,7 +111,7 @@ func TestProxyCheckThroughHTTPProxies(t *testing.T) {
 	// An https module proxy named goproxy.corp.test, reached only
 	// through the CONNECT proxies below.
 	front := fixtures.HTTPSServer(t, http.StripPrefix("", fixtures.Forward(proxy.URL)), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
-	routes := map[string]string{"goproxy.corp.test:443": hostPortOf(front.URL)}
+	routes := map[string]string{"goproxy.corp.test:443": checktest.HostPortOf(front.URL)}
 	good := fixtures.NewConnectProxy(t, routes, "", "")
 	auth := fixtures.NewConnectProxy(t, routes, "carol", "proxy-pass-2")
 	base := map[string]string{"GOPROXY": "https://goproxy.corp.test/mod", "SSL_CERT_FILE": ca.File}
@@ -171,17 +140,17 @@ func TestProxyCheckThroughHTTPProxies(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			env := netEnv(t, netCase{process: tt.process, gomod: appGoMod})
-			r := runCheck(t, env, ProxyCheck, 5*time.Second)
+			env := checktest.Env(t, checktest.Case{Process: tt.process, GoMod: checktest.AppGoMod})
+			r := checktest.Run(t, env, Check, 5*time.Second)
 			if r.Status != tt.status {
-				t.Errorf("status %s, want %s\n%s", r.Status, tt.status, dump(r))
+				t.Errorf("status %s, want %s\n%s", r.Status, tt.status, checktest.Dump(r))
 			}
-			want(t, r, tt.want...)
-			if tt.fix != "" && !hasFix(r, tt.fix) {
-				t.Errorf("no fix containing %q:\n%s", tt.fix, dump(r))
+			checktest.Want(t, r, tt.want...)
+			if tt.fix != "" && !checktest.HasFix(r, tt.fix) {
+				t.Errorf("no fix containing %q:\n%s", tt.fix, checktest.Dump(r))
 			}
-			if strings.Contains(dump(r), "proxy-pass-2") {
-				t.Errorf("a credential leaked:\n%s", dump(r))
+			if strings.Contains(checktest.Dump(r), "proxy-pass-2") {
+				t.Errorf("a credential leaked:\n%s", checktest.Dump(r))
 			}
 		})
 	}
@@ -196,9 +165,9 @@ func TestProxyCheckSlowAnswers(t *testing.T) {
 	old := slowProxy
 	slowProxy = 100 * time.Millisecond
 	defer func() { slowProxy = old }()
-	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": slow.URL + "/mod"}, gomod: appGoMod})
-	r := runCheck(t, env, ProxyCheck, 5*time.Second)
-	want(t, r, "PROXY_SLOW warn", "PROXY_CHAIN_OK info")
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": slow.URL + "/mod"}, GoMod: checktest.AppGoMod})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "PROXY_SLOW warn", "PROXY_CHAIN_OK info")
 }
 
 func TestProxyCheckNetrcCredentials(t *testing.T) {
@@ -212,18 +181,18 @@ func TestProxyCheckNetrcCredentials(t *testing.T) {
 		fixtures.Forward(proxy.URL).ServeHTTP(w, r)
 	}), ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"127.0.0.1"}}), nil)
 	home := t.TempDir()
-	netrc := "machine " + hostPortOf(guarded.URL) + " login alice password netrc-pass-3\n"
+	netrc := "machine " + checktest.HostPortOf(guarded.URL) + " login alice password netrc-pass-3\n"
 	if err := os.WriteFile(filepath.Join(home, ".netrc"), []byte(netrc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": guarded.URL + "/mod", "HOME": home, "SSL_CERT_FILE": ca.File}, gomod: appGoMod})
-	r := runCheck(t, env, ProxyCheck, 5*time.Second)
-	want(t, r, "PROXY_OK info")
-	if f := finding(r, "PROXY_OK"); f == nil || !strings.Contains(f.Detail, "~/.netrc machine") {
-		t.Errorf("credentials not reported:\n%s", dump(r))
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": guarded.URL + "/mod", "HOME": home, "SSL_CERT_FILE": ca.File}, GoMod: checktest.AppGoMod})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "PROXY_OK info")
+	if f := checktest.Finding(r, "PROXY_OK"); f == nil || !strings.Contains(f.Detail, "~/.netrc machine") {
+		t.Errorf("credentials not reported:\n%s", checktest.Dump(r))
 	}
-	if strings.Contains(dump(r), "netrc-pass-3") {
-		t.Errorf("the .netrc password leaked:\n%s", dump(r))
+	if strings.Contains(checktest.Dump(r), "netrc-pass-3") {
+		t.Errorf("the .netrc password leaked:\n%s", checktest.Dump(r))
 	}
 }
 
@@ -244,12 +213,12 @@ func TestProxyCheckFileURLs(t *testing.T) {
 		{"file://" + filepath.ToSlash(filepath.Join(dir, "missing")), checks.StatusFail, []string{"PROXY_FILE_MISSING info", "PROXY_MODULE_NOT_FOUND fail"}},
 		{"file://" + filepath.ToSlash(notDir), checks.StatusFail, []string{"PROXY_FILE_INVALID fail"}},
 	} {
-		env := netEnv(t, netCase{process: map[string]string{"GOPROXY": tt.goproxy}, gomod: appGoMod})
-		r := runCheck(t, env, ProxyCheck, 5*time.Second)
+		env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": tt.goproxy}, GoMod: checktest.AppGoMod})
+		r := checktest.Run(t, env, Check, 5*time.Second)
 		if r.Status != tt.status {
-			t.Errorf("GOPROXY=%s: status %s, want %s\n%s", tt.goproxy, r.Status, tt.status, dump(r))
+			t.Errorf("GOPROXY=%s: status %s, want %s\n%s", tt.goproxy, r.Status, tt.status, checktest.Dump(r))
 		}
-		want(t, r, tt.want...)
+		checktest.Want(t, r, tt.want...)
 	}
 }
 
@@ -257,20 +226,20 @@ func TestProxyCheckFileURLs(t *testing.T) {
 // a proxy.
 func TestProxyCheckNeverNamesPrivateModules(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
-	var log requestLog
-	spy := fixtures.HTTPServer(t, log.wrap(fixtures.Forward(proxy.URL)))
+	var log checktest.RequestLog
+	spy := fixtures.HTTPServer(t, log.Wrap(fixtures.Forward(proxy.URL)))
 	gomod := "module example.test/app\n\ngo 1.21\n\nrequire (\n\texample.test/hello v1.0.0\n\texample.test/greet v0.1.0\n)\n"
-	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": spy.URL + "/mod", "GOPRIVATE": "example.test/hello", "GOSUMDB": ""}, gomod: gomod})
-	r := runCheck(t, env, ProxyCheck, 5*time.Second)
-	want(t, r, "PROXY_PRIVATE_NOT_PROBED info", "PROXY_OK info")
-	if strings.Contains(log.all(), "hello") {
-		t.Errorf("the private module was named to the proxy:\n%s", log.all())
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": spy.URL + "/mod", "GOPRIVATE": "example.test/hello", "GOSUMDB": ""}, GoMod: gomod})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "PROXY_PRIVATE_NOT_PROBED info", "PROXY_OK info")
+	if strings.Contains(log.All(), "hello") {
+		t.Errorf("the private module was named to the proxy:\n%s", log.All())
 	}
-	if !strings.Contains(log.all(), "example.test/greet/@v/v0.1.0.info") {
-		t.Errorf("the public module was not probed:\n%s", log.all())
+	if !strings.Contains(log.All(), "example.test/greet/@v/v0.1.0.info") {
+		t.Errorf("the public module was not probed:\n%s", log.All())
 	}
 	// The only other request is the checksum database's /supported.
-	for _, p := range strings.Split(log.all(), "\n") {
+	for _, p := range strings.Split(log.All(), "\n") {
 		if !strings.Contains(p, "greet") && !strings.HasSuffix(p, "/supported") {
 			t.Errorf("unexpected request %s", p)
 		}
@@ -280,21 +249,21 @@ func TestProxyCheckNeverNamesPrivateModules(t *testing.T) {
 func TestProxyCheckProbeModule(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	// Outside a module, --probe-module asks for the latest version.
-	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL}, probe: "example.test/hello"})
-	r := runCheck(t, env, ProxyCheck, 5*time.Second)
-	want(t, r, "PROXY_CHAIN_OK info")
-	if f := finding(r, "PROXY_CHAIN_OK"); f == nil || !strings.Contains(f.Detail, "example.test/hello@v1.1.0") {
-		t.Errorf("latest version not found:\n%s", dump(r))
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": proxy.URL}, Probe: "example.test/hello"})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "PROXY_CHAIN_OK info")
+	if f := checktest.Finding(r, "PROXY_CHAIN_OK"); f == nil || !strings.Contains(f.Detail, "example.test/hello@v1.1.0") {
+		t.Errorf("latest version not found:\n%s", checktest.Dump(r))
 	}
 	// A private --probe-module is refused.
-	env = netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "example.test"}, probe: "example.test/hello"})
-	r = runCheck(t, env, ProxyCheck, 5*time.Second)
+	env = checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "example.test"}, Probe: "example.test/hello"})
+	r = checktest.Run(t, env, Check, 5*time.Second)
 	if r.Status != checks.StatusSkip {
-		t.Errorf("private --probe-module: %s\n%s", r.Status, dump(r))
+		t.Errorf("private --probe-module: %s\n%s", r.Status, checktest.Dump(r))
 	}
 	// Outside a module, without --probe-module: the default module.
-	env = netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL}})
-	if p := probe.ScopeOf(env).Probes; len(p) != 1 || p[0].Path != DefaultProbeModule {
+	env = checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": proxy.URL}})
+	if p := probe.ScopeOf(env).Probes; len(p) != 1 || p[0].Path != probe.DefaultProbeModule {
 		t.Errorf("default probes %v", p)
 	}
 }
@@ -315,10 +284,10 @@ func TestProxyCheckSumDBRoute(t *testing.T) {
 		{broken + "," + proxy.URL, "PROXY_SUMDB_UNAVAILABLE info", -1, false},
 		{broken + "|direct", "PROXY_SUMDB_ROUTE info", -1, true}, // direct's "not found" outranks the 500
 	} {
-		env := netEnv(t, netCase{process: map[string]string{"GOPROXY": tt.goproxy, "GOSUMDB": ""}, gomod: appGoMod})
-		r := runCheck(t, env, ProxyCheck, 5*time.Second)
-		want(t, r, tt.want)
-		route, _ := probe.SumDB(env, t.Context())
+		env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": tt.goproxy, "GOSUMDB": ""}, GoMod: checktest.AppGoMod})
+		r := checktest.Run(t, env, Check, 5*time.Second)
+		checktest.Want(t, r, tt.want)
+		route, _ := probe.SumDB(t.Context(), env)
 		if route.Entry != tt.entry || route.Direct != tt.direct {
 			t.Errorf("GOPROXY=%s: route entry %d direct %v, want %d %v", tt.goproxy, route.Entry, route.Direct, tt.entry, tt.direct)
 		}
@@ -350,7 +319,7 @@ replace example.test/local => ../local
 
 replace example.test/old v1.0.0 => example.test/new v1.2.0
 `
-	env := netEnv(t, netCase{process: map[string]string{"GOPRIVATE": "private.corp.test"}, gomod: gomod})
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPRIVATE": "private.corp.test"}, GoMod: gomod})
 	var got []string
 	for _, p := range probe.ScopeOf(env).Probes {
 		got = append(got, p.String())

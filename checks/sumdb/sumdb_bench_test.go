@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
 	"golang.org/x/mod/module"
@@ -54,7 +56,7 @@ func BenchmarkSumDBAudit(b *testing.B) {
 				}
 				lines = len(r.verdicts)
 				if n := countVerdicts(r, "ok"); n != lines-6 {
-					b.Fatalf("%d of %d lines verified, want all but the 6 planted:\n%s", n, lines, dump(checks.CheckResult{Findings: r.out}))
+					b.Fatalf("%d of %d lines verified, want all but the 6 planted:\n%s", n, lines, checktest.Dump(checks.CheckResult{Findings: r.out}))
 				}
 				// Warm: only the module the database does not know is
 				// asked for, and no tile.

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
@@ -138,7 +140,7 @@ func TestSumDBAgreesWithGosumcheck(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		t.Logf("gosumcheck:\n%s\ndoctor:\n%s", out, dump(checks.CheckResult{Findings: r.out}))
+		t.Logf("gosumcheck:\n%s\ndoctor:\n%s", out, checktest.Dump(checks.CheckResult{Findings: r.out}))
 	}
 	t.Logf("%d lines: %v", n, fmt.Sprint(seen))
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/reqs"
 
@@ -26,7 +28,7 @@ import (
 // its go.sum varies by case.
 const sumdbGoMod = "module example.test/app\n\ngo 1.21\n\nrequire example.test/greet v0.1.0\n\nrequire example.test/hello v1.0.0 // indirect\n"
 
-// helloSum (module_test.go) is hello's go.sum lines.
+// checktest.HelloSum is hello's go.sum lines.
 const (
 	greetSum = "example.test/greet v0.1.0 h1:StbJkgJJdpSvU0w7yh7n+CcHebG+wCYYErwZsJuH1tg=\nexample.test/greet v0.1.0/go.mod h1:JwpVfrTV6z2W/mZsFukDK54Oqn1g+oXVQJ84BABYpVA=\n"
 	// tamperedHello is hello's go.sum with its content hash changed.
@@ -154,93 +156,93 @@ func (w *sumdbWorld) cases(t *testing.T) []sumdbCase {
 		}
 	}
 	return []sumdbCase{
-		{name: "healthy through a proxy", gosum: helloSum, env: via(w.proxy, w.db),
+		{name: "healthy through a proxy", gosum: checktest.HelloSum, env: via(w.proxy, w.db),
 			status: checks.StatusPass, want: []string{"SUMDB_ROUTE info", "SUMDB_TREE_OK info", "SUMDB_GOSUM_VERIFIED info", "SUMDB_COVERAGE info"}, goOK: true,
 			check: func(t *testing.T, r checks.CheckResult) {
-				if f := finding(r, "SUMDB_ROUTE"); f == nil || !strings.Contains(f.Message, "through entry 1") {
+				if f := checktest.Finding(r, "SUMDB_ROUTE"); f == nil || !strings.Contains(f.Message, "through entry 1") {
 					t.Errorf("route: %+v", f)
 				}
-				if f := finding(r, "SUMDB_GOSUM_VERIFIED"); f == nil || !strings.Contains(f.Message, "2 go.sum line(s) match") || !strings.Contains(f.Detail, "example.test/greet@v0.1.0 (zip hash)") {
+				if f := checktest.Finding(r, "SUMDB_GOSUM_VERIFIED"); f == nil || !strings.Contains(f.Message, "2 go.sum line(s) match") || !strings.Contains(f.Detail, "example.test/greet@v0.1.0 (zip hash)") {
 					t.Errorf("verified: %+v", f)
 				}
 			}},
-		{name: "healthy direct (URL in GOSUMDB)", gosum: helloSum, env: []string{"GOPROXY=" + w.plain.URL, "GOSUMDB=" + w.db.GOSUMDBDirect()},
+		{name: "healthy direct (URL in GOSUMDB)", gosum: checktest.HelloSum, env: []string{"GOPROXY=" + w.plain.URL, "GOSUMDB=" + w.db.GOSUMDBDirect()},
 			status: checks.StatusPass, want: []string{"SUMDB_ROUTE info", "SUMDB_TREE_OK info", "SUMDB_GOSUM_VERIFIED info"}, goOK: true},
-		{name: "/supported 404, then the database's own host", gosum: helloSum,
+		{name: "/supported 404, then the database's own host", gosum: checktest.HelloSum,
 			env:    []string{"GOPROXY=" + w.plain.URL, "GOSUMDB=" + w.db.GOSUMDB(), "HTTPS_PROXY=" + w.connect.URL, "SSL_CERT_FILE=" + w.ca.File},
 			status: checks.StatusPass, want: []string{"SUMDB_ROUTE info", "SUMDB_TREE_OK info", "SUMDB_GOSUM_VERIFIED info"}, goOK: true,
 			check: func(t *testing.T, r checks.CheckResult) {
-				if f := finding(r, "SUMDB_ROUTE"); f == nil || !strings.Contains(f.Message, "https://"+w.db.Name) || !strings.Contains(f.Detail, "404") {
+				if f := checktest.Finding(r, "SUMDB_ROUTE"); f == nil || !strings.Contains(f.Message, "https://"+w.db.Name) || !strings.Contains(f.Detail, "404") {
 					t.Errorf("route: %+v", f)
 				}
 			}},
-		{name: "a proxy that claims the default database but does not serve it", gosum: helloSum, env: []string{"GOPROXY=" + w.proxy.URL, "GOSUMDB="},
+		{name: "a proxy that claims the default database but does not serve it", gosum: checktest.HelloSum, env: []string{"GOPROXY=" + w.proxy.URL, "GOSUMDB="},
 			status: checks.StatusFail, want: []string{"SUMDB_LATEST_FAILED warn", "SUMDB_LOOKUP_FAILED fail"}, goOK: false,
 			check: func(t *testing.T, r checks.CheckResult) {
-				if f := finding(r, "SUMDB_NOT_FOUND"); f != nil {
+				if f := checktest.Finding(r, "SUMDB_NOT_FOUND"); f != nil {
 					t.Errorf("the modules are not unknown, the database is missing: %+v", f)
 				}
 			}},
-		{name: "/supported 500", gosum: helloSum, env: []string{"GOPROXY=" + w.broken.URL, "GOSUMDB=" + w.db.GOSUMDB()},
+		{name: "/supported 500", gosum: checktest.HelloSum, env: []string{"GOPROXY=" + w.broken.URL, "GOSUMDB=" + w.db.GOSUMDB()},
 			status: checks.StatusFail, want: []string{"SUMDB_UNAVAILABLE fail"}, goOK: false},
-		{name: "/supported 500, go.sum complete", gosum: helloSum + greetSum, env: []string{"GOPROXY=" + w.broken.URL, "GOSUMDB=" + w.db.GOSUMDB()},
+		{name: "/supported 500, go.sum complete", gosum: checktest.HelloSum + greetSum, env: []string{"GOPROXY=" + w.broken.URL, "GOSUMDB=" + w.db.GOSUMDB()},
 			status: checks.StatusWarn, want: []string{"SUMDB_UNAVAILABLE warn"}, goOK: true},
-		{name: "wrong key", gosum: helloSum, env: via(w.wrongProxy, w.wrong),
+		{name: "wrong key", gosum: checktest.HelloSum, env: via(w.wrongProxy, w.wrong),
 			status: checks.StatusFail, want: []string{"SUMDB_WRONG_KEY fail"}, goOK: false},
-		{name: "forked log", gosum: helloSum, env: via(forkProxy, fork), prep: keep(fork, false, fork.Fork),
+		{name: "forked log", gosum: checktest.HelloSum, env: via(forkProxy, fork), prep: keep(fork, false, fork.Fork),
 			status: checks.StatusFail, want: []string{"SUMDB_FORK fail"}, goOK: false,
 			check: func(t *testing.T, r checks.CheckResult) {
-				if f := finding(r, "SUMDB_FORK"); f == nil || !strings.HasPrefix(f.Message, "SECURITY:") || !strings.Contains(f.Detail, "proof") {
+				if f := checktest.Finding(r, "SUMDB_FORK"); f == nil || !strings.HasPrefix(f.Message, "SECURITY:") || !strings.Contains(f.Detail, "proof") {
 					t.Errorf("fork: %+v", f)
 				}
 			}},
-		{name: "forked log, go.sum complete", gosum: helloSum + greetSum, env: via(forkFullProxy, forkFull), prep: keep(forkFull, false, forkFull.Fork),
+		{name: "forked log, go.sum complete", gosum: checktest.HelloSum + greetSum, env: via(forkFullProxy, forkFull), prep: keep(forkFull, false, forkFull.Fork),
 			status: checks.StatusFail, want: []string{"SUMDB_FORK fail"}, goOK: true, exception: true},
-		{name: "went back to the same history, tiles kept", gosum: helloSum, env: via(backProxy, back), prep: keep(back, true, func() { back.Truncate(int(back.Size()) - 30) }),
+		{name: "went back to the same history, tiles kept", gosum: checktest.HelloSum, env: via(backProxy, back), prep: keep(back, true, func() { back.Truncate(int(back.Size()) - 30) }),
 			status: checks.StatusPass, want: []string{"SUMDB_TREE_BEHIND info", "SUMDB_GOSUM_VERIFIED info"}, goOK: true},
-		{name: "went back, no tiles kept", gosum: helloSum, env: via(backBareProxy, backBare), prep: keep(backBare, false, func() { backBare.Truncate(int(backBare.Size()) - 30) }),
+		{name: "went back, no tiles kept", gosum: checktest.HelloSum, env: via(backBareProxy, backBare), prep: keep(backBare, false, func() { backBare.Truncate(int(backBare.Size()) - 30) }),
 			status: checks.StatusFail, want: []string{"SUMDB_ROLLBACK fail"}, goOK: false},
-		{name: "went back to another history", gosum: helloSum, env: via(forkBackProxy, forkBack),
+		{name: "went back to another history", gosum: checktest.HelloSum, env: via(forkBackProxy, forkBack),
 			prep:   keep(forkBack, true, func() { forkBack.Fork(); forkBack.Truncate(int(forkBack.Size()) - 30) }),
 			status: checks.StatusFail, want: []string{"SUMDB_FORK fail"}, goOK: false,
 			check: func(t *testing.T, r checks.CheckResult) {
-				if f := finding(r, "SUMDB_FORK"); f == nil || !strings.Contains(f.Message, "went back") {
+				if f := checktest.Finding(r, "SUMDB_FORK"); f == nil || !strings.Contains(f.Message, "went back") {
 					t.Errorf("fork: %+v", f)
 				}
 			}},
 		{name: "tampered go.sum line", gosum: tamperedHello + greetSum, env: via(w.proxy, w.db),
 			status: checks.StatusFail, want: []string{"SUMDB_GOSUM_MISMATCH fail"}, goOK: false, fix: "SUMDB_GOSUM_MISMATCH",
 			check: func(t *testing.T, r checks.CheckResult) {
-				f := finding(r, "SUMDB_GOSUM_MISMATCH")
+				f := checktest.Finding(r, "SUMDB_GOSUM_MISMATCH")
 				if f == nil || f.Subject != "example.test/hello@v1.0.0" || !strings.Contains(f.Detail, "go.sum:1: example.test/hello v1.0.0 h1:AAAA") ||
 					!strings.Contains(f.Message, "h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk=") || !strings.Contains(f.Detail, "edited by hand") {
 					t.Errorf("mismatch: %+v", f)
 				}
 			}},
-		{name: "private module unknown to the database (410)", gomod: toolMod, gosum: helloSum + greetSum, env: via(w.privateProxy, w.private),
+		{name: "private module unknown to the database (410)", gomod: toolMod, gosum: checktest.HelloSum + greetSum, env: via(w.privateProxy, w.private),
 			status: checks.StatusFail, want: []string{"SUMDB_NOT_FOUND fail"}, goOK: false, fix: "SUMDB_NOT_FOUND",
 			check: func(t *testing.T, r checks.CheckResult) {
-				f := finding(r, "SUMDB_NOT_FOUND")
+				f := checktest.Finding(r, "SUMDB_NOT_FOUND")
 				// The smallest prefix that matches no other module of the
 				// project (MinimalPatterns).
 				if f == nil || len(f.Fixes) != 1 || f.Fixes[0].Command != "go env -w GONOSUMDB=other.test" || !strings.Contains(f.Detail, "410 Gone") {
 					t.Errorf("not found: %+v", f)
 				}
 			}},
-		{name: "private module in go.sum, unknown to the database", gomod: toolMod, gosum: helloSum + greetSum + otherTool,
+		{name: "private module in go.sum, unknown to the database", gomod: toolMod, gosum: checktest.HelloSum + greetSum + otherTool,
 			env:    append(via(w.privateProxy, w.private), "GONOSUMDB=corp.example"),
 			status: checks.StatusWarn, want: []string{"SUMDB_NOT_FOUND warn"}, goOK: true,
 			check: func(t *testing.T, r checks.CheckResult) {
 				// Merged with the existing patterns, where they are set.
-				if f := finding(r, "SUMDB_NOT_FOUND"); f == nil || len(f.Fixes) != 1 || f.Fixes[0].Command != "export GONOSUMDB=corp.example,other.test" {
+				if f := checktest.Finding(r, "SUMDB_NOT_FOUND"); f == nil || len(f.Fixes) != 1 || f.Fixes[0].Command != "export GONOSUMDB=corp.example,other.test" {
 					t.Errorf("not found: %+v", f)
 				}
 			}},
-		{name: "private module exempt by GONOSUMDB, merged with existing patterns", gomod: toolMod, gosum: helloSum + greetSum,
+		{name: "private module exempt by GONOSUMDB, merged with existing patterns", gomod: toolMod, gosum: checktest.HelloSum + greetSum,
 			env:    append(via(spiedProxy, spied), "GONOSUMDB=corp.example,other.test/tool"),
 			status: checks.StatusPass, want: []string{"SUMDB_GOSUM_VERIFIED info"}, goOK: true,
 			check: func(t *testing.T, r checks.CheckResult) {
-				if f := finding(r, "SUMDB_COVERAGE"); f == nil || !strings.Contains(f.Message, "1 are exempt (GONOSUMDB)") || !strings.Contains(f.Detail, "other.test/tool@v1.0.0: not checked (GONOSUMDB pattern other.test/tool)") {
+				if f := checktest.Finding(r, "SUMDB_COVERAGE"); f == nil || !strings.Contains(f.Message, "1 are exempt (GONOSUMDB)") || !strings.Contains(f.Detail, "other.test/tool@v1.0.0: not checked (GONOSUMDB pattern other.test/tool)") {
 					t.Errorf("coverage: %+v", f)
 				}
 				if len(spied.Requests()) == 0 {
@@ -252,21 +254,21 @@ func (w *sumdbWorld) cases(t *testing.T) []sumdbCase {
 					}
 				}
 			}},
-		{name: "GOSUMDB=off", gosum: helloSum, env: []string{"GOPROXY=" + w.proxy.URL, "GOSUMDB=off"},
+		{name: "GOSUMDB=off", gosum: checktest.HelloSum, env: []string{"GOPROXY=" + w.proxy.URL, "GOSUMDB=off"},
 			status: checks.StatusSkip, goOK: true},
-		{name: "malformed GOSUMDB", gosum: helloSum, env: []string{"GOPROXY=" + w.proxy.URL, "GOSUMDB=sum.corp.example"},
+		{name: "malformed GOSUMDB", gosum: checktest.HelloSum, env: []string{"GOPROXY=" + w.proxy.URL, "GOSUMDB=sum.corp.example"},
 			status: checks.StatusFail, want: []string{"SUMDB_CONFIG_INVALID fail"}, goOK: false},
-		{name: "malformed GOSUMDB, go.sum complete", gosum: helloSum + greetSum, env: []string{"GOPROXY=" + w.proxy.URL, "GOSUMDB=a+b c d"},
+		{name: "malformed GOSUMDB, go.sum complete", gosum: checktest.HelloSum + greetSum, env: []string{"GOPROXY=" + w.proxy.URL, "GOSUMDB=a+b c d"},
 			status: checks.StatusWarn, want: []string{"SUMDB_CONFIG_INVALID warn"}, goOK: true},
-		{name: "credentials in GOSUMDB's URL over plain http", gosum: helloSum,
+		{name: "credentials in GOSUMDB's URL over plain http", gosum: checktest.HelloSum,
 			env:    []string{"GOPROXY=" + w.plain.URL, "GOSUMDB=" + w.db.Key + " " + strings.Replace(w.db.URL, "http://", "http://carol:sumdb-pw-7@", 1)},
 			status: checks.StatusFail, want: []string{"SUMDB_UNREACHABLE fail"}, goOK: false,
 			check: func(t *testing.T, r checks.CheckResult) {
-				if d := dump(r); strings.Contains(d, "sumdb-pw-7") || !strings.Contains(d, "refusing to pass credentials") {
+				if d := checktest.Dump(r); strings.Contains(d, "sumdb-pw-7") || !strings.Contains(d, "refusing to pass credentials") {
 					t.Errorf("credential leaked, or the refusal not said:\n%s", d)
 				}
 			}},
-		{name: "unreachable database", gosum: helloSum, env: []string{"GOPROXY=" + w.plain.URL, "GOSUMDB=" + w.db.Key + " http://" + fixtures.ClosedAddr(t)},
+		{name: "unreachable database", gosum: checktest.HelloSum, env: []string{"GOPROXY=" + w.plain.URL, "GOSUMDB=" + w.db.Key + " http://" + fixtures.ClosedAddr(t)},
 			status: checks.StatusFail, want: []string{"SUMDB_UNREACHABLE fail"}, goOK: false},
 	}
 }
@@ -301,7 +303,7 @@ func TestSumDBVerdictAgreesWithGoCommand(t *testing.T) {
 		dir := sumdbModule(t, tc.gomod, tc.gosum)
 		extra := tc.env
 		if !strings.Contains(strings.Join(extra, " "), "HTTPS_PROXY=") {
-			extra = append(append([]string(nil), contain...), extra...)
+			extra = append(append([]string(nil), checktest.Contain...), extra...)
 		}
 		if tc.prep != nil {
 			tc.prep(t, sb)
@@ -315,9 +317,9 @@ func TestSumDBVerdictAgreesWithGoCommand(t *testing.T) {
 			env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
 			env.Options.Resolver = w.dns
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			res.r = checks.Runner{}.Run(ctx, env, []*checks.Check{SumDBCheck})[0]
+			res.r = checks.Runner{}.Run(ctx, env, []*checks.Check{Check})[0]
 			cancel()
-			res.out, res.goOK = goModDownload(t, sb, dir, extra, time.Minute)
+			res.out, res.goOK = checktest.GoModDownload(t, sb, dir, extra, time.Minute)
 			if tc.fix != "" {
 				res.fixed = true
 				res.fixOut, res.fixOK = runFixes(t, res.r, tc.fix, sb, dir, extra)
@@ -332,7 +334,7 @@ func TestSumDBVerdictAgreesWithGoCommand(t *testing.T) {
 			if r.Status != tc.status {
 				t.Errorf("status %s, want %s", r.Status, tc.status)
 			}
-			want(t, r, tc.want...)
+			checktest.Want(t, r, tc.want...)
 			if tc.check != nil {
 				tc.check(t, r)
 			}
@@ -347,7 +349,7 @@ func TestSumDBVerdictAgreesWithGoCommand(t *testing.T) {
 				t.Errorf("after the doctor's fixes, go mod download still fails:\n%s", res.fixOut)
 			}
 			if t.Failed() || os.Getenv("SUMDB_DUMP") != "" {
-				t.Logf("doctor:\n%s", dump(r))
+				t.Logf("doctor:\n%s", checktest.Dump(r))
 			}
 		})
 	}
@@ -364,7 +366,7 @@ func runFixes(t *testing.T, r checks.CheckResult, code string, sb *fixtures.Sand
 // go command in modDir.
 func runFixesIn(t *testing.T, r checks.CheckResult, code string, sb *fixtures.Sandbox, runDir, modDir string, extra []string) (string, bool) {
 	var log strings.Builder
-	f := finding(r, code)
+	f := checktest.Finding(r, code)
 	if f == nil || len(f.Fixes) == 0 {
 		return "no " + code + " finding with fixes", false
 	}
@@ -378,7 +380,7 @@ func runFixesIn(t *testing.T, r checks.CheckResult, code string, sb *fixtures.Sa
 			return log.String(), false
 		}
 	}
-	out, ok := goModDownload(t, sb, modDir, extra, time.Minute)
+	out, ok := checktest.GoModDownload(t, sb, modDir, extra, time.Minute)
 	log.WriteString("$ go mod download\n" + out)
 	return log.String(), ok
 }
@@ -394,14 +396,14 @@ func TestSumDBFixRestoresTheLine(t *testing.T) {
 	sb := fixtures.NewSandbox(t, proxy.URL)
 	// A comment-free go.sum where the tampered line is the go.mod one,
 	// in a subdirectory of where the doctor runs.
-	dir := sumdbModule(t, "", helloSum+strings.Replace(greetSum, "/go.mod h1:Jw", "/go.mod h1:Qw", 1))
-	extra := append(append([]string(nil), contain...), via(proxy, db)...)
+	dir := sumdbModule(t, "", checktest.HelloSum+strings.Replace(greetSum, "/go.mod h1:Jw", "/go.mod h1:Qw", 1))
+	extra := append(append([]string(nil), checktest.Contain...), via(proxy, db)...)
 	env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
 	env.Dir = filepath.Dir(dir)
-	r := runCheck(t, env, SumDBCheck, 20*time.Second)
-	f := finding(r, "SUMDB_GOSUM_MISMATCH")
+	r := checktest.Run(t, env, Check, 20*time.Second)
+	f := checktest.Finding(r, "SUMDB_GOSUM_MISMATCH")
 	if f == nil || f.Subject != "example.test/greet@v0.1.0/go.mod" || !strings.HasPrefix(f.Fixes[0].Command, "cd ") {
-		t.Fatalf("no go.mod mismatch with a cd:\n%s", dump(r))
+		t.Fatalf("no go.mod mismatch with a cd:\n%s", checktest.Dump(r))
 	}
 	out, ok := runFixesIn(t, r, "SUMDB_GOSUM_MISMATCH", sb, env.Dir, dir, extra)
 	if !ok {
@@ -429,22 +431,22 @@ func TestSumDBReusesTheGoCommandsCache(t *testing.T) {
 	proxy := fixtures.NewModProxy(t, fixtures.ModProxyOptions{Databases: []*fixtures.SumDB{db}})
 	sb := fixtures.NewSandbox(t, proxy.URL)
 	dir := sumdbModule(t, "", "")
-	extra := append(append([]string(nil), contain...), via(proxy, db)...)
+	extra := append(append([]string(nil), checktest.Contain...), via(proxy, db)...)
 	// The real go command fills its cache and go.sum.
 	if out, err := sb.Go(t, dir, extra, "mod", "download", "example.test/greet@v0.1.0", "example.test/hello@v1.0.0"); err != nil {
 		t.Fatalf("go mod download: %v\n%s", err, out)
 	}
 	before := len(db.Requests())
 	env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
-	r := runCheck(t, env, SumDBCheck, 20*time.Second)
+	r := checktest.Run(t, env, Check, 20*time.Second)
 	if r.Status != checks.StatusPass {
-		t.Fatalf("status %s:\n%s", r.Status, dump(r))
+		t.Fatalf("status %s:\n%s", r.Status, checktest.Dump(r))
 	}
 	asked := db.Requests()[before:]
 	if len(asked) != 1 || asked[0] != "/latest" {
 		t.Errorf("with the go command's cache warm, the doctor asked the database %q; want only /latest", asked)
 	}
-	f := finding(r, "SUMDB_GOSUM_VERIFIED")
+	f := checktest.Finding(r, "SUMDB_GOSUM_VERIFIED")
 	if f == nil || !regexp.MustCompile(`lookups: 2 from the go command's cache, 0 from the database; tiles: [1-9][0-9]* from the go command's cache, 0 from the database`).MatchString(f.Detail) {
 		t.Errorf("verified: %+v", f)
 	}
@@ -454,7 +456,7 @@ func TestSumDBReusesTheGoCommandsCache(t *testing.T) {
 // plan alone decides what is named to the database.
 func TestSumDBPlan(t *testing.T) {
 	gomod := sumdbGoMod + "\nrequire (\n\tcorp.example/lib v1.2.0\n\tlocal.example/dir v1.0.0\n\tgolang.org/toolchain v0.0.1-go1.99.0.linux-amd64\n)\n\nreplace local.example/dir => ../dir\n"
-	gosum := helloSum + "corp.example/lib v1.2.0 h1:aaaa\ncorp.example/lib v1.2.0/go.mod h1:bbbb\nexample.test/odd v1.0.0 h2:cccc\nbad line\n"
+	gosum := checktest.HelloSum + "corp.example/lib v1.2.0 h1:aaaa\ncorp.example/lib v1.2.0/go.mod h1:bbbb\nexample.test/odd v1.0.0 h2:cccc\nbad line\n"
 	dir := sumdbModule(t, gomod, gosum)
 	for _, tc := range []struct {
 		process              map[string]string
@@ -494,10 +496,10 @@ func TestSumDBPlan(t *testing.T) {
 }
 
 // newGoEnvForPlan is a Go environment with the given process variables
-// over the test defaults (goJSON absent: GONOSUMDB defaults to GOPRIVATE
+// over the test checktest.Defaults (goJSON absent: GONOSUMDB checktest.Defaults to GOPRIVATE
 // as the go command computes it).
 func newGoEnvForPlan(process map[string]string) *goenv.Env {
-	return goenv.New(process, nil, defaults)
+	return goenv.New(process, nil, checktest.Defaults)
 }
 
 func loadModule(t *testing.T, dir string) *mainmod.Module {
@@ -534,18 +536,18 @@ func TestSumDBBoundedTime(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sb := fixtures.NewSandbox(t, proxy.URL)
-			dir := sumdbModule(t, "", helloSum)
-			extra := append(append([]string(nil), contain...), "GOSUMDB="+db.Key+" "+tc.url)
+			dir := sumdbModule(t, "", checktest.HelloSum)
+			extra := append(append([]string(nil), checktest.Contain...), "GOSUMDB="+db.Key+" "+tc.url)
 			env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
 			start := time.Now()
-			r := runCheck(t, env, SumDBCheck, time.Second)
+			r := checktest.Run(t, env, Check, time.Second)
 			if d := time.Since(start); d > time.Second+500*time.Millisecond {
 				t.Errorf("took %v with a 1s deadline", d)
 			}
 			if r.Status != tc.status {
-				t.Errorf("status %s, want %s:\n%s", r.Status, tc.status, dump(r))
+				t.Errorf("status %s, want %s:\n%s", r.Status, tc.status, checktest.Dump(r))
 			}
-			want(t, r, tc.want)
+			checktest.Want(t, r, tc.want)
 		})
 	}
 }
@@ -566,7 +568,7 @@ func TestSumDBPlanWorkspace(t *testing.T) {
 	write("go.work", "go 1.21\n\nuse (\n\t./app\n\t./lib\n)\n")
 	write("go.work.sum", greetSum)
 	write("app/go.mod", sumdbGoMod)
-	write("app/go.sum", helloSum)
+	write("app/go.sum", checktest.HelloSum)
 	write("lib/go.mod", "module example.test/lib\n\ngo 1.21\n")
 	write("lib/go.sum", "other.test/tool v1.0.0/go.mod h1:x\n")
 	m := mainmod.Load(filepath.Join(root, "app", "go.mod"), filepath.Join(root, "go.work"))
@@ -591,9 +593,9 @@ func TestSumDBDownloadMismatch(t *testing.T) {
 	db := fixtures.NewSumDB(t, fixtures.SumDBOptions{Name: "sum.altered.test"})
 	proxy := fixtures.NewModProxy(t, fixtures.ModProxyOptions{Databases: []*fixtures.SumDB{db}})
 	sb := fixtures.NewSandbox(t, proxy.URL)
-	dir := sumdbModule(t, "", helloSum+greetSum)
-	extra := append(append([]string(nil), contain...), via(proxy, db)...)
-	if out, ok := goModDownload(t, sb, dir, extra, time.Minute); !ok {
+	dir := sumdbModule(t, "", checktest.HelloSum+greetSum)
+	extra := append(append([]string(nil), checktest.Contain...), via(proxy, db)...)
+	if out, ok := checktest.GoModDownload(t, sb, dir, extra, time.Minute); !ok {
 		t.Fatalf("go mod download: %s", out)
 	}
 	zh := filepath.Join(sb.Vars["GOMODCACHE"], "cache", "download", "example.test", "hello", "@v", "v1.0.0.ziphash")
@@ -601,14 +603,14 @@ func TestSumDBDownloadMismatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
-	r := runCheck(t, env, SumDBCheck, 20*time.Second)
-	want(t, r, "SUMDB_DOWNLOAD_MISMATCH fail")
-	if out, ok := goModDownload(t, sb, dir, extra, time.Minute); ok {
+	r := checktest.Run(t, env, Check, 20*time.Second)
+	checktest.Want(t, r, "SUMDB_DOWNLOAD_MISMATCH fail")
+	if out, ok := checktest.GoModDownload(t, sb, dir, extra, time.Minute); ok {
 		t.Errorf("go mod download succeeds with the altered download, the check says it fails:\n%s", out)
 	}
 	// The repair: the entry's removal and its download, not the last
 	// resort; nothing applied without consent.
-	f := finding(r, "SUMDB_DOWNLOAD_MISMATCH")
+	f := checktest.Finding(r, "SUMDB_DOWNLOAD_MISMATCH")
 	for _, x := range f.Fixes {
 		if x.Auto || x.Command == "go clean -modcache" {
 			t.Errorf("fix %q: auto %v", x.Command, x.Auto)
@@ -619,8 +621,8 @@ func TestSumDBDownloadMismatch(t *testing.T) {
 	if out, ok := runFixes(t, r, "X", sb, dir, extra); !ok {
 		t.Errorf("after the repair: %s", out)
 	}
-	if r := runCheck(t, checks.NewEnv(env.Dir, env.Go, env.Module), SumDBCheck, 20*time.Second); r.Status != checks.StatusPass {
-		t.Errorf("after the repair, status %s:\n%s", r.Status, dump(r))
+	if r := checktest.Run(t, checks.NewEnv(env.Dir, env.Go, env.Module), Check, 20*time.Second); r.Status != checks.StatusPass {
+		t.Errorf("after the repair, status %s:\n%s", r.Status, checktest.Dump(r))
 	}
 }
 
@@ -651,36 +653,36 @@ func TestSumDBWrongKeyFix(t *testing.T) {
 	if err := os.WriteFile(sb.Vars["GOENV"], []byte("GOSUMDB="+db.GOSUMDB()+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dir := sumdbModule(t, helloReq, "")
+	dir := sumdbModule(t, checktest.HelloReq, "")
 	run := func() checks.CheckResult {
-		env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(contain...)})
-		env.Options.Resolver = fixtures.DNS(t, defaultZone()).Addr
+		env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(checktest.Contain...)})
+		env.Options.Resolver = fixtures.DNS(t, checktest.DefaultZone()).Addr
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		return checks.Runner{}.Run(ctx, env, []*checks.Check{SumDBCheck})[0]
+		return checks.Runner{}.Run(ctx, env, []*checks.Check{Check})[0]
 	}
 	r := run()
-	want(t, r, "SUMDB_WRONG_KEY fail")
+	checktest.Want(t, r, "SUMDB_WRONG_KEY fail")
 	var fix *checks.Fix
-	for _, x := range finding(r, "SUMDB_WRONG_KEY").Fixes {
+	for _, x := range checktest.Finding(r, "SUMDB_WRONG_KEY").Fixes {
 		if x.Key == "GOSUMDB" {
 			fix = &x
 		}
 	}
 	if fix == nil || fix.Command != "go env -w GOSUMDB="+name || fix.Kind != checks.FixGoEnv || !fix.Auto {
-		t.Fatalf("fix %+v, want go env -w GOSUMDB=%s, automatic:\n%s", fix, name, dump(r))
+		t.Fatalf("fix %+v, want go env -w GOSUMDB=%s, automatic:\n%s", fix, name, checktest.Dump(r))
 	}
-	if out, ok := goModDownload(t, sb, dir, contain, time.Minute); ok || !strings.Contains(out, "verifying") {
+	if out, ok := checktest.GoModDownload(t, sb, dir, checktest.Contain, time.Minute); ok || !strings.Contains(out, "verifying") {
 		t.Fatalf("go mod download with the wrong key: ok=%v\n%s", ok, out)
 	}
-	if out, err := sb.Go(t, dir, contain, "env", "-w", "GOSUMDB="+name); err != nil {
+	if out, err := sb.Go(t, dir, checktest.Contain, "env", "-w", "GOSUMDB="+name); err != nil {
 		t.Fatalf("go env -w: %v\n%s", err, out)
 	}
 	r = run()
-	if f := finding(r, "SUMDB_WRONG_KEY"); f == nil || strings.Contains(fixCommands(r, "SUMDB_WRONG_KEY"), "GOSUMDB="+name) {
-		t.Errorf("with the built-in key, want SUMDB_WRONG_KEY without the fix:\n%s", dump(r))
+	if f := checktest.Finding(r, "SUMDB_WRONG_KEY"); f == nil || strings.Contains(checktest.FixCommands(r, "SUMDB_WRONG_KEY"), "GOSUMDB="+name) {
+		t.Errorf("with the built-in key, want SUMDB_WRONG_KEY without the fix:\n%s", checktest.Dump(r))
 	}
-	if out, ok := goModDownload(t, sb, dir, contain, time.Minute); ok || !strings.Contains(out, "verifying") {
+	if out, ok := checktest.GoModDownload(t, sb, dir, checktest.Contain, time.Minute); ok || !strings.Contains(out, "verifying") {
 		t.Fatalf("go mod download with the built-in key and a fixture database: ok=%v\n%s", ok, out)
 	}
 }

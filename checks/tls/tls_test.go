@@ -2,10 +2,13 @@ package tls
 
 import (
 	"crypto/tls"
+	proxycheck "github.com/gomoddoctor/gomoddoctor/checks/proxy"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
@@ -55,16 +58,16 @@ func TestTLSCheck(t *testing.T) {
 			for k, v := range tt.extra {
 				process[k] = v
 			}
-			env := netEnv(t, netCase{process: process, gomod: appGoMod, now: tt.now})
-			r := runCheck(t, env, TLSCheck, 5*time.Second)
+			env := checktest.Env(t, checktest.Case{Process: process, GoMod: checktest.AppGoMod, Now: tt.now})
+			r := checktest.Run(t, env, Check, 5*time.Second)
 			if r.Status != tt.status {
-				t.Errorf("status %s, want %s\n%s", r.Status, tt.status, dump(r))
+				t.Errorf("status %s, want %s\n%s", r.Status, tt.status, checktest.Dump(r))
 			}
-			want(t, r, tt.want...)
+			checktest.Want(t, r, tt.want...)
 			if tt.msg != "" {
 				code, _, _ := strings.Cut(tt.want[len(tt.want)-1], " ")
-				if f := finding(r, code); f == nil || !strings.Contains(f.Message, tt.msg) {
-					t.Errorf("message lacks %q:\n%s", tt.msg, dump(r))
+				if f := checktest.Finding(r, code); f == nil || !strings.Contains(f.Message, tt.msg) {
+					t.Errorf("message lacks %q:\n%s", tt.msg, checktest.Dump(r))
 				}
 			}
 			for _, f := range r.Findings {
@@ -83,24 +86,24 @@ func TestTLSCheckThroughProxyNamesTheIssuer(t *testing.T) {
 	intercept := fixtures.NewCA(t, "Corp Intercept CA")
 	ca := fixtures.NewCA(t, "Fixture CA")
 	mitm := fixtures.HTTPSServer(t, fixtures.Forward(proxy.URL), intercept.Leaf(t, fixtures.LeafOptions{Hosts: []string{"goproxy.corp.test"}}), nil)
-	connect := fixtures.NewConnectProxy(t, map[string]string{"goproxy.corp.test:443": hostPortOf(mitm.URL)}, "", "")
+	connect := fixtures.NewConnectProxy(t, map[string]string{"goproxy.corp.test:443": checktest.HostPortOf(mitm.URL)}, "", "")
 	process := map[string]string{"GOPROXY": "https://goproxy.corp.test/mod", "HTTPS_PROXY": connect.URL, "SSL_CERT_FILE": ca.File}
-	env := netEnv(t, netCase{process: process, gomod: appGoMod})
-	r := runCheck(t, env, TLSCheck, 5*time.Second)
-	want(t, r, "TLS_UNKNOWN_AUTHORITY fail")
-	f := finding(r, "TLS_UNKNOWN_AUTHORITY")
+	env := checktest.Env(t, checktest.Case{Process: process, GoMod: checktest.AppGoMod})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "TLS_UNKNOWN_AUTHORITY fail")
+	f := checktest.Finding(r, "TLS_UNKNOWN_AUTHORITY")
 	if f == nil || !strings.Contains(f.Detail, "through HTTPS_PROXY="+connect.URL) || !strings.Contains(f.Message, "Corp Intercept CA") {
-		t.Errorf("evidence:\n%s", dump(r))
+		t.Errorf("evidence:\n%s", checktest.Dump(r))
 	}
-	if !hasFix(r, "export SSL_CERT_FILE=") {
-		t.Errorf("no SSL_CERT_FILE fix:\n%s", dump(r))
+	if !checktest.HasFix(r, "export SSL_CERT_FILE=") {
+		t.Errorf("no SSL_CERT_FILE fix:\n%s", checktest.Dump(r))
 	}
 	// The proxy check reports the same failure, with the tls check's
 	// evidence, from the same handshake.
-	p := runCheck(t, env, ProxyCheck, 5*time.Second)
-	want(t, p, "PROXY_TLS fail")
-	if f := finding(p, "PROXY_TLS"); f == nil || !strings.Contains(f.Detail, "unknown-authority") {
-		t.Errorf("proxy check evidence:\n%s", dump(p))
+	p := checktest.Run(t, env, proxycheck.Check, 5*time.Second)
+	checktest.Want(t, p, "PROXY_TLS fail")
+	if f := checktest.Finding(p, "PROXY_TLS"); f == nil || !strings.Contains(f.Detail, "unknown-authority") {
+		t.Errorf("proxy check evidence:\n%s", checktest.Dump(p))
 	}
 }
 
@@ -108,13 +111,13 @@ func TestTLSCheckThroughProxyNamesTheIssuer(t *testing.T) {
 // command does not verify.
 func TestTLSCheckSkipsInsecureOrigins(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
-	gomod := appGoMod + "require private.corp.test/lib v1.0.0\n"
-	env := netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "private.corp.test", "GOINSECURE": "private.corp.test"}, gomod: gomod})
-	r := runCheck(t, env, TLSCheck, 5*time.Second)
+	gomod := checktest.AppGoMod + "require private.corp.test/lib v1.0.0\n"
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "private.corp.test", "GOINSECURE": "private.corp.test"}, GoMod: gomod})
+	r := checktest.Run(t, env, Check, 5*time.Second)
 	if r.Status != checks.StatusSkip {
-		t.Errorf("status %s:\n%s", r.Status, dump(r))
+		t.Errorf("status %s:\n%s", r.Status, checktest.Dump(r))
 	}
-	env = netEnv(t, netCase{process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "private.corp.test", "HTTPS_PROXY": "http://127.0.0.1:1"}, gomod: gomod})
-	r = runCheck(t, env, TLSCheck, 5*time.Second)
-	want(t, r, "TLS_NOT_CHECKED info") // the origin is in scope, through the (closed) proxy
+	env = checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": proxy.URL, "GOPRIVATE": "private.corp.test", "HTTPS_PROXY": "http://127.0.0.1:1"}, GoMod: gomod})
+	r = checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "TLS_NOT_CHECKED info") // the origin is in scope, through the (closed) proxy
 }
