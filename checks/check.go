@@ -11,20 +11,52 @@ type Check struct {
 	ID    string // short, lower-case, stable: "env", "proxy", ...
 	Title string // one line, for the report
 	Doc   string // what it checks and how, for 'gomoddoctor checks'
-	// AutoFix lists the codes of the check's findings whose fixes
-	// 'gomoddoctor --fix' may apply by itself (Fix.Auto). The runner
-	// turns Auto off in the fixes of every other warning or failure
-	// (and, in tests, reports them as an error of the check): --fix
-	// applies nothing that is not declared here, and each code declared
-	// here has a script that shows its fix working end to end
-	// (cmd/gomoddoctor/testdata/script/fix_*.txtar, kept so by
-	// TestFixScriptsCoverAutoFixes) or is exempt from one, with a reason.
-	AutoFix []string
+	// Codes declares every code the check may report (see Code): the
+	// public API of --json, listed by 'gomoddoctor checks'. The runner
+	// turns Auto off in the fixes of a warning or failure whose code is
+	// not declared Auto, and a strict runner (tests) makes a finding with
+	// an undeclared code or severity an error of the check. Validate
+	// rejects a misdeclared check.
+	Codes []Code
 	// Run inspects env and returns its findings. It must return when ctx
 	// is done. It returns an error only when it could not do its job; a
 	// problem it found is a Finding. Returning Skip(...) marks the check
 	// as not applicable.
 	Run func(ctx context.Context, env *Env) ([]Finding, error)
+}
+
+// A Code declares one kind of finding a check may report.
+type Code struct {
+	Code string `json:"code"` // UPPER_SNAKE, unique across the suite
+	// Severities are those the finding may have, mildest first.
+	Severities []Severity `json:"severities"`
+	Meaning    string     `json:"meaning"` // one line: what it says about the machine
+	// Auto says that 'gomoddoctor --fix' may apply the finding's fixes by
+	// itself. Each such code has a script that shows its fix working end
+	// to end (cmd/gomoddoctor/testdata/script/fix_*.txtar, kept so by
+	// TestFixScriptsCoverAutoFixes) or is exempt from one, with a reason.
+	Auto bool `json:"auto"`
+}
+
+// Code returns the declaration of code, or nil when c does not declare it.
+func (c *Check) Code(code string) *Code {
+	for i := range c.Codes {
+		if c.Codes[i].Code == code {
+			return &c.Codes[i]
+		}
+	}
+	return nil
+}
+
+// AutoFix lists the codes whose fixes --fix may apply by itself.
+func (c *Check) AutoFix() []string {
+	var out []string
+	for _, d := range c.Codes {
+		if d.Auto {
+			out = append(out, d.Code)
+		}
+	}
+	return out
 }
 
 // Severity grades a finding.

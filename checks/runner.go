@@ -104,9 +104,15 @@ func runOne(ctx context.Context, env *Env, c *Check, strict bool) (res CheckResu
 	}()
 	findings, err := c.Run(ctx, env)
 	res.Findings = findings
-	if undeclared := gateAutoFixes(c, findings); len(undeclared) > 0 && strict {
+	undeclared := gateAutoFixes(c, findings)
+	if problems := undeclaredCodes(c, findings); strict && len(problems) > 0 {
 		res.Status = StatusError
-		res.Error = fmt.Sprintf("automatic fixes of %s, which the check does not declare in its AutoFix list (see Check.AutoFix)", strings.Join(undeclared, ", "))
+		res.Error = "findings the check does not declare (see Check.Codes): " + strings.Join(problems, ", ")
+		return res
+	}
+	if len(undeclared) > 0 && strict {
+		res.Status = StatusError
+		res.Error = fmt.Sprintf("automatic fixes of %s, which the check does not declare Auto (see Check.Codes)", strings.Join(undeclared, ", "))
 		return res
 	}
 	if reason, ok := skipReason(err); ok {
@@ -122,13 +128,13 @@ func runOne(ctx context.Context, env *Env, c *Check, strict bool) (res CheckResu
 }
 
 // gateAutoFixes turns Auto off in the fixes of the warnings and failures
-// whose codes c does not declare in AutoFix, and returns those codes:
+// whose codes c does not declare Auto, and returns those codes:
 // --fix applies only what a check declares (information is never in
 // the plan, so its fixes stay as they are).
 func gateAutoFixes(c *Check, fs []Finding) (undeclared []string) {
 	for i := range fs {
 		f := &fs[i]
-		if f.Severity == SevInfo || slices.Contains(c.AutoFix, f.Code) {
+		if d := c.Code(f.Code); f.Severity == SevInfo || d != nil && d.Auto {
 			continue
 		}
 		for j := range f.Fixes {
@@ -141,6 +147,20 @@ func gateAutoFixes(c *Check, fs []Finding) (undeclared []string) {
 		}
 	}
 	return undeclared
+}
+
+// undeclaredCodes lists the findings whose code c does not declare, or
+// whose severity its declaration does not allow, as "CODE severity".
+func undeclaredCodes(c *Check, fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if d := c.Code(f.Code); d == nil || !slices.Contains(d.Severities, f.Severity) {
+			if p := f.Code + " " + string(f.Severity); !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // StrictEnv, set to 1, makes every Runner strict (see Runner.Strict).

@@ -156,12 +156,16 @@ func TestReportStatusAndExitCode(t *testing.T) {
 }
 
 // TestRunnerGatesAutoFixes: --fix applies only the fixes a check
-// declares (Check.AutoFix): the runner turns Auto off in the others of
+// declares Auto (Check.Codes): the runner turns Auto off in the others of
 // a warning or failure (information keeps its fixes as they are), and
 // in tests makes them an error of the check.
 func TestRunnerGatesAutoFixes(t *testing.T) {
 	auto := Fix{Title: "set it", Command: "go env -w GOPROXY=off", Kind: FixGoEnv, Auto: true, Key: "GOPROXY", Value: "off"}
-	c := &Check{ID: "gate", Title: "gate", AutoFix: []string{"DECLARED"},
+	c := &Check{ID: "gate", Title: "gate", Codes: []Code{
+		{Code: "DECLARED", Severities: []Severity{SevFail}, Meaning: "declared", Auto: true},
+		{Code: "UNDECLARED", Severities: []Severity{SevWarn}, Meaning: "declared, not Auto"},
+		{Code: "INFO", Severities: []Severity{SevInfo}, Meaning: "information"},
+	},
 		Run: func(context.Context, *Env) ([]Finding, error) {
 			return []Finding{
 				{Code: "DECLARED", Severity: SevFail, Fixes: []Fix{auto}},
@@ -183,7 +187,7 @@ func TestRunnerGatesAutoFixes(t *testing.T) {
 		}
 	}
 	r = Runner{Strict: true}.Run(context.Background(), testEnv(), []*Check{c})[0]
-	if r.Status != StatusError || !strings.Contains(r.Error, "automatic fixes of UNDECLARED, which the check does not declare") {
+	if r.Status != StatusError || !strings.Contains(r.Error, "automatic fixes of UNDECLARED, which the check does not declare Auto") {
 		t.Errorf("strict: status %s %q", r.Status, r.Error)
 	}
 }

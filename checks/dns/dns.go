@@ -32,6 +32,7 @@ private, link-local or documentation-range addresses (a sinkhole or
 split-horizon DNS: a warning, a failure when the address is then
 unreachable), IPv6-only answers on a machine without IPv6, and the latency
 of each resolver.`,
+	Codes: codes,
 	Run: runDNS,
 }
 

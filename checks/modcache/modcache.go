@@ -51,6 +51,7 @@ entry gets the commands that remove just that entry and the go command
 that downloads it again; 'go clean -modcache' only as the last resort.
 Fixes that delete cache entries are never applied without consent. No
 network access.`,
+	Codes: codes,
 	Run: runModcache,
 }
 

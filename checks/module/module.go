@@ -46,7 +46,7 @@ origins, as only GOPROXY=direct would), requirements on pseudo-versions
 whose module proxy still answers an older commit for the branch (proxies
 cache @branch queries). GOFLAGS=-mod=vendor without vendor/modules.txt is
 the env check's.`,
-	AutoFix: []string{"MODULE_REQUIRES_NEWER_GO", "MODULE_TOOLCHAIN_UNAVAILABLE"},
+	Codes: codes,
 	Run:     runModule,
 }
 

@@ -44,7 +44,7 @@ for direct modules, a missing or forbidden (GOVCS) version control tool,
 hosts that cannot be reached, and missing credentials (~/.netrc, a git
 credential helper, an insteadOf rewrite to ssh) that make git fail with
 "terminal prompts disabled". No secret is ever printed.`,
-	AutoFix: []string{"PRIVATE_MODULE_NOT_EXCLUDED", "PRIVATE_GONOSUMDB_MISSING", "PRIVATE_GOVCS_DISALLOWED"},
+	Codes: codes,
 	Run:     runPrivate,
 }
 

@@ -40,7 +40,7 @@ is the verdict. Also reports how the checksum database is reached (the
 candidate mirrors (the toolchain default from $GOROOT/go.env, well-known
 public mirrors, --mirror URLs) with the same requests for the same probe
 modules, concurrently, and recommends the fastest that serves them all.`,
-	AutoFix: []string{"PROXY_MODULE_UNAVAILABLE", "PROXY_MODULE_NOT_FOUND"},
+	Codes: codes,
 	Run:     runProxy,
 }
 

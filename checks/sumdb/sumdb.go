@@ -49,7 +49,7 @@ likely causes; modules the database does not know get a minimal GONOSUMDB
 pattern. Modules GONOSUMDB/GOPRIVATE exempts are never named to the
 database. Problems are failures when the go command needs the database
 for this project (a requirement missing from go.sum), warnings otherwise.`,
-	AutoFix: []string{"SUMDB_CONFIG_INVALID", "SUMDB_WRONG_KEY"},
+	Codes: codes,
 	Run:     runSumDB,
 }
 

@@ -32,6 +32,7 @@ GOFLAGS=-insecure), expired or not yet valid (compared with the local
 clock: clock skew), host name mismatch, handshake failures, protocol
 versions and servers that do not speak TLS. Also checks that the roots
 load at all.`,
+	Codes: codes,
 	Run: runTLS,
 }
 

@@ -34,7 +34,7 @@ var autoFixExempt = map[string]string{
 //
 // The auto-fixable codes are not guessed from the checks' sources (their
 // fixes are built far from their findings and switched off in many
-// ways): each check declares them (checks.Check.AutoFix), and the runner
+// ways): each check declares them (checks.Check.Codes), and the runner
 // enforces the declaration, turning Auto off in every other warning's
 // or failure's fixes (in tests, the check fails instead). So the union
 // of the checks' AutoFix lists is exactly what --fix can apply, and a
@@ -48,7 +48,7 @@ var autoFixExempt = map[string]string{
 func TestFixScriptsCoverAutoFixes(t *testing.T) {
 	declared := map[string]string{} // code → check
 	for _, c := range suite.All() {
-		for _, code := range c.AutoFix {
+		for _, code := range c.AutoFix() {
 			if other, dup := declared[code]; dup {
 				t.Errorf("%s is declared auto-fixable by the %s and %s checks", code, other, c.ID)
 			}

@@ -1,0 +1,7 @@
+package tls
+
+import "github.com/gomoddoctor/gomoddoctor/checks"
+
+// codes are the findings the check may report (checks.Code).
+var codes = []checks.Code{
+}
