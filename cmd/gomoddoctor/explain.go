@@ -49,18 +49,16 @@ type explainFlags struct {
 	dir     string
 }
 
-func newExplainCmd(s streams, code *int) *cobra.Command {
+func newExplainCmd(s streams) *cobra.Command {
 	var f explainFlags
 	cmd := &cobra.Command{
 		Use:     "explain [FILE|-]",
 		Short:   "Explain the module errors in the output of a failed go command",
 		Long:    explainLong,
 		Example: explainExample,
-		Args:    cobra.MaximumNArgs(1),
+		Args:    usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := runExplain(cmd.Context(), s, f, args)
-			*code = c
-			return err
+			return runExplain(cmd.Context(), s, f, args)
 		},
 	}
 	fl := cmd.Flags()
@@ -75,17 +73,17 @@ func newExplainCmd(s streams, code *int) *cobra.Command {
 }
 
 // runExplain reads the log, explains it and renders the report.
-func runExplain(parent context.Context, s streams, f explainFlags, args []string) (int, error) {
+func runExplain(parent context.Context, s streams, f explainFlags, args []string) error {
 	if f.timeout <= 0 {
-		return checks.ExitInternal, usageError{fmt.Errorf("--timeout must be positive, not %v", f.timeout)}
+		return usageError{fmt.Errorf("--timeout must be positive, not %v", f.timeout)}
 	}
 	format, err := f.resolve()
 	if err != nil {
-		return checks.ExitInternal, err
+		return err
 	}
 	if f.dir != "" {
 		if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
-			return checks.ExitInternal, usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
+			return usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
 		}
 	}
 	source := "-"
@@ -95,16 +93,16 @@ func runExplain(parent context.Context, s streams, f explainFlags, args []string
 	var in io.Reader = s.in
 	if source == "-" {
 		if len(args) == 0 && s.inTTY {
-			return checks.ExitInternal, usageError{errors.New("explain reads the output of a go command: give a log file, or pipe it in (go build ./... 2>&1 | gomoddoctor explain)")}
+			return usageError{errors.New("explain reads the output of a go command: give a log file, or pipe it in (go build ./... 2>&1 | gomoddoctor explain)")}
 		}
 	} else {
 		file, err := os.Open(source)
 		if err != nil {
-			return checks.ExitInternal, fmt.Errorf("cannot read the log: %v", err)
+			return fmt.Errorf("cannot read the log: %v", err)
 		}
 		defer file.Close()
 		if fi, err := file.Stat(); err == nil && fi.IsDir() {
-			return checks.ExitInternal, fmt.Errorf("cannot read the log: %s is a directory", source)
+			return fmt.Errorf("cannot read the log: %s is a directory", source)
 		}
 		in = file
 	}
@@ -114,9 +112,9 @@ func runExplain(parent context.Context, s streams, f explainFlags, args []string
 	if err != nil {
 		var nt *explain.NotTextError
 		if errors.As(err, &nt) {
-			return checks.ExitInternal, fmt.Errorf("%s is %v: explain reads the text output of a go command", describeSource(source), err)
+			return fmt.Errorf("%s is %v: explain reads the text output of a go command", describeSource(source), err)
 		}
-		return checks.ExitInternal, err
+		return err
 	}
 
 	ctx, cancel := context.WithTimeout(parent, f.timeout)
@@ -134,9 +132,9 @@ func runExplain(parent context.Context, s streams, f explainFlags, args []string
 	rep.Status = explain.Status(lr)
 
 	if err := render(s, format, f.outputFlags, rep); err != nil {
-		return checks.ExitInternal, err
+		return err
 	}
-	return explain.ExitCode(lr), nil
+	return exitCode(explain.ExitCode(lr))
 }
 
 func describeSource(source string) string {

@@ -9,7 +9,7 @@ import (
 )
 
 // formats are the output formats of the root command and of explain.
-var formats = []string{"text", "json", "markdown", "github"}
+var formats = report.Formats
 
 const formatUsage = "output format: text, json (versioned, for machines), markdown (a paste-ready bug report) or github (GitHub Actions annotations)"
 
@@ -43,17 +43,10 @@ func (o outputFlags) resolve() (string, error) {
 
 // render writes the report in the chosen format.
 func render(s streams, format string, o outputFlags, rep *checks.Report) error {
-	switch format {
-	case "json":
-		return report.JSON(s.out, rep)
-	case "markdown":
-		return report.Markdown(s.out, rep, report.MarkdownOptions{Verbose: o.verbose})
-	case "github":
-		return report.GitHub(s.out, rep, report.GitHubOptions{Verbose: o.verbose})
-	}
-	return report.Text(s.out, rep, report.TextOptions{
-		Verbose: o.verbose,
-		Color:   useColor(s, o.noColor),
-		Width:   textWidth(s),
-	})
+	return report.Render(s.out, format, rep, reportOptions(s, o))
+}
+
+// reportOptions are the renderers' options for these streams.
+func reportOptions(s streams, o outputFlags) report.Options {
+	return report.Options{Verbose: o.verbose, Color: useColor(s, o.noColor), Width: textWidth(s)}
 }

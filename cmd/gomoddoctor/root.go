@@ -17,12 +17,8 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/checks/advisor"
 	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/suite"
+	"github.com/gomoddoctor/gomoddoctor/report"
 )
-
-// usageError is a mistake on the command line: exit code 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
 
 // resolverEnv names the variable that gives --resolver its default, so
 // that CI settings and test sandboxes can pin name resolution.
@@ -82,43 +78,40 @@ const rootExample = `  # On a failing dev machine, in the module directory:
   # When the GOPROXY chain fails, also measure this mirror:
   gomoddoctor --mirror https://goproxy.corp.example`
 
-// run executes the command line and returns the exit code.
+// run executes the command line and returns the exit code: a command
+// returns nil for 0, an *exitError for another code, and any other error
+// for 2, with a hint to the help when it is a usageError.
 func run(s streams, args []string) int {
-	code := checks.ExitOK
-	root := newRootCmd(s, &code)
+	root := newRootCmd(s)
 	root.SetArgs(args)
-	if err := root.Execute(); err != nil {
-		fmt.Fprintf(s.err, "gomoddoctor: %v\n", err)
-		var ue usageError
-		if errors.As(err, &ue) || isCobraUsage(err) {
-			fmt.Fprintln(s.err, "Run 'gomoddoctor --help' for usage.")
-		}
-		return checks.ExitInternal
+	err := root.Execute()
+	var ee *exitError
+	switch {
+	case err == nil:
+		return checks.ExitOK
+	case errors.As(err, &ee):
+		return ee.code
 	}
-	return code
+	fmt.Fprintf(s.err, "gomoddoctor: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(s.err, "Run 'gomoddoctor --help' for usage.")
+	}
+	return checks.ExitInternal
 }
 
-// isCobraUsage recognises the errors cobra returns for unknown commands
-// and malformed arguments.
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command") || strings.Contains(msg, "accepts ") || strings.HasPrefix(msg, "invalid argument")
-}
-
-func newRootCmd(s streams, code *int) *cobra.Command {
+func newRootCmd(s streams) *cobra.Command {
 	var f rootFlags
 	root := &cobra.Command{
 		Use:           "gomoddoctor",
 		Short:         "Diagnose why the go command cannot fetch modules, and fix it",
 		Long:          rootLong,
 		Example:       rootExample,
-		Args:          cobra.NoArgs,
+		Args:          usageArgs(cobra.NoArgs),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := runDoctor(cmd.Context(), s, f)
-			*code = c
-			return err
+			return runDoctor(cmd.Context(), s, f)
 		},
 	}
 	root.SetIn(s.in)
@@ -147,38 +140,38 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	fl.BoolVar(&f.fixCache, "fix-cache", false, "with --fix: also run the plan's module cache repairs, which delete damaged cache entries")
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "when the GOPROXY chain fails, also measure this module proxy as a candidate (repeatable); the toolchain default and well-known public mirrors are measured too, unless $"+mirrorsEnv+" names others (or none)")
 
-	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s, code), newUndoCmd(s, code))
+	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s), newUndoCmd(s))
 	return root
 }
 
 // runDoctor runs the selected checks and renders the report.
-func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
+func runDoctor(parent context.Context, s streams, f rootFlags) error {
 	if f.timeout <= 0 {
-		return checks.ExitInternal, usageError{fmt.Errorf("--timeout must be positive, not %v", f.timeout)}
+		return usageError{fmt.Errorf("--timeout must be positive, not %v", f.timeout)}
 	}
 	format, err := f.resolve()
 	if err != nil {
-		return checks.ExitInternal, err
+		return err
 	}
 	list, err := suite.Select(f.checks)
 	if err != nil {
-		return checks.ExitInternal, usageError{err}
+		return usageError{err}
 	}
 	if f.scope != checks.ScopeModule && f.scope != checks.ScopeAll {
-		return checks.ExitInternal, usageError{fmt.Errorf("--scope must be %s or %s, not %q", checks.ScopeModule, checks.ScopeAll, f.scope)}
+		return usageError{fmt.Errorf("--scope must be %s or %s, not %q", checks.ScopeModule, checks.ScopeAll, f.scope)}
 	}
 	if err := checkResolver(f.resolver); err != nil {
-		return checks.ExitInternal, usageError{err}
+		return usageError{err}
 	}
 	if err := checkProbeModule(f.probeModule); err != nil {
-		return checks.ExitInternal, usageError{err}
+		return usageError{err}
 	}
 	if err := f.fixFlags.validate(); err != nil {
-		return checks.ExitInternal, usageError{err}
+		return usageError{err}
 	}
 	if f.dir != "" {
 		if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
-			return checks.ExitInternal, usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
+			return usageError{fmt.Errorf("-C %s: not a directory", f.dir)}
 		}
 	}
 	start := time.Now()
@@ -206,9 +199,9 @@ func runDoctor(parent context.Context, s streams, f rootFlags) (int, error) {
 	}
 
 	if err := render(s, format, f.outputFlags, rep); err != nil {
-		return checks.ExitInternal, err
+		return err
 	}
-	return rep.ExitCode(), nil
+	return exitCode(rep.ExitCode())
 }
 
 // checkResolver accepts a comma-separated list of host or host:port.
@@ -271,7 +264,7 @@ func newVersionCmd(s streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of gomoddoctor",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprintf(s.out, "gomoddoctor %s (built with %s, %s/%s)\n", toolVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return err
@@ -280,19 +273,22 @@ func newVersionCmd(s streams) *cobra.Command {
 }
 
 func newChecksCmd(s streams) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "checks",
-		Short: "List the checks, with what each one examines",
-		Args:  cobra.NoArgs,
+		Short: "List the checks, what each one examines, and the codes it reports",
+		Long: `checks lists the checks in report order, with what each examines and every
+code it may report: the severities it may have, what it means, and whether
+'gomoddoctor --fix' may apply its fix by itself. The codes are the stable
+names of findings in every output format; --json lists them for machines.`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
-			for _, c := range suite.All() {
-				fmt.Fprintf(s.out, "%s: %s\n", c.ID, c.Title)
-				for _, line := range strings.Split(c.Doc, "\n") {
-					fmt.Fprintf(s.out, "    %s\n", line)
-				}
-				fmt.Fprintln(s.out)
+			if asJSON {
+				return report.ChecksJSON(s.out, suite.All())
 			}
-			return nil
+			return report.ChecksText(s.out, suite.All())
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "list the checks and their codes as JSON")
+	return cmd
 }
