@@ -33,7 +33,7 @@ split-horizon DNS: a warning, a failure when the address is then
 unreachable), IPv6-only answers on a machine without IPv6, and the latency
 of each resolver.`,
 	Codes: codes,
-	Run: runDNS,
+	Run:   runDNS,
 }
 
 // slowDNS is the latency above which a resolver is called slow.
@@ -147,35 +147,78 @@ func (v serverView) describe() string {
 	return fmt.Sprintf("%s: %s (%s)", v.Server, v.Status, probe.Millis(v.RTT))
 }
 
+// A need is what the go command needs a name for: the endpoints it
+// reaches through the name, combined.
+type need struct {
+	eps       []*probe.Endpoint
+	required  bool     // the go command needs it (not only a fallback)
+	onlyProxy bool     // it names HTTP proxies only
+	roles     []string // what for, in words
+	port      string   // the port the go command connects to
+	sev       checks.Severity
+	// notRequired ends a message about a name only a fallback needs.
+	notRequired string
+}
+
+func needOf(eps []*probe.Endpoint) need {
+	nd := need{eps: eps, onlyProxy: true, sev: checks.SevFail}
+	for _, p := range eps {
+		nd.required = nd.required || p.Required
+		nd.onlyProxy = nd.onlyProxy && p.IsProxy
+		for _, r := range p.Roles {
+			if !slices.Contains(nd.roles, r) {
+				nd.roles = append(nd.roles, r)
+			}
+		}
+		if nd.port == "" {
+			nd.port = p.Port
+			if p.Via != nil {
+				nd.port = viaPort(p)
+			}
+		}
+	}
+	if !nd.required {
+		nd.sev = checks.SevWarn
+		nd.notRequired = " (a fallback the go command does not reach with the probe modules)"
+	}
+	return nd
+}
+
 // judgeName turns what was learnt about a name into findings; failed
 // reports whether the go command could not resolve it.
 func judgeName(ctx context.Context, e *checks.Env, rep *probe.NameReport, eps []*probe.Endpoint) ([]checks.Finding, bool) {
-	n := e.Net()
-	required, onlyProxy := false, true
-	var roles []string
-	port := ""
-	for _, p := range eps {
-		required = required || p.Required
-		onlyProxy = onlyProxy && p.IsProxy
-		for _, r := range p.Roles {
-			if !slices.Contains(roles, r) {
-				roles = append(roles, r)
-			}
-		}
-		if port == "" {
-			port = p.Port
-			if p.Via != nil {
-				port = viaPort(p)
-			}
-		}
-	}
-	sev := checks.SevFail
-	if !required {
-		sev = checks.SevWarn
-	}
+	nd := needOf(eps)
 	views := viewsOf(rep)
-	var evidence []string
-	evidence = append(evidence, "needed as: "+strings.Join(roles, "; "))
+	detail := nameEvidence(rep, views, nd.roles)
+	if rep.GoErr != nil {
+		return []checks.Finding{lookupFailure(ctx, e, rep, views, nd, detail)}, nd.required
+	}
+	var out []checks.Finding
+	for _, judge := range []func() *checks.Finding{
+		func() *checks.Finding { return ipv6Only(e, rep, nd, detail) },
+		func() *checks.Finding { return sinkhole(ctx, e, rep, nd, detail) },
+		func() *checks.Finding { return disagreement(rep.Name, views, detail) },
+		func() *checks.Finding { return hostsFile(rep.Name, views, detail) },
+		func() *checks.Finding { return slowName(rep.Name, views, detail) },
+	} {
+		if f := judge(); f != nil {
+			out = append(out, *f)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, checks.Finding{
+			Code: "DNS_OK", Severity: checks.SevInfo, Subject: rep.Name,
+			Message: fmt.Sprintf("%s resolves to %s", rep.Name, joinIPs(rep.GoAddrs)),
+			Detail:  detail,
+		})
+	}
+	return out, false
+}
+
+// nameEvidence is the detail of every finding about a name: what it is
+// needed for, each nameserver's answer and the go command's resolver's.
+func nameEvidence(rep *probe.NameReport, views []serverView, roles []string) string {
+	evidence := []string{"needed as: " + strings.Join(roles, "; ")}
 	for _, v := range views {
 		evidence = append(evidence, v.describe())
 	}
@@ -184,125 +227,146 @@ func judgeName(ctx context.Context, e *checks.Env, rep *probe.NameReport, eps []
 	} else {
 		evidence = append(evidence, fmt.Sprintf("Go's resolver: %v", rep.GoErr))
 	}
-	detail := strings.Join(evidence, "\n")
+	return strings.Join(evidence, "\n")
+}
+
+// lookupFailure is the finding about a name the go command's resolver
+// cannot resolve, named after what the nameservers answered.
+func lookupFailure(ctx context.Context, e *checks.Env, rep *probe.NameReport, views []serverView, nd need, detail string) checks.Finding {
+	code, why := "DNS_LOOKUP_FAILED", "the go command's resolver fails"
+	statuses := map[string]int{}
+	for _, v := range views {
+		statuses[v.Status]++
+	}
+	all := func(s string) bool { return len(views) > 0 && statuses[s] == len(views) }
+	switch {
+	case !rep.Complete || ctx.Err() != nil && len(views) == 0:
+		code, why = "DNS_TIMEOUT", "no answer before the deadline"
+	case all("NXDOMAIN"):
+		code, why = "DNS_NXDOMAIN", "the name does not exist (NXDOMAIN)"
+	case statuses["SERVFAIL"] > 0:
+		code, why = "DNS_SERVFAIL", "the resolver fails to resolve it (SERVFAIL)"
+	case statuses["REFUSED"] > 0:
+		code, why = "DNS_REFUSED", "the resolver refuses the query (REFUSED)"
+	case all("timeout"):
+		code, why = "DNS_TIMEOUT", "no resolver answers"
+	case statuses["nodata"] > 0 && statuses["ok"] == 0:
+		code, why = "DNS_NO_ADDRESS", "the name exists but has no address"
+	case statuses["error"] > 0 && statuses["ok"] == 0:
+		code, why = "DNS_RESOLVER_UNREACHABLE", "the resolver cannot be reached"
+	case statuses["NXDOMAIN"] > 0:
+		code, why = "DNS_NXDOMAIN", "the name does not exist (NXDOMAIN)"
+	}
 	name := rep.Name
-	notRequired := ""
-	if !required {
-		notRequired = " (a fallback the go command does not reach with the probe modules)"
+	return checks.Finding{
+		Code: code, Severity: nd.sev, Subject: name,
+		Message: fmt.Sprintf("%s does not resolve: %s; the go command fails with \"lookup %s: ...\"%s", name, why, name, nd.notRequired),
+		Detail:  detail,
+		Fixes:   dnsFixes(e, name, code, nd.eps),
 	}
+}
 
-	if rep.GoErr != nil {
-		code, why := "DNS_LOOKUP_FAILED", "the go command's resolver fails"
-		statuses := map[string]int{}
-		for _, v := range views {
-			statuses[v.Status]++
-		}
-		all := func(s string) bool { return len(views) > 0 && statuses[s] == len(views) }
-		switch {
-		case !rep.Complete || ctx.Err() != nil && len(views) == 0:
-			code, why = "DNS_TIMEOUT", "no answer before the deadline"
-		case all("NXDOMAIN"):
-			code, why = "DNS_NXDOMAIN", "the name does not exist (NXDOMAIN)"
-		case statuses["SERVFAIL"] > 0:
-			code, why = "DNS_SERVFAIL", "the resolver fails to resolve it (SERVFAIL)"
-		case statuses["REFUSED"] > 0:
-			code, why = "DNS_REFUSED", "the resolver refuses the query (REFUSED)"
-		case all("timeout"):
-			code, why = "DNS_TIMEOUT", "no resolver answers"
-		case statuses["nodata"] > 0 && statuses["ok"] == 0:
-			code, why = "DNS_NO_ADDRESS", "the name exists but has no address"
-		case statuses["error"] > 0 && statuses["ok"] == 0:
-			code, why = "DNS_RESOLVER_UNREACHABLE", "the resolver cannot be reached"
-		case statuses["NXDOMAIN"] > 0:
-			code, why = "DNS_NXDOMAIN", "the name does not exist (NXDOMAIN)"
-		}
-		f := checks.Finding{
-			Code: code, Severity: sev, Subject: name,
-			Message: fmt.Sprintf("%s does not resolve: %s; the go command fails with \"lookup %s: ...\"%s", name, why, name, notRequired),
-			Detail:  detail,
-			Fixes:   dnsFixes(e, name, code, eps),
-		}
-		return []checks.Finding{f}, required
+// ipv6Only: a name with IPv6 addresses only, on a machine without IPv6.
+func ipv6Only(e *checks.Env, rep *probe.NameReport, nd need, detail string) *checks.Finding {
+	if !only6(rep.GoAddrs) || e.Net().HasIPv6() {
+		return nil
 	}
+	name := rep.Name
+	return &checks.Finding{
+		Code: "DNS_AAAA_ONLY", Severity: nd.sev, Subject: name,
+		Message: fmt.Sprintf("%s has only IPv6 addresses and this machine has no IPv6 connectivity: the go command cannot connect%s", name, nd.notRequired),
+		Detail:  detail,
+		Fixes:   []checks.Fix{checks.Manual("ask your network team for IPv6 connectivity or an IPv4 address for "+name, "getent ahosts "+name)},
+	}
+}
 
-	var out []checks.Finding
-	if only6(rep.GoAddrs) && !n.HasIPv6() {
-		out = append(out, checks.Finding{
-			Code: "DNS_AAAA_ONLY", Severity: sev, Subject: name,
-			Message: fmt.Sprintf("%s has only IPv6 addresses and this machine has no IPv6 connectivity: the go command cannot connect%s", name, notRequired),
-			Detail:  detail,
-			Fixes:   []checks.Fix{checks.Manual("ask your network team for IPv6 connectivity or an IPv4 address for "+name, "getent ahosts "+name)},
-		})
+// sinkhole: a public name answered with loopback, private or other
+// special addresses; a failure when nothing answers there.
+func sinkhole(ctx context.Context, e *checks.Env, rep *probe.NameReport, nd need, detail string) *checks.Finding {
+	name := rep.Name
+	if !e.Net().IsPublicName(name) || nd.onlyProxy {
+		return nil
 	}
-	if n.IsPublicName(name) && !onlyProxy {
-		var odd []string
-		for _, ip := range rep.GoAddrs {
-			if what := specialRange(ip); what != "" {
-				odd = append(odd, ip.String()+" ("+what+")")
-			}
-		}
-		if len(odd) > 0 {
-			hp := net.JoinHostPort(rep.GoAddrs[0].String(), port)
-			err := probe.Reach(ctx, e, hp)
-			f := checks.Finding{
-				Code: "DNS_SINKHOLE", Severity: checks.SevWarn, Subject: name,
-				Message: fmt.Sprintf("%s is a public name but resolves to %s: a sinkhole or split-horizon DNS; %s answers, so the go command gets through", name, strings.Join(odd, ", "), hp),
-				Detail:  detail,
-			}
-			if err != nil {
-				f.Severity = sev
-				f.Message = fmt.Sprintf("%s is a public name but resolves to %s, where nothing answers (%v): a DNS sinkhole blocks it%s", name, strings.Join(odd, ", "), err, notRequired)
-				f.Fixes = []checks.Fix{checks.Manual("ask your network team why "+name+" is redirected, or to allow it", "getent ahosts "+name)}
-			}
-			out = append(out, f)
+	var odd []string
+	for _, ip := range rep.GoAddrs {
+		if what := specialRange(ip); what != "" {
+			odd = append(odd, ip.String()+" ("+what+")")
 		}
 	}
+	if len(odd) == 0 {
+		return nil
+	}
+	hp := net.JoinHostPort(rep.GoAddrs[0].String(), nd.port)
+	err := probe.Reach(ctx, e, hp)
+	f := &checks.Finding{
+		Code: "DNS_SINKHOLE", Severity: checks.SevWarn, Subject: name,
+		Message: fmt.Sprintf("%s is a public name but resolves to %s: a sinkhole or split-horizon DNS; %s answers, so the go command gets through", name, strings.Join(odd, ", "), hp),
+		Detail:  detail,
+	}
+	if err != nil {
+		f.Severity = nd.sev
+		f.Message = fmt.Sprintf("%s is a public name but resolves to %s, where nothing answers (%v): a DNS sinkhole blocks it%s", name, strings.Join(odd, ", "), err, nd.notRequired)
+		f.Fixes = []checks.Fix{checks.Manual("ask your network team why "+name+" is redirected, or to allow it", "getent ahosts "+name)}
+	}
+	return f
+}
+
+// resolvedBy counts the nameservers that resolve the name.
+func resolvedBy(views []serverView) int {
 	ok := 0
 	for _, v := range views {
 		if v.Status == "ok" {
 			ok++
 		}
 	}
-	if ok > 0 && ok < len(views) {
-		var bad []string
-		for _, v := range views {
-			if v.Status != "ok" {
-				bad = append(bad, v.Server+" ("+v.Status+")")
-			}
+	return ok
+}
+
+// disagreement: some nameservers resolve the name and others do not.
+func disagreement(name string, views []serverView, detail string) *checks.Finding {
+	if ok := resolvedBy(views); ok == 0 || ok == len(views) {
+		return nil
+	}
+	var bad []string
+	for _, v := range views {
+		if v.Status != "ok" {
+			bad = append(bad, v.Server+" ("+v.Status+")")
 		}
-		out = append(out, checks.Finding{
-			Code: "DNS_RESOLVERS_DISAGREE", Severity: checks.SevWarn, Subject: name,
-			Message: fmt.Sprintf("the nameservers disagree about %s: %s cannot resolve it while others can, so the go command's lookups may fail intermittently", name, strings.Join(bad, ", ")),
-			Detail:  detail,
-			Fixes:   []checks.Fix{checks.Manual("remove or fix the nameservers that fail, or ask your network team", "cat /etc/resolv.conf")},
-		})
 	}
-	if ok == 0 && len(views) > 0 {
-		out = append(out, checks.Finding{
-			Code: "DNS_HOSTS_FILE", Severity: checks.SevInfo, Subject: name,
-			Message: fmt.Sprintf("%s is not in DNS but the go command's resolver finds it (from /etc/hosts or another local source)", name),
-			Detail:  detail,
-		})
+	return &checks.Finding{
+		Code: "DNS_RESOLVERS_DISAGREE", Severity: checks.SevWarn, Subject: name,
+		Message: fmt.Sprintf("the nameservers disagree about %s: %s cannot resolve it while others can, so the go command's lookups may fail intermittently", name, strings.Join(bad, ", ")),
+		Detail:  detail,
+		Fixes:   []checks.Fix{checks.Manual("remove or fix the nameservers that fail, or ask your network team", "cat /etc/resolv.conf")},
 	}
+}
+
+// hostsFile: no nameserver resolves the name, yet the go command does.
+func hostsFile(name string, views []serverView, detail string) *checks.Finding {
+	if len(views) == 0 || resolvedBy(views) > 0 {
+		return nil
+	}
+	return &checks.Finding{
+		Code: "DNS_HOSTS_FILE", Severity: checks.SevInfo, Subject: name,
+		Message: fmt.Sprintf("%s is not in DNS but the go command's resolver finds it (from /etc/hosts or another local source)", name),
+		Detail:  detail,
+	}
+}
+
+// slowName: the slowest nameserver takes longer than slowDNS.
+func slowName(name string, views []serverView, detail string) *checks.Finding {
 	slowest := time.Duration(0)
 	for _, v := range views {
 		slowest = max(slowest, v.RTT)
 	}
-	if slowest > slowDNS {
-		out = append(out, checks.Finding{
-			Code: "DNS_SLOW", Severity: checks.SevWarn, Subject: name,
-			Message: fmt.Sprintf("resolving %s takes %s: every new connection of the go command waits that long", name, probe.Millis(slowest)),
-			Detail:  detail,
-		})
+	if slowest <= slowDNS {
+		return nil
 	}
-	if len(out) == 0 {
-		out = append(out, checks.Finding{
-			Code: "DNS_OK", Severity: checks.SevInfo, Subject: name,
-			Message: fmt.Sprintf("%s resolves to %s", name, joinIPs(rep.GoAddrs)),
-			Detail:  detail,
-		})
+	return &checks.Finding{
+		Code: "DNS_SLOW", Severity: checks.SevWarn, Subject: name,
+		Message: fmt.Sprintf("resolving %s takes %s: every new connection of the go command waits that long", name, probe.Millis(slowest)),
+		Detail:  detail,
 	}
-	return out, false
 }
 
 // dnsFixes proposes what to do about a name that does not resolve.

@@ -34,13 +34,21 @@ var oldVgoPrefix = []byte("//vgo 0.0.")
 // record is checked, and the combination of what exists is compared
 // with what the go command expects.
 func (s *Scanner) structural(e *Entry, report func(Problem)) {
-	m := e.Mod
-	f := &e.Files
 	add := func(p Problem) {
-		p.Mod = m
+		p.Mod = e.Mod
 		report(p)
 	}
+	unreadable(e, add)
+	extraction(e, add)
+	s.fileContents(e, add)
+	completeness(e, add)
+	s.staleLock(e, add)
+}
 
+// unreadable reports files and an extracted directory that cannot be
+// read, or are links to something else.
+func unreadable(e *Entry, add func(Problem)) {
+	f := &e.Files
 	for k := range numKinds {
 		if st := f[k]; st.Symlink && st.Err != nil {
 			add(Problem{Kind: BrokenSymlink, Path: st.Path, Missing: true,
@@ -62,7 +70,12 @@ func (s *Scanner) structural(e *Entry, report func(Problem)) {
 		add(Problem{Kind: PartialDownload, Path: d.Path,
 			Detail: fmt.Sprintf("a %s, not a directory, where the module is extracted; the go command removes it and extracts again", describeMode(d))})
 	}
+}
 
+// extraction reports an interrupted extraction or download: a .partial
+// marker, temporary files.
+func extraction(e *Entry, add func(Problem)) {
+	f := &e.Files
 	if f[Partial].Exists {
 		p := Problem{Kind: PartialDownload, Path: f[Partial].Path,
 			Detail: f[Partial].Path + " exists\nthe directory: " + sizeNote(e.Dir)}
@@ -78,7 +91,11 @@ func (s *Scanner) structural(e *Entry, report func(Problem)) {
 	for _, t := range e.Temps {
 		add(Problem{Kind: TempFile, Path: t.Path, Detail: sizeNote(t) + ", left by an interrupted download"})
 	}
+}
 
+// fileContents checks what the small files say and the zip's shape.
+func (s *Scanner) fileContents(e *Entry, add func(Problem)) {
+	f := &e.Files
 	if f[Info].Regular() {
 		s.checkInfo(e, add)
 	}
@@ -99,7 +116,12 @@ func (s *Scanner) structural(e *Entry, report func(Problem)) {
 			add(Problem{Kind: kind, Path: f[Zip].Path, Detail: why})
 		}
 	}
+}
 
+// completeness compares the combination of what exists with what the
+// go command expects of a downloaded version.
+func completeness(e *Entry, add func(Problem)) {
+	f := &e.Files
 	zipHere := f[Zip].Regular()
 	dirDone := e.Dir.IsDir() && !e.Dir.Symlink && !f[Partial].Exists
 	switch {
@@ -119,25 +141,31 @@ func (s *Scanner) structural(e *Entry, report func(Problem)) {
 		add(Problem{Kind: ZipHashOrphan, Path: f[ZipHash].Path, Missing: true,
 			Detail: "a .ziphash with neither the zip nor the extracted directory: the go command downloads the module again when it needs it (offline, it fails)"})
 	}
-
 	if e.ReadOnly && (f[Partial].Exists || (zipHere && !f[ZipHash].Exists) || (zipHere && !e.Dir.Exists)) {
 		add(Problem{Kind: NotWritable, Path: e.vdir(),
 			Detail: "this version is incomplete and the go command must write in " + e.vdir() + " to finish it, which this user cannot"})
 	}
+}
 
-	if f[Lock].Regular() && s.lockHolder != nil {
-		if held, pid, holder := s.lockHolder(f[Lock].Path); held {
-			p := Problem{Kind: StaleLock, Path: f[Lock].Path, Pid: pid, Holder: holder,
-				Detail: f[Lock].Path + " is locked (flock)"}
-			if holder != "" {
-				p.Detail += "\nheld by " + holder
-			}
-			if !e.Complete() {
-				p.Detail += "\nthe version is incomplete: the next go command that needs it waits for the lock"
-			}
-			add(p)
-		}
+// staleLock reports a lock file another process holds.
+func (s *Scanner) staleLock(e *Entry, add func(Problem)) {
+	f := &e.Files
+	if !f[Lock].Regular() || s.lockHolder == nil {
+		return
 	}
+	held, pid, holder := s.lockHolder(f[Lock].Path)
+	if !held {
+		return
+	}
+	p := Problem{Kind: StaleLock, Path: f[Lock].Path, Pid: pid, Holder: holder,
+		Detail: f[Lock].Path + " is locked (flock)"}
+	if holder != "" {
+		p.Detail += "\nheld by " + holder
+	}
+	if !e.Complete() {
+		p.Detail += "\nthe version is incomplete: the next go command that needs it waits for the lock"
+	}
+	add(p)
 }
 
 // vdir is the entry's @v directory.

@@ -50,7 +50,7 @@ pattern. Modules GONOSUMDB/GOPRIVATE exempts are never named to the
 database. Problems are failures when the go command needs the database
 for this project (a requirement missing from go.sum), warnings otherwise.`,
 	Codes: codes,
-	Run:     runSumDB,
+	Run:   runSumDB,
 }
 
 // Body limits of the checksum database's answers: a signed tree head is
@@ -756,116 +756,141 @@ feed:
 	r.judge(list)
 }
 
+// A tally sorts the audited module versions by outcome.
+type tally struct {
+	verified, linesOK       int
+	notFound, failed, bad   []*auditItem
+	proofs                  []*auditItem
+	willVerify, notChecked  []string
+	absent                  []string
+	forked                  *sumdbx.ForkError
+	notFoundNeed, otherNeed bool
+	notCheckedNeed          bool
+}
+
 // judge turns the lookups into findings.
 func (r *sumdbRun) judge(list []*auditItem) {
-	var (
-		verified, linesOK       int
-		notFound, failed, bad   []*auditItem
-		proofs                  []*auditItem
-		willVerify, notChecked  []string
-		absent                  []string
-		forked                  *sumdbx.ForkError
-		notFoundNeed, otherNeed bool
-		notCheckedNeed          bool
-	)
+	var t tally
 	cache := modcachex.Cache{Root: r.env.Go.Get("GOMODCACHE")}
 	for _, it := range list {
-		if !it.done {
-			notCheckedNeed = notCheckedNeed || len(it.need) > 0
-			notChecked = append(notChecked, it.mod.String())
-			continue
-		}
-		if it.err != nil {
-			var fe *sumdbx.FetchError
-			var fork *sumdbx.ForkError
-			var pe *sumdbx.ProofError
-			v := "error"
-			if errors.As(it.err, &fe) && fe.Kind == sumdbx.FetchNotFound {
-				v = "not-found"
-			}
-			for _, l := range it.lines {
-				r.verdict(l, v)
-			}
-			switch {
-			case errors.As(it.err, &fork):
-				if forked == nil {
-					forked = fork
-				}
-			case errors.As(it.err, &fe) && fe.Kind == sumdbx.FetchNotFound:
-				notFound = append(notFound, it)
-				notFoundNeed = notFoundNeed || len(it.need) > 0
-			case errors.As(it.err, &fe):
-				failed = append(failed, it)
-				otherNeed = otherNeed || len(it.need) > 0
-			case errors.As(it.err, &pe):
-				proofs = append(proofs, it)
-				otherNeed = otherNeed || len(it.need) > 0
-			default:
-				bad = append(bad, it)
-				otherNeed = otherNeed || len(it.need) > 0
-			}
-			continue
-		}
-		verified++
-		cached := r.cacheHashes(cache, it.mod)
-		for _, l := range it.lines {
-			want := it.rec.Lines(l.Path, versionOf(l))
-			switch {
-			case len(want) == 0:
-				r.verdict(l, "absent")
-				absent = append(absent, fmt.Sprintf("%s:%d: %s (record %d has no such line)", l.File, l.Line, l.Text(), it.rec.ID))
-			case slices.Contains(want, l.Text()):
-				r.verdict(l, "ok")
-				linesOK++
-				if got := cached[l.GoMod]; got != "" && got != hashOf(want[0]) {
-					r.downloadMismatch(it, l.GoMod, got, hashOf(want[0]), true)
-				}
-			default:
-				r.verdict(l, "mismatch")
-				r.gosumMismatch(it, l, hashOf(want[0]), cached[l.GoMod])
-			}
-		}
-		for _, n := range it.need {
-			willVerify = append(willVerify, fmt.Sprintf("%s (%s hash)", it.mod, n))
-			gomod := n == "go.mod"
-			want := it.rec.Lines(it.mod.Path, versionOfMod(it.mod.Version, gomod))
-			if got := cached[gomod]; got != "" && len(want) > 0 && got != hashOf(want[0]) {
-				r.downloadMismatch(it, gomod, got, hashOf(want[0]), false)
-			}
+		switch {
+		case !it.done:
+			t.notCheckedNeed = t.notCheckedNeed || len(it.need) > 0
+			t.notChecked = append(t.notChecked, it.mod.String())
+		case it.err != nil:
+			r.lookupFailed(&t, it)
+		default:
+			r.compare(&t, it, r.cacheHashes(cache, it.mod))
 		}
 	}
-	if r.latestBroken && verified == 0 && len(notFound) > 0 {
+	if r.latestBroken && t.verified == 0 && len(t.notFound) > 0 {
 		// Nothing answers: a path that claims to serve the database
 		// (a proxy's /supported said 200) but does not. The modules
 		// are not unknown to the database; it is not there.
-		for _, it := range notFound {
+		for _, it := range t.notFound {
 			for _, l := range it.lines {
 				r.verdict(l, "error")
 			}
 		}
-		failed = append(failed, notFound...)
-		otherNeed = otherNeed || notFoundNeed
-		notFound = nil
+		t.failed = append(t.failed, t.notFound...)
+		t.otherNeed = t.otherNeed || t.notFoundNeed
+		t.notFound = nil
 	}
-	if forked != nil {
-		r.fork(forked)
+	r.reportFailures(&t, len(list))
+	if t.verified > 0 {
+		r.add(r.verifiedFinding(&t))
 	}
-	if len(notFound) > 0 {
-		r.notFound(notFound, notFoundNeed)
+}
+
+// lookupFailed sorts a lookup that failed by why.
+func (r *sumdbRun) lookupFailed(t *tally, it *auditItem) {
+	var fe *sumdbx.FetchError
+	var fork *sumdbx.ForkError
+	var pe *sumdbx.ProofError
+	v := "error"
+	if errors.As(it.err, &fe) && fe.Kind == sumdbx.FetchNotFound {
+		v = "not-found"
+	}
+	for _, l := range it.lines {
+		r.verdict(l, v)
+	}
+	switch {
+	case errors.As(it.err, &fork):
+		if t.forked == nil {
+			t.forked = fork
+		}
+	case errors.As(it.err, &fe) && fe.Kind == sumdbx.FetchNotFound:
+		t.notFound = append(t.notFound, it)
+		t.notFoundNeed = t.notFoundNeed || len(it.need) > 0
+	case errors.As(it.err, &fe):
+		t.failed = append(t.failed, it)
+		t.otherNeed = t.otherNeed || len(it.need) > 0
+	case errors.As(it.err, &pe):
+		t.proofs = append(t.proofs, it)
+		t.otherNeed = t.otherNeed || len(it.need) > 0
+	default:
+		t.bad = append(t.bad, it)
+		t.otherNeed = t.otherNeed || len(it.need) > 0
+	}
+}
+
+// compare checks a proven record against the go.sum lines of its module
+// version and against what the module cache holds (cached, by whether
+// the hash is of go.mod).
+func (r *sumdbRun) compare(t *tally, it *auditItem, cached map[bool]string) {
+	t.verified++
+	for _, l := range it.lines {
+		want := it.rec.Lines(l.Path, versionOf(l))
+		switch {
+		case len(want) == 0:
+			r.verdict(l, "absent")
+			t.absent = append(t.absent, fmt.Sprintf("%s:%d: %s (record %d has no such line)", l.File, l.Line, l.Text(), it.rec.ID))
+		case slices.Contains(want, l.Text()):
+			r.verdict(l, "ok")
+			t.linesOK++
+			if got := cached[l.GoMod]; got != "" && got != hashOf(want[0]) {
+				r.downloadMismatch(it, l.GoMod, got, hashOf(want[0]), true)
+			}
+		default:
+			r.verdict(l, "mismatch")
+			r.gosumMismatch(it, l, hashOf(want[0]), cached[l.GoMod])
+		}
+	}
+	for _, n := range it.need {
+		t.willVerify = append(t.willVerify, fmt.Sprintf("%s (%s hash)", it.mod, n))
+		gomod := n == "go.mod"
+		want := it.rec.Lines(it.mod.Path, versionOfMod(it.mod.Version, gomod))
+		if got := cached[gomod]; got != "" && len(want) > 0 && got != hashOf(want[0]) {
+			r.downloadMismatch(it, gomod, got, hashOf(want[0]), false)
+		}
+	}
+}
+
+// reportFailures reports a forked log, unknown modules, failed lookups
+// and proofs, and module versions the deadline left unchecked, among
+// total.
+func (r *sumdbRun) reportFailures(t *tally, total int) {
+	if t.forked != nil {
+		r.fork(t.forked)
+	}
+	if len(t.notFound) > 0 {
+		r.notFound(t.notFound, t.notFoundNeed)
 	}
 	what := "the checksum database did not answer the lookup of"
-	if r.latestBroken && verified == 0 {
+	if r.latestBroken && t.verified == 0 {
 		what = fmt.Sprintf("nothing at %s answers as a checksum database (neither /latest nor any lookup), although the go command reads the database there; it failed to look up", checks.RedactString(r.route.URL))
 	}
-	r.lookupProblems("SUMDB_LOOKUP_FAILED", what, failed, otherNeed)
-	r.lookupProblems("SUMDB_PROOF_FAILED", "the inclusion proof could not be completed for", proofs, otherNeed)
-	r.lookupProblems("SUMDB_RECORD_INVALID", "the checksum database's answer is not a valid, proven record for", bad, otherNeed)
-	if len(notChecked) > 0 {
-		r.incomplete(fmt.Sprintf("%d of %d module version(s) were not verified: %s", len(notChecked), len(list), listSome(notChecked, 5)), notCheckedNeed)
+	r.lookupProblems("SUMDB_LOOKUP_FAILED", what, t.failed, t.otherNeed)
+	r.lookupProblems("SUMDB_PROOF_FAILED", "the inclusion proof could not be completed for", t.proofs, t.otherNeed)
+	r.lookupProblems("SUMDB_RECORD_INVALID", "the checksum database's answer is not a valid, proven record for", t.bad, t.otherNeed)
+	if len(t.notChecked) > 0 {
+		r.incomplete(fmt.Sprintf("%d of %d module version(s) were not verified: %s", len(t.notChecked), total, listSome(t.notChecked, 5)), t.notCheckedNeed)
 	}
-	if verified == 0 {
-		return
-	}
+}
+
+// verifiedFinding says what the database vouched for, and how it was
+// read.
+func (r *sumdbRun) verifiedFinding(t *tally) checks.Finding {
 	latest, _ := r.client.Latest()
 	st := r.client.Stats()
 	d := []string{
@@ -874,19 +899,19 @@ func (r *sumdbRun) judge(list []*auditItem) {
 	for _, f := range r.plan.Files {
 		d = append(d, "read "+f)
 	}
-	if len(willVerify) > 0 {
+	if len(t.willVerify) > 0 {
 		d = append(d, "missing from go.sum, found in the database (the go command will check the downloads against these hashes and add them):")
-		d = append(d, capLines(willVerify, maxDetailLines)...)
+		d = append(d, capLines(t.willVerify, maxDetailLines)...)
 	}
-	if len(absent) > 0 {
+	if len(t.absent) > 0 {
 		d = append(d, "lines the database's records do not mention (the go command accepts them):")
-		d = append(d, capLines(absent, maxDetailLines)...)
+		d = append(d, capLines(t.absent, maxDetailLines)...)
 	}
-	msg := fmt.Sprintf("%d go.sum line(s) match the checksum database (%d module version(s), each record proven in the signed tree of %d records)", linesOK, verified, latest.N)
+	msg := fmt.Sprintf("%d go.sum line(s) match the checksum database (%d module version(s), each record proven in the signed tree of %d records)", t.linesOK, t.verified, latest.N)
 	if len(r.plan.Audit) == 0 {
-		msg = fmt.Sprintf("%d module version(s) missing from go.sum are in the checksum database (each record proven in the signed tree of %d records)", verified, latest.N)
+		msg = fmt.Sprintf("%d module version(s) missing from go.sum are in the checksum database (each record proven in the signed tree of %d records)", t.verified, latest.N)
 	}
-	r.add(checks.Finding{Code: "SUMDB_GOSUM_VERIFIED", Severity: checks.SevInfo, Subject: r.db.Name, Message: msg, Detail: strings.Join(d, "\n")})
+	return checks.Finding{Code: "SUMDB_GOSUM_VERIFIED", Severity: checks.SevInfo, Subject: r.db.Name, Message: msg, Detail: strings.Join(d, "\n")}
 }
 
 // versionOf is a go.sum line's version field.
