@@ -113,6 +113,18 @@ func Run(t testing.TB, env *checks.Env, c *checks.Check, timeout time.Duration) 
 	return checks.Runner{Strict: true}.Run(ctx, env, []*checks.Check{c})[0]
 }
 
+// Findings runs c on env through a strict Runner, without a deadline
+// of its own, and returns its findings. A check that could not run
+// (status error: a panic, an undeclared code) fails the test.
+func Findings(t testing.TB, env *checks.Env, c *checks.Check) []checks.Finding {
+	t.Helper()
+	r := checks.Runner{Strict: true}.Run(context.Background(), env, []*checks.Check{c})[0]
+	if r.Status == checks.StatusError {
+		t.Fatalf("the %s check could not run: %s", c.ID, r.Error)
+	}
+	return r.Findings
+}
+
 // Want asserts that a result has a finding "CODE severity" for each entry.
 func Want(t testing.TB, r checks.CheckResult, entries ...string) {
 	t.Helper()

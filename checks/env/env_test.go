@@ -45,11 +45,7 @@ func runEnvCase(t *testing.T, c envCase) []checks.Finding {
 	if c.tweak != nil {
 		c.tweak(g)
 	}
-	fs, err := runEnv(context.Background(), checks.NewEnv("/work", g, c.module))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fs
+	return checktest.Findings(t, checks.NewEnv("/work", g, c.module), Check)
 }
 
 func moduleWith(t *testing.T, goVersion string, vendorDir, modulesTxt bool) *mainmod.Module {

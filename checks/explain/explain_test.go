@@ -3,9 +3,6 @@ package explain
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/suite"
 )
 
 func parse(t *testing.T, in string) *Log {
@@ -431,32 +429,27 @@ func TestKeywordFilterIsSound(t *testing.T) {
 	}
 }
 
+// TestCatalogCodes: a cause explain names for a log is a finding of a
+// live check, with the code that check declares (checks.Check.Codes),
+// unless the rule says no live check can rule it out (NoRuleOut).
 func TestCatalogCodes(t *testing.T) {
-	prefixes := map[string][]string{
-		"dns": {"DNS_"}, "proxy": {"PROXY_"}, "tls": {"TLS_"}, "sumdb": {"SUMDB_"},
-		"modcache": {"MODCACHE_"}, "private": {"PRIVATE_"}, "module": {"MODULE_"},
+	declared := map[string]map[string]bool{}
+	for _, c := range suite.All() {
+		declared[c.ID] = map[string]bool{}
+		for _, d := range c.Codes {
+			declared[c.ID][d.Code] = true
+		}
 	}
-	envCodes := envCheckCodes(t)
-	live := liveCheckCodes(t)
+	envCodes := declared["env"]
 	for _, c := range Codes() {
-		if c.Check == "env" {
-			if !envCodes[c.Code] {
-				t.Errorf("%s is owned by the env check, which has no such code", c.Code)
-			}
-			continue
-		}
-		if codes, landed := live[c.Check]; landed {
-			if !codes[c.Code] && !c.NoRuleOut {
-				t.Errorf("%s is owned by the %s check, which has no such code", c.Code, c.Check)
-			}
-			continue
-		}
-		ok := false
-		for _, p := range prefixes[c.Check] {
-			ok = ok || strings.HasPrefix(c.Code, p)
-		}
-		if !ok {
-			t.Errorf("%s: provisional code without the prefix of its check %s", c.Code, c.Check)
+		codes, ok := declared[c.Check]
+		switch {
+		case !ok:
+			t.Errorf("%s is owned by %q, which is no check of the suite", c.Code, c.Check)
+		case c.Check == "env" && !codes[c.Code]:
+			t.Errorf("%s is owned by the env check, which does not declare it", c.Code)
+		case !codes[c.Code] && !c.NoRuleOut:
+			t.Errorf("%s is owned by the %s check, which does not declare it", c.Code, c.Check)
 		}
 	}
 	for _, r := range cat.rules {
@@ -470,7 +463,7 @@ func TestCatalogCodes(t *testing.T) {
 		}
 		for _, code := range r.Confirms {
 			if strings.HasPrefix(code, "GO") && !envCodes[code] {
-				t.Errorf("%s is confirmed by %s, which the env check does not report", r.Code, code)
+				t.Errorf("%s is confirmed by %s, which the env check does not declare", r.Code, code)
 			}
 			// A confirming code of the env check is looked for only in
 			// the results of the checks the rule names.
@@ -480,74 +473,6 @@ func TestCatalogCodes(t *testing.T) {
 		}
 	}
 }
-
-// envCheckCodes reads the env check's codes from its source, the only
-// place they are written.
-func envCheckCodes(t *testing.T) map[string]bool {
-	t.Helper()
-	out := map[string]bool{}
-	files, _ := filepath.Glob("../env*.go")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range codeLiteralRE.FindAllStringSubmatch(string(data), -1) {
-			out[m[1]] = true
-		}
-		// Codes built as key+"_BAD_PATTERN".
-		if strings.Contains(string(data), `"_BAD_PATTERN"`) {
-			for _, k := range []string{"GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE"} {
-				out[k+"_BAD_PATTERN"] = true
-			}
-		}
-	}
-	if len(out) < 20 {
-		t.Fatalf("found only %d env check codes", len(out))
-	}
-	return out
-}
-
-// liveCheckCodes reads the codes of the landed checks other than env from
-// their sources: every "PREFIX_..." string literal of checks/*.go and of
-// their sub-packages, by check id. A check id is landed when a
-// checks/<id>.go file exists.
-func liveCheckCodes(t *testing.T) map[string]map[string]bool {
-	t.Helper()
-	prefixes := map[string]string{"dns": "DNS_", "proxy": "PROXY_", "tls": "TLS_", "sumdb": "SUMDB_",
-		"modcache": "MODCACHE_", "private": "PRIVATE_", "module": "MODULE_"}
-	files, _ := filepath.Glob("../*.go")
-	sub, _ := filepath.Glob("../*/*.go")
-	files = append(files, sub...)
-	var src strings.Builder
-	for _, f := range files {
-		// Not explain's own files: the catalog would vouch for itself.
-		if strings.HasSuffix(f, "_test.go") || filepath.Base(filepath.Dir(f)) == "explain" {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src.Write(data)
-	}
-	out := map[string]map[string]bool{}
-	for id, prefix := range prefixes {
-		if _, err := os.Stat(filepath.Join("..", id+".go")); err != nil {
-			continue
-		}
-		codes := map[string]bool{}
-		for _, m := range regexp.MustCompile(`"(`+prefix+`[A-Z0-9_]+)"`).FindAllStringSubmatch(src.String(), -1) {
-			codes[m[1]] = true
-		}
-		out[id] = codes
-	}
-	return out
-}
-
-// codeLiteralRE finds the codes of env*.go: Code: "X", fail("X", ...)
-// and finding.Code = "X".
-var codeLiteralRE = regexp.MustCompile(`(?:Code:\s*|fail\(|Code(?:, \w+\.Severity)? = )"([A-Z0-9_]+)"`)
 
 // Fixes are exact where the log says enough.
 func TestExactFixes(t *testing.T) {

@@ -52,7 +52,7 @@ that downloads it again; 'go clean -modcache' only as the last resort.
 Fixes that delete cache entries are never applied without consent. No
 network access.`,
 	Codes: codes,
-	Run: runModcache,
+	Run:   runModcache,
 }
 
 // Free-space thresholds of the module cache's file system.

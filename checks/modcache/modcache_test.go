@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
 
 	"golang.org/x/mod/sumdb/dirhash"
 
@@ -330,14 +331,9 @@ func TestModcacheDamage(t *testing.T) {
 // would there.
 func runDoctor(t *testing.T, c *fixtures.ModCache, scope string) []checks.Finding {
 	t.Helper()
-	ctx := context.Background()
-	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: c.App, Environ: c.Environ()})
+	env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: c.App, Environ: c.Environ()})
 	env.Options.Scope = scope
-	fs, err := runModcache(ctx, env)
-	if err != nil {
-		t.Fatalf("modcache check: %v", err)
-	}
-	return fs
+	return checktest.Findings(t, env, Check)
 }
 
 func findFinding(fs []checks.Finding, code, subject string) *checks.Finding {

@@ -36,12 +36,12 @@ func TestModcacheHelperProcess(t *testing.T) {
 	ctx := context.Background()
 	dir, _ := os.Getwd()
 	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: dir, Environ: os.Environ()})
-	fs, err := runModcache(ctx, env)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	r := checks.Runner{Strict: true}.Run(ctx, env, []*checks.Check{Check})[0]
+	if r.Status == checks.StatusError || r.Status == checks.StatusSkip {
+		fmt.Fprintln(os.Stderr, r.Error, r.SkipReason)
 		os.Exit(3)
 	}
-	json.NewEncoder(os.Stdout).Encode(fs)
+	json.NewEncoder(os.Stdout).Encode(r.Findings)
 	os.Exit(0)
 }
 
