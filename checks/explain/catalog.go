@@ -343,6 +343,21 @@ var catalog = []rule{
 		Message: "the checksum database answered without an entry for {module|the download}: the database, or something between it and you, is not behaving",
 		Fixes:   []fixSpec{manual("retry later and report it if it persists; keep verification on", "go env GOSUMDB GOPROXY")},
 	},
+	// A company proxy that serves the checksum database refuses the
+	// lookups of the company's own modules, by design: Athens answers 403
+	// for modules matching ATHENS_GONOSUM_PATTERNS, and its home page
+	// tells clients to set GONOSUMDB to the same patterns.
+	{
+		Code: "PRIVATE_MODULE_NOT_EXCLUDED", Check: "private", NoRuleOut: true, Also: []string{"sumdb", "proxy"},
+		Match: []string{
+			`verifying [^\n]*reading (?P<url>\S*/sumdb/[^\s/]+/(?:lookup|tile|latest)\S*): 403 Forbidden`,
+		},
+		Subject: []string{"module", "isproxy"},
+		Message: "the module proxy {isproxy|} refuses to look up {module|the module} in the checksum database (403 Forbidden): a company proxy (Athens with ATHENS_GONOSUM_PATTERNS) does this by design for its private modules, so that their names never leave the company; the go command must not verify them there",
+		Fixes: []fixSpec{
+			addPattern("GONOSUMDB", "exempt {module} from the checksum database, as the proxy's own page asks (GONOSUMDB keeps it on the proxy)"),
+		},
+	},
 	// A broken mirror of the checksum database on a module proxy: the
 	// tile the proxy must serve is missing, whatever the module.
 	{
@@ -540,7 +555,7 @@ var catalog = []rule{
 		Match:   []string{`Proxy Authentication Required`},
 		Subject: []string{"=HTTPS_PROXY"},
 		Message: "the HTTP proxy in HTTPS_PROXY requires authentication (407)",
-		Fixes:   []fixSpec{manual("give the proxy credentials in HTTPS_PROXY", "export HTTPS_PROXY=http://<user>:<password>@proxy.corp.example:3128")},
+		Fixes:   []fixSpec{manual("give the proxy credentials in HTTPS_PROXY", "export 'HTTPS_PROXY=http://<user>:<password>@proxy.corp.example:3128'")},
 	},
 	{
 		Code: "TLS_UNKNOWN_AUTHORITY", Check: "tls",
@@ -885,6 +900,22 @@ var catalog = []rule{
 		Fixes: []fixSpec{
 			manual("bring vendor/ up to date", "go mod tidy && go mod vendor"),
 			dropFlag("mod", "if GOFLAGS sets -mod=vendor for every module, remove it"),
+		},
+	},
+	{
+		// A name that is no import path ("main.go", a bare word): the
+		// argument named a file or directory that is not where the
+		// command ran, and no module can provide it.
+		Code: "MODULE_PACKAGE_NOT_FOUND", Check: "module", NoRuleOut: true,
+		When: "notImportPath",
+		Match: []string{
+			`no required module provides package (?P<pkg>[^\s;:]+)`,
+			`cannot find module providing package (?P<pkg>[^\s:]+)`,
+		},
+		Subject: []string{"pkg"},
+		Message: "{pkg} is not an import path: the command named a file or directory that is not where it ran (a wrong directory, or a file that moved), so no module can provide it",
+		Fixes: []fixSpec{
+			manual("check the path given to the go command: name a package directory of this module (./cmd/app) or an import path; list the packages here", "go list ./..."),
 		},
 	},
 	{

@@ -3,6 +3,7 @@ package explain
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -145,6 +146,8 @@ var rulePredicates = map[string]func(vars map[string]string) bool{
 		}
 		return ok
 	},
+	// The package named is not an import path a module could provide.
+	"notImportPath": func(vars map[string]string) bool { return !importable(vars["pkg"]) },
 	// The module or repository is on a public code host, whatever the
 	// host answered.
 	"onPublicHost": func(vars map[string]string) bool { return publicModule(subjectPath(vars)) },
@@ -236,3 +239,52 @@ func deriveWant(vars map[string]string) {
 	}
 	vars["want_release"] = w
 }
+
+// importable reports whether a path is one a module could provide: a
+// valid import path whose first element has a dot (a host), not a file.
+func importable(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return p != "" && module.CheckImportPath(p) == nil && strings.Contains(first, ".") && !strings.HasSuffix(p, ".go")
+}
+
+// goArgsValid reports whether the paths a command line gives the go
+// command are ones it can take: the module paths of 'go mod download' and
+// 'go list -m' pass module.CheckPath, the packages of 'go get' and 'go
+// install' are import paths with a host. A command built from a log that
+// fails this is not offered.
+func goArgsValid(cmdline string) bool {
+	for _, sep := range []string{"&&", "||", ";", "|"} {
+		cmdline = strings.ReplaceAll(cmdline, sep, "\n")
+	}
+	for _, c := range strings.Split(cmdline, "\n") {
+		args := strings.Fields(c)
+		for len(args) > 0 && strings.Contains(args[0], "=") && !strings.HasPrefix(args[0], "-") {
+			args = args[1:] // VAR=value before the command
+		}
+		if len(args) < 2 || args[0] != "go" {
+			continue
+		}
+		var paths []string
+		check := importable
+		switch {
+		case args[1] == "get" || args[1] == "install":
+			paths = args[2:]
+		case args[1] == "mod" && len(args) > 2 && args[2] == "download":
+			paths, check = args[3:], modulePathOK
+		case args[1] == "list" && slices.Contains(args, "-m"):
+			paths, check = args[2:], modulePathOK
+		}
+		for _, a := range paths {
+			if strings.HasPrefix(a, "-") || a == "all" {
+				continue
+			}
+			p, _, _ := strings.Cut(a, "@")
+			if !check(p) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func modulePathOK(p string) bool { return module.CheckPath(p) == nil }

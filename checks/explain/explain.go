@@ -157,7 +157,7 @@ func buildFixKind(s fixSpec, title string, vars map[string]string, g *goenv.Env)
 	switch s.kind {
 	case fixStep, fixCache:
 		cmd, ok := expand(s.cmd, vars, shellSafeVar)
-		if !ok || strings.TrimSpace(cmd) == "" {
+		if !ok || strings.TrimSpace(cmd) == "" || !goArgsValid(cmd) {
 			return checks.Fix{}, false
 		}
 		f := checks.Manual(title, cmd)
@@ -172,7 +172,7 @@ func buildFixKind(s fixSpec, title string, vars map[string]string, g *goenv.Env)
 				return checks.Fix{}, false
 			}
 		}
-		if !strings.HasPrefix(cmd, "go ") {
+		if !strings.HasPrefix(cmd, "go ") || !goArgsValid(cmd) {
 			return checks.Fix{}, false
 		}
 		return checks.Manual(title, cmd), true
