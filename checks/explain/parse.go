@@ -489,7 +489,7 @@ func wrapWord(line string) bool {
 		return false
 	}
 	switch line[:i] {
-	case "package", "go", "build", "cannot", "can", "fatal", "error", "warning", "panic", "exit", "make", "main", "cgo", "verifying", "note", "remote", "unrecognized", "unknown", "invalid":
+	case "package", "go", "build", "cannot", "can", "fatal", "error", "warning", "panic", "exit", "make", "main", "cgo", "verifying", "note", "remote", "unrecognized", "unknown", "invalid", "ok":
 		return false
 	}
 	return true
