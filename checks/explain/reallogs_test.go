@@ -22,7 +22,7 @@ import (
 
 // Acceptance thresholds on the held-out part. enforceHeldout turns them
 // on; it stays off while the catalog is tuned on the tune part.
-const enforceHeldout = false
+const enforceHeldout = true
 
 const (
 	heldoutCauseFloor = 95.0 // per cent of module logs with the right cause first
