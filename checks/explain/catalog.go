@@ -205,6 +205,56 @@ var catalog = []rule{
 		Message: "a module of the workspace requires go {want}, but go.work says go {have}",
 		Fixes:   []fixSpec{suggested("update go.work as the go command says"), manual("update go.work", "go work use")},
 	},
+	// A go command too old for the module does not say so: it fails to
+	// parse go.mod (a toolchain line, a three-part go version) or takes a
+	// standard-library package it does not have for a module path. The
+	// evidence (the directive, the package, the release that added it)
+	// names the Go release needed.
+	{
+		Code: "MODULE_REQUIRES_NEWER_GO", Check: "module", NoRuleOut: true,
+		When: "directive",
+		Match: []string{
+			`go\.(?:mod|work):\d+: unknown directive: (?P<directive>toolchain|godebug|tool|ignore)\b`,
+		},
+		Subject: []string{"=go"},
+		Message: "go.mod uses the {directive} directive, which the go command that ran ({have|an older release}) does not know: the module needs Go {want_release} or later",
+		Fixes:   toolchainFixes,
+	},
+	{
+		Code: "MODULE_REQUIRES_NEWER_GO", Check: "module", NoRuleOut: true,
+		Match: []string{
+			`go\.(?:mod|work):\d+: invalid go version '(?P<want>1\.\d+\.\d+)': must match format`,
+		},
+		Subject: []string{"=go"},
+		Message: "go.mod says go {want}, a three-part version the go command that ran ({have|older than Go 1.21}) cannot read: the module needs Go {want_release} or later",
+		Fixes:   toolchainFixes,
+	},
+	{
+		Code: "MODULE_REQUIRES_NEWER_GO", Check: "module", NoRuleOut: true,
+		When: "stdNew",
+		Match: []string{
+			`malformed module path "(?P<path>[^"]*)": missing dot in first path element`,
+			`cannot find module for path (?P<path>[^\s:]+)`,
+			`unrecognized import path "(?P<path>[^"]+)"[^\n]*import path does not begin with hostname`,
+			`package (?P<path>\S+) is not in (?:GOROOT|std)`,
+			`cannot find package "(?P<path>[^"]+)" in any of`,
+		},
+		Subject: []string{"=go"},
+		Message: "{path} is in the standard library since Go {want}, but the go command that ran ({have|an older release}) does not have it and took it for a module path: the module needs Go {want_release} or later",
+		Fixes:   toolchainFixes,
+	},
+	{
+		Code: "GOROOT_INVALID", Check: "env",
+		When: "stdOld",
+		Match: []string{
+			`cannot find module for path (?P<path>[^\s:]+)`,
+			`unrecognized import path "(?P<path>[^"]+)"[^\n]*import path does not begin with hostname`,
+			`package (?P<path>\S+) is not in (?:GOROOT|std)`,
+		},
+		Subject: []string{"=GOROOT"},
+		Message: "the go command cannot find the standard-library package {path}: GOROOT points to a directory that is not the Go installation (or the installation is damaged)",
+		Fixes:   []fixSpec{unset("GOROOT", "always", "let the go command find its own installation")},
+	},
 	{
 		Code: "MODULE_REQUIRES_NEWER_GO", Check: "module",
 		Match: []string{
@@ -264,6 +314,8 @@ var catalog = []rule{
 		Subject: []string{"module", "=GOSUMDB"},
 		Message: "the download of {module|a module}{at_version|} does not match the checksum database: the proxy or origin served different content than everyone else got",
 		Fixes: []fixSpec{
+			manual("if the version was re-tagged upstream, the origin now serves other content than the database recorded: its authors must publish a new version; require another one", "go list -m -versions {module}"),
+			restoreNoAuto("GOPROXY", "always", "if the go command fetched it from the origin (GOPROXY=direct), fetch through the default module proxy, which keeps what was first published"),
 			manual("fetch the version from its origin to see whether your proxy alters it, and report it; keep verification on", "GOPROXY=direct go mod download -x {module}@{version}"),
 		},
 	},
@@ -280,6 +332,8 @@ var catalog = []rule{
 			manual("if go.sum was edited or merged badly: drop its lines for this version and fetch it again with verification on (never GOSUMDB=off)",
 				`awk '!($1 == "{module}" && ($2 == "{version}" || $2 == "{version}/go.mod"))' go.sum > go.sum.new && mv go.sum.new go.sum && go mod download {module}@{version}`),
 			manual("then check that the module cache matches go.sum", "go mod verify"),
+			manual("if the version was re-tagged upstream, its authors must publish a new version: require another one", "go list -m -versions {module}"),
+			restoreNoAuto("GOPROXY", "always", "if the go command fetched it from the origin (GOPROXY=direct) or a proxy that refetched it, fetch through the default module proxy, which keeps what was first published"),
 		},
 	},
 	{
@@ -289,16 +343,82 @@ var catalog = []rule{
 		Message: "the checksum database answered without an entry for {module|the download}: the database, or something between it and you, is not behaving",
 		Fixes:   []fixSpec{manual("retry later and report it if it persists; keep verification on", "go env GOSUMDB GOPROXY")},
 	},
+	// A company proxy that serves the checksum database refuses the
+	// lookups of the company's own modules, by design: Athens answers 403
+	// for modules matching ATHENS_GONOSUM_PATTERNS, and its home page
+	// tells clients to set GONOSUMDB to the same patterns.
+	{
+		Code: "PRIVATE_MODULE_NOT_EXCLUDED", Check: "private", NoRuleOut: true, Also: []string{"sumdb", "proxy"},
+		Match: []string{
+			`verifying [^\n]*reading (?P<url>\S*/sumdb/[^\s/]+/(?:lookup|tile|latest)\S*): 403 Forbidden`,
+		},
+		Subject: []string{"module", "isproxy"},
+		Message: "the module proxy {isproxy|} refuses to look up {module|the module} in the checksum database (403 Forbidden): a company proxy (Athens with ATHENS_GONOSUM_PATTERNS) does this by design for its private modules, so that their names never leave the company; the go command must not verify them there",
+		Fixes: []fixSpec{
+			addPattern("GONOSUMDB", "exempt {module} from the checksum database, as the proxy's own page asks (GONOSUMDB keeps it on the proxy)"),
+		},
+	},
+	// A broken mirror of the checksum database on a module proxy: the
+	// tile the proxy must serve is missing, whatever the module.
+	{
+		Code: "SUMDB_UNREACHABLE", Check: "sumdb", Also: []string{"dns", "tls", "proxy"},
+		Match: []string{
+			`verifying [^\n]*reading (?P<url>\S*/sumdb/\S+/tile/\S+): (?P<status>404 Not Found|410 Gone)`,
+		},
+		Subject: []string{"isproxy", "host"},
+		Message: "the module proxy {isproxy|} serves a broken mirror of the checksum database: it answered {status} for a tile it must have; {module|the module} is not at fault, and the proxy's operator must fix the mirror",
+		Fixes: []fixSpec{
+			restoreNoAuto("GOPROXY", "always", "meanwhile use a module proxy whose checksum-database mirror works: the toolchain default"),
+			manual("or your company's proxy, if it serves the checksum database (keep verification on)", "go env -w GOPROXY=https://proxy.corp.example,direct"),
+		},
+	},
+	// A version the checksum database cannot vouch for. A +incompatible
+	// version of v2 or later that the database refuses is one the module
+	// does not have: its go.mod declares the /vN path.
+	{
+		Code: "MODULE_MAJOR_VERSION_MISMATCH", Check: "module", NoRuleOut: true,
+		Match: []string{
+			`verifying (?P<module>[^\s@]+)@(?P<version>v(?P<major>[2-9]|[1-9][0-9]+)\.[^\s:/]*\+incompatible)[^\n]*(?:404 Not Found|410 Gone)`,
+		},
+		Subject: []string{"module"},
+		Message: "{module}@{version} does not exist: from v{major} on the module declares its path as {module}/v{major} in go.mod, so there is no +incompatible version to verify",
+		Fixes:   []fixSpec{manual("require the major version under its own path (and import it so)", "go get {module}/v{major}")},
+	},
 	{
 		Code: "SUMDB_NOT_FOUND", Check: "sumdb", NoRuleOut: true, Also: []string{"private"},
+		When: "private", Full: true,
 		Match: []string{
 			`verifying [^\n]*(?:/lookup/|/sumdb/)[^\n]*: (?P<status>404 Not Found|410 Gone)`,
 			`verifying [^\n]*: reading (?P<url>https?://\S*(?:/lookup/|/sumdb/)\S*): (?P<status>404 Not Found|410 Gone)`,
 		},
 		Subject: []string{"module", "host"},
-		Message: "the checksum database does not know {module|the module} ({status|not found}): it is private or unpublished, so it must not be looked up there",
+		Message: "the checksum database does not know {module|the module} ({status|not found}){private_evidence? and the origin asked for credentials ({private_evidence})}: it is private, so it must not be looked up there",
 		Fixes: []fixSpec{
 			addPattern("GONOSUMDB", "exempt it from the checksum database (GONOSUMDB keeps it on your proxy; use GOPRIVATE if it must bypass the proxy too)"),
+		},
+	},
+	{
+		Code: "SUMDB_NOT_FOUND", Check: "sumdb", NoRuleOut: true,
+		When: "public", Full: true,
+		Match: []string{
+			`verifying [^\n]*/lookup/[^\n]*: (?P<status>404 Not Found|410 Gone)\n\s*server response:(?s:.*?)(?P<why>Failed to connect[^\n]*|unable to access[^\n]*|[Cc]onnection refused|i/o timeout|TLS handshake timeout|5[0-9][0-9] [A-Z][^\n]*)`,
+		},
+		Subject: []string{"module", "host"},
+		Message: "the checksum database could not fetch {module}{at_version|} from its origin ({why}): a problem on the database's or the origin's side, not on this machine; {module} is public, so verification stays on",
+		Fixes: []fixSpec{
+			manual("retry later: the database's operators or the origin must act", "go mod download {module}{at_version|}"),
+		},
+	},
+	{
+		Code: "SUMDB_NOT_FOUND", Check: "sumdb", NoRuleOut: true,
+		When: "public", Full: true,
+		Match: []string{
+			`verifying [^\n]*(?:/lookup/|/sumdb/)[^\n]*: (?P<status>404 Not Found|410 Gone)(?:\n\s*server response:\s*(?P<why>[^\n]+))?`,
+		},
+		Subject: []string{"module", "host"},
+		Message: "the checksum database has no record of {module}{at_version|} ({status}){why? (it says: {why})}: the version does not exist at the origin, was re-tagged or deleted, or its files break the module zip rules; {module} is public, so verification must stay on: choose another version, or ask its authors to publish a fixed one",
+		Fixes: []fixSpec{
+			manual("list the versions that exist and require another one", "go list -m -versions {module}"),
 		},
 	},
 	{
@@ -309,9 +429,9 @@ var catalog = []rule{
 		Subject: []string{"host", "=GOSUMDB"},
 		Message: "the checksum database could not be reached to verify {module|a module}: {netcause|the request failed}",
 		Fixes: []fixSpec{
-			manual("if your module proxy serves the checksum database (its /sumdb/ path), the go command uses it when the database host is blocked: check what GOPROXY is in force", "go env GOPROXY GOSUMDB"),
-			addPattern("GONOSUMDB", "if the module is private, exempt it from the checksum database"),
-			manual("otherwise make the database host reachable (firewall, DNS); never GOSUMDB=off", "go env GOSUMDB"),
+			manual("reach the checksum database through a module proxy this network can reach that serves it (its /sumdb/ path: your company's proxy or a public mirror); the go command then asks the proxy, not the database host", "go env -w GOPROXY=https://proxy.corp.example,direct"),
+			privateOnly(addPattern("GONOSUMDB", "{module} is private: exempt it from the checksum database")),
+			manual("or make the database host reachable (firewall, DNS); never GOSUMDB=off", "go env GOSUMDB"),
 		},
 	},
 
@@ -341,6 +461,23 @@ var catalog = []rule{
 		Message: "{module|the module} has no revision {rev|of that name}: the tag, branch or commit does not exist at the origin (or was not pushed)",
 		Fixes:   []fixSpec{manual("list the versions that exist", "go list -m -versions {module}")},
 	},
+	// On a public code host a prompt for credentials is also how the
+	// host answers a repository that does not exist: the go command's
+	// own hint ("Confirm the import path was entered correctly") comes
+	// first.
+	{
+		Code: "PRIVATE_REPO_NOT_FOUND", Check: "private", NoRuleOut: true,
+		When: "onPublicHost",
+		Match: []string{
+			`terminal prompts disabled`,
+		},
+		Subject: []string{"module", "repo", "host"},
+		Message: "{module|{repo|the repository}} is not there for the go command: {host|the host} asked for credentials, which is how it answers for a repository that does not exist (a typo in the import path, a renamed or deleted repository) as well as for a private one",
+		Fixes: []fixSpec{
+			manual("confirm the import path: the repository must exist under exactly this name (a typo, or a repository renamed or deleted, is the usual cause)", "git ls-remote https://{repo|{module}}"),
+			manual("only if it is a private repository you may read: give git credentials for {host} without a prompt", `printf 'machine {host} login <user> password <token>\n' >> ~/.netrc && chmod 600 ~/.netrc`),
+		},
+	},
 	{
 		Code: "PRIVATE_TERMINAL_PROMPTS_DISABLED", Check: "private", NoRuleOut: true,
 		Match: []string{
@@ -356,6 +493,7 @@ var catalog = []rule{
 	},
 	{
 		Code: "PRIVATE_AUTH_FAILED", Check: "private", NoRuleOut: true,
+		Full: true, // git servers say it in remote: lines
 		Match: []string{
 			`Authentication failed for '?(?P<url>[^'\s]+)'?`,
 			`Permission denied \(publickey[^)]*\)`,
@@ -373,6 +511,7 @@ var catalog = []rule{
 	},
 	{
 		Code: "PRIVATE_REPO_NOT_FOUND", Check: "private", NoRuleOut: true,
+		Full:    true, // git servers say it in remote: lines
 		Match:   []string{`[Rr]epository '?(?P<url>[^'\s]*)'? not found`, `remote: Repository not found`},
 		Subject: []string{"host", "module"},
 		Message: "the repository of {module|the module} does not exist or is hidden from these credentials (hosts answer \"not found\" to unauthorised requests)",
@@ -416,7 +555,7 @@ var catalog = []rule{
 		Match:   []string{`Proxy Authentication Required`},
 		Subject: []string{"=HTTPS_PROXY"},
 		Message: "the HTTP proxy in HTTPS_PROXY requires authentication (407)",
-		Fixes:   []fixSpec{manual("give the proxy credentials in HTTPS_PROXY", "export HTTPS_PROXY=http://<user>:<password>@proxy.corp.example:3128")},
+		Fixes:   []fixSpec{manual("give the proxy credentials in HTTPS_PROXY", "export 'HTTPS_PROXY=http://<user>:<password>@proxy.corp.example:3128'")},
 	},
 	{
 		Code: "TLS_UNKNOWN_AUTHORITY", Check: "tls",
@@ -461,17 +600,26 @@ var catalog = []rule{
 	},
 	{
 		Code: "DNS_RESOLVER_UNREACHABLE", Check: "dns",
-		Match:   []string{`lookup (?P<host>[^\s:]+) on (?P<resolver>\S+): (?:read|dial|write) udp[^\n]*(?:connection refused|network is unreachable|i/o timeout)`},
-		Subject: []string{"host"},
-		Message: "the DNS server {resolver} did not answer the lookup of {host}: name resolution is broken on this machine",
-		Fixes:   []fixSpec{manual("check the nameservers this machine uses", "cat /etc/resolv.conf")},
+		Match: []string{
+			`lookup (?P<host>[^\s:]+) on (?P<resolver>\S+): (?:read|dial|write) udp[^\n]*?(?:connection refused|network is unreachable|no route to host|i/o timeout|invalid argument|actively refused|` + winTimeout + `|` + winRefused + `|` + zhTimeout + `)`,
+		},
+		// The DNS server is the subject: the host it was asked about is
+		// not at fault.
+		Subject: []string{"resolver", "host"},
+		Message: "the DNS server {resolver} cannot be reached from here (asked for {host}): {netcause|name resolution is broken on this machine or in this container}; {host} itself is not at fault",
+		Fixes: []fixSpec{
+			manual("check the DNS servers this machine (or container) uses: {resolver} must be reachable", "cat /etc/resolv.conf"),
+		},
 	},
 	{
 		Code: "DNS_TIMEOUT", Check: "dns",
 		Match:   []string{`lookup (?P<host>[^\s:]+)(?: on \S+)?: [^\n]*(?:i/o timeout|timeout)`},
 		Subject: []string{"host"},
 		Message: "the DNS lookup of {host} timed out",
-		Fixes:   []fixSpec{manual("check the nameservers this machine uses", "cat /etc/resolv.conf")},
+		Fixes: []fixSpec{
+			manual("check the nameservers this machine uses", "cat /etc/resolv.conf"),
+			proxyFix("or, if {host} is a module proxy this network cannot resolve, use one it can (your company's proxy, or a public mirror), with direct as the fallback"),
+		},
 	},
 	{
 		Code: "DNS_SERVFAIL", Check: "dns",
@@ -491,37 +639,50 @@ var catalog = []rule{
 		Subject: []string{"host"},
 		Message: "the host {host|name} does not resolve: a typo in GOPROXY or GOSUMDB, a host reachable only on another network (VPN), or DNS filtering",
 		Fixes: []fixSpec{
+			proxyFix("{host} is the module proxy in GOPROXY and does not resolve: use a proxy that exists and this network can reach, with direct as the fallback"),
 			manual("see where the go command sends requests", "go env GOPROXY GOSUMDB GOPRIVATE"),
-			addPattern("GOPRIVATE", "if {module} is private and only its own host is reachable from here, fetch it directly"),
+			privateOnly(addPattern("GOPRIVATE", "{module} is private and only its own host is reachable from here: fetch it directly")),
 		},
 	},
 	{
 		Code: "PROXY_REFUSED", Check: "proxy",
-		Match:   []string{`dial tcp (?P<addr>\S+): connect: connection refused`, `connection refused`},
+		Match:   []string{`dial tcp (?P<addr>\S+): connect: connection refused`, `connection refused`, winRefused, zhRefused},
 		Subject: []string{"host", "addr"},
 		Message: "the connection to {host|{addr|the server}} was refused: nothing listens there, or a firewall rejects it",
-		Fixes:   []fixSpec{manual("check the address the go command uses", "go env GOPROXY GOSUMDB")},
+		Fixes: []fixSpec{
+			netProxyFix,
+			manual("check the address the go command uses", "go env GOPROXY GOSUMDB"),
+		},
 	},
 	{
 		Code: "PROXY_UNREACHABLE", Check: "proxy",
-		Match:   []string{`network is unreachable`, `no route to host`},
+		Match:   []string{`network is unreachable`, `no route to host`, `A socket operation was attempted to an unreachable (?:network|host)`},
 		Subject: []string{"host", "addr"},
 		Message: "{host|the server} is not reachable from this network (no route)",
-		Fixes:   []fixSpec{manual("check the route and firewall; a module proxy reachable from here may be needed", "go env GOPROXY")},
+		Fixes: []fixSpec{
+			netProxyFix,
+			manual("check the route and firewall", "go env GOPROXY"),
+		},
 	},
 	{
 		Code: "PROXY_TIMEOUT", Check: "proxy",
-		Match:   []string{`i/o timeout`, `context deadline exceeded`, `Client\.Timeout exceeded`, `connection timed out`, `operation timed out`},
+		Match:   []string{`i/o timeout`, `context deadline exceeded`, `Client\.Timeout exceeded`, `connection timed out`, `operation timed out`, winTimeout, zhTimeout},
 		Subject: []string{"host", "addr"},
 		Message: "the connection to {host|the server} timed out: it is down, blocked by a firewall that drops packets, or very slow",
-		Fixes:   []fixSpec{manual("check the proxy chain; with '|' instead of ',' the go command falls through to the next entry after a timeout", "go env GOPROXY")},
+		Fixes: []fixSpec{
+			netProxyFix,
+			barFallback("with '|' instead of ',' the go command falls through to the next GOPROXY entry after a timeout"),
+		},
 	},
 	{
 		Code: "PROXY_RESET", Check: "proxy",
-		Match:   []string{`connection reset by peer`, `: EOF(?:\n|$)`, `unexpected EOF`, `broken pipe`, `server closed idle connection`},
+		Match:   []string{`connection reset by peer`, `: EOF(?:\n|$)`, `unexpected EOF`, `broken pipe`, `server closed idle connection`, winReset, zhReset},
 		Subject: []string{"host", "addr"},
 		Message: "{host|the server} dropped the connection: a firewall or proxy that cuts connections, or a server that crashed",
-		Fixes:   []fixSpec{manual("retry, and check the proxy chain; with '|' instead of ',' the go command falls through to the next entry", "go env GOPROXY")},
+		Fixes: []fixSpec{
+			netProxyFix,
+			manual("retry, and check the proxy chain; with '|' instead of ',' the go command falls through to the next entry", "go env GOPROXY"),
+		},
 	},
 
 	// ---------------------------------------------------------------
@@ -579,12 +740,12 @@ var catalog = []rule{
 	},
 	{
 		Code: "PROXY_SERVER_ERROR", Check: "proxy",
-		Match:   []string{`(?P<status>5[0-9][0-9] (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][A-Za-z ]+))`, `reading \S+: (?P<status>5[0-9][0-9])`},
+		Match:   []string{`(?P<status>5[0-9][0-9] (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][A-Za-z ]+))`, `reading \S+: (?P<status>5[0-9][0-9])`, `returned error: (?P<status>5[0-9][0-9])`},
 		Subject: []string{"host"},
-		Message: "the module proxy {host|} failed ({status}): it is down or overloaded; after ',' the go command does not try the next GOPROXY entry",
+		Message: "{host|the server} failed ({status}): a problem on the server's side, which its operator must fix; after ',' the go command does not try the next GOPROXY entry",
 		Fixes: []fixSpec{
+			manual("retry later: the server's operator must act", "go env GOPROXY"),
 			barFallback("fall through to the next GOPROXY entry after any error"),
-			manual("retry later", "go env GOPROXY"),
 		},
 	},
 	{
@@ -636,18 +797,22 @@ var catalog = []rule{
 			`should be v\d+, not v\d+`,
 			`should be v\S+\+incompatible`,
 			`\+incompatible suffix not allowed`,
+			`has (?:non-\.\.\.\S*|post-v\d+) module path "(?P<want>[^"]+)"`,
 			`has (?:non-\.\.\.\S*|post-v\d+) module path`,
 		},
 		Subject: []string{"module"},
 		Message: "the version {version|} does not fit the module path {module|}: from v2 on a module's path must end in its major version ({want|/vN})",
-		Fixes:   []fixSpec{manual("require the major version under its own path", "go get {want}@{version}")},
+		Fixes:   []fixSpec{manual("require the major version under its own path", "go get {want}{want_version?@{want_version}}")},
 	},
 	{
 		Code: "MODULE_NO_MATCHING_VERSIONS", Check: "module", NoRuleOut: true, Also: []string{"proxy"},
 		Match:   []string{`no matching versions for query "(?P<query>[^"]*)"`},
 		Subject: []string{"module"},
-		Message: "no version of {module|the module} matches {query}",
-		Fixes:   []fixSpec{manual("list the versions that exist", "go list -m -versions {module}")},
+		Message: "no version of {module|the module} matches {query}: the module has no such version, or the first proxy in GOPROXY answered a stale or empty version list (a corporate mirror), which ends the search",
+		Fixes: []fixSpec{
+			manual("ask the origin, bypassing the proxies, which versions exist; if it lists some, the proxy first in GOPROXY is stale: fix or drop it", "GOPROXY=direct go list -m -versions {module}"),
+			manual("list the versions the proxies know", "go list -m -versions {module}"),
+		},
 	},
 	{
 		Code: "MODULE_MALFORMED_PATH", Check: "module", NoRuleOut: true,
@@ -699,6 +864,7 @@ var catalog = []rule{
 			`cannot find main module`,
 			`directory prefix \S+ does not contain main module`,
 			`cannot determine module path`,
+			`working directory is not part of a module`,
 		},
 		Subject: []string{"=go.mod"},
 		Message: "the go command ran outside any module (no go.mod in this directory or above), or on packages outside the main module",
@@ -734,6 +900,22 @@ var catalog = []rule{
 		Fixes: []fixSpec{
 			manual("bring vendor/ up to date", "go mod tidy && go mod vendor"),
 			dropFlag("mod", "if GOFLAGS sets -mod=vendor for every module, remove it"),
+		},
+	},
+	{
+		// A name that is no import path ("main.go", a bare word): the
+		// argument named a file or directory that is not where the
+		// command ran, and no module can provide it.
+		Code: "MODULE_PACKAGE_NOT_FOUND", Check: "module", NoRuleOut: true,
+		When: "notImportPath",
+		Match: []string{
+			`no required module provides package (?P<pkg>[^\s;:]+)`,
+			`cannot find module providing package (?P<pkg>[^\s:]+)`,
+		},
+		Subject: []string{"pkg"},
+		Message: "{pkg} is not an import path: the command named a file or directory that is not where it ran (a wrong directory, or a file that moved), so no module can provide it",
+		Fixes: []fixSpec{
+			manual("check the path given to the go command: name a package directory of this module (./cmd/app) or an import path; list the packages here", "go list ./..."),
 		},
 	},
 	{
@@ -823,6 +1005,29 @@ var catalog = []rule{
 		Fixes:   []fixSpec{cacheFix("remove just that directory, then extract it again", `chmod -R u+w "$(go env GOMODCACHE)"/'{module_esc}@{version_esc}' && rm -rf "$(go env GOMODCACHE)"/'{module_esc}@{version_esc}' && go mod download {module}@{version}`)},
 	},
 	{
+		// A broken zip in the module cache, named by its path.
+		Code: "MODCACHE_ZIP_INVALID", Check: "modcache",
+		Match:   []string{`cache/download/\S+\.zip[^\n]*(?:not a valid zip file|zip: checksum error|unexpected EOF)`},
+		Subject: []string{"module", "=GOMODCACHE"},
+		Message: "a zip in the module cache ({module|a module}{at_version|}) is damaged: a download was cut off or the disk is failing",
+		Fixes: []fixSpec{
+			cacheFix("remove just that entry, then fetch it again", `chmod -R u+w "$(go env GOMODCACHE)"/cache/download/'{module_esc}'/@v && rm -f "$(go env GOMODCACHE)"/cache/download/'{module_esc}/@v/{version_esc}'.* && go mod download {module}@{version}`),
+		},
+	},
+	{
+		// "zip: not a valid zip file" right after a download: the proxy
+		// served it so (proxies have served truncated or HTML "zips"), and
+		// it is for the proxy's operator to fix.
+		Code: "MODULE_ZIP_INVALID", Check: "module", NoRuleOut: true, Also: []string{"modcache", "proxy"},
+		Match:   []string{`zip: not a valid zip file`},
+		Subject: []string{"module", "pkg", "=GOPROXY"},
+		Message: "the zip downloaded for {module|{pkg|a module}}{at_version|} is not a valid zip: the module proxy in GOPROXY served a broken file, which its operator must fix",
+		Fixes: []fixSpec{
+			manual("the module proxy served a broken zip: report it to the proxy's operator; meanwhile fetch the module from its origin", "GOPROXY=direct go mod download {module}{at_version|}"),
+			manual("the module proxy served a broken zip: report it to the proxy's operator, and retry later", "go env GOPROXY"),
+		},
+	},
+	{
 		Code: "MODCACHE_ZIP_INVALID", Check: "modcache",
 		Match:   []string{`not a valid zip file`, `zip: checksum error`, `\.zip: unexpected EOF`},
 		Subject: []string{"module", "=GOMODCACHE"},
@@ -889,12 +1094,21 @@ var catalog = []rule{
 			`reading (?P<url>(?:https?|file)://\S+): (?P<status>[^\n]+)`,
 			`Get "(?P<url>[^"]+)": (?P<detail>[^\n]+)`,
 			`reading (?P<url>https?://\S+)`,
+			`unexpected status \((?P<url>[^)\s]+)\): (?P<status>[^\n]+)`,
 			`server response:`,
 		},
 		Subject: []string{"host"},
 		Message: "a request to {host|the module proxy} failed: {status|{netcause|{detail|see the log}}}",
-		Fixes:   []fixSpec{manual("retry with the go command's trace to see each request", "go mod download -x")},
+		Fixes: []fixSpec{
+			manual("if it is the module proxy that fails, report it to the proxy's operator; meanwhile fetch without it", "{isproxy?GOPROXY=direct go mod download -x {module}{at_version|}}"),
+			manual("retry with the go command's trace to see each request", "go mod download -x"),
+		},
 	},
+}
+
+// toolchainFixes upgrade the go command, the way the one that ran can.
+var toolchainFixes = []fixSpec{
+	manual("install Go {want_release} or later (the go command that ran is older than the module needs), and use it", "go {dlverb} golang.org/dl/go{want_release}{dlat|} && go{want_release} download"),
 }
 
 // extractors give every entry its default template variables; a rule's
@@ -902,13 +1116,21 @@ var catalog = []rule{
 // URLs are matched first and removed from the text the other extractors
 // see, so that the user info of a URL is never taken for module@version.
 var extractors = []string{
-	`(?m)^(?:go: )?(?P<module>[^\s@:'"()]+)@(?P<version>[^\s:@'"()]+)(?:: | \()`,
+	// The module@version the failure is about: right before the words of
+	// the failure, whatever precedes it (a file position, "imports").
+	`(?P<module>[a-z0-9][\w-]*\.[\w.-]+(?:/[\w.~+-]+)*)@(?P<version>[^\s:@'"()]+): (?:invalid|unknown revision|reading|verifying|missing go\.sum|parsing go\.mod|git |Get |no matching|zip: )`,
+	`reading (?P<module>[a-z0-9][\w-]*\.[\w.-]+(?:/[\w.~+-]+)*)/go\.mod at revision (?P<version>[^\s:]+)`,
+	`(?m)^(?:go: )?(?:\S+\.go:\d+:\d+: )?(?P<module>[^\s@:'"()]+)@(?P<version>[^\s:@'"()]+)(?:: | \()`,
+	`(?m)^go (?:get|install|mod download|list -m)(?: -\S+)* (?P<module>[^\s@:]+)@(?P<version>[^\s:]+): `,
+	`(?m)^(?:go (?:get|mod download) )?(?P<module>[a-z0-9][\w-]*\.[\w.-]+(?:/[\w.~+-]+)*): zip: `,
+	`unknown import path "(?P<pkg>[^"]+)"`,
 	`(?m)^\t(?P<module>[^\s@:'"()]+)@(?P<version>[^\s:@'"()]+): `,
 	`\b(?P<module>[a-z0-9][\w-]*\.[\w.-]+(?:/[\w.~+-]+)*)@(?P<version>v[0-9][\w.+-]*[\w+])`,
 	`module (?P<module>[a-z0-9][^\s:@'"()]*\.[^\s:@'"()]*)(?:@(?P<version>[^\s:]+))?:`,
 	`\bpackage (?P<pkg>[a-z0-9][^\s;:()'"]*\.[^\s;:()'"]+)`,
 	`lookup (?P<host>[^\s:]+)(?: on \S+)?:`,
 	`dial tcp (?P<addr>[^\s]+?):? `,
+	`go version go(?P<have>1\.\d+(?:\.\d+)?)`,
 	`(?:to add it|to add|to update it|run|To sync the vendor directory, run):\n\t+(?P<suggest>go [^\n]+)`,
 }
 
@@ -925,9 +1147,9 @@ var netCauses = []struct{ pattern, words string }{
 	{`x509: certificate has expired`, "its TLS certificate has expired (or the clock is wrong)"},
 	{`x509: certificate is valid for`, "its TLS certificate is for another host"},
 	{`x509: |tls: `, "the TLS handshake failed"},
-	{`connection refused`, "the connection was refused"},
-	{`i/o timeout|deadline exceeded|timed out`, "the connection timed out"},
-	{`connection reset|: EOF|unexpected EOF`, "the connection was dropped"},
+	{`connection refused|` + winRefused + `|` + zhRefused, "the connection was refused"},
+	{`i/o timeout|deadline exceeded|timed out|` + winTimeout + `|` + zhTimeout, "the connection timed out"},
+	{`connection reset|: EOF|unexpected EOF|` + winReset + `|` + zhReset, "the connection was dropped"},
 	{`network is unreachable|no route to host`, "the network is unreachable"},
 	{`401 Unauthorized`, "it answered 401 Unauthorized"},
 	{`403 Forbidden`, "it answered 403 Forbidden"},
@@ -936,6 +1158,23 @@ var netCauses = []struct{ pattern, words string }{
 	{`5[0-9][0-9] [A-Z]`, "it answered with a server error (5xx)"},
 	{`no such file or directory`, "a file:// proxy has no such file"},
 }
+
+// Operating systems' words for network failures, which the go command
+// passes on as they are: Windows' (English) and their Chinese
+// translations. Each matches the start of the message, which a console
+// may have wrapped.
+const (
+	winTimeout = `A connection attempt failed because the connected party did not properly respond`
+	winRefused = `No connection could be made because the target machine actively refused it`
+	winReset   = `An existing connection was forcibly closed by the remote host`
+	zhTimeout  = `由于连接方在一段时间后没有正确答复|连接尝试失败，因为连接方在一段时间内没有(?:正确|适当)响应`
+	zhRefused  = `由于目标计算机积极拒绝，无法连接`
+	zhReset    = `远程主机强迫关闭了一个现有的连接`
+)
+
+// netProxyFix offers, for a module proxy or public code host this
+// network cannot reach, one it can reach.
+var netProxyFix = manual("if {host|the host} is a module proxy or a public code host this network cannot reach, use a module proxy it can reach (your company's, or a public mirror), with direct as the fallback", "go env -w GOPROXY=https://proxy.corp.example,direct")
 
 // traceLines are lines of the go command's -x trace and similar context:
 // never errors, even when they show an HTTP status (a 404 from the first
@@ -966,6 +1205,13 @@ var benignLines = []string{
 // is listed as unrecognised instead of dropped.
 var errorShapes = []string{
 	`^go: `,
+	`^go (?:get|install|build|run|test|vet|list|generate|mod \w+|work \w+): `, // Go 1.16-1.17 named the command
+	`^(?:[A-Za-z]:)?[^:\n]*\.go:\d+(?::\d+)?: `,                               // file positions, Windows paths with spaces too
+	`^(?:build|package|cgo) \S*:? `,
+	`^cgo: `,
+	`^can't load package: `,
+	`^unrecognized import path `,
+	`^panic: `,
 	`^\S+\.go:\d+(?::\d+)?: `,
 	`^\S*go\.(?:mod|work|sum):\d+(?::\d+)?: `,
 	`^(?:\S+: )?(?:package \S+ is not|cannot find package|can't load package|no required module|missing go\.sum|ambiguous import|build constraints exclude|no Go files in|cannot find main module|main module \(|directory \S+ (?:is )?outside)`,
@@ -992,4 +1238,5 @@ var hintLines = []string{
 	`^go: to add module requirements and sums:`,
 	`^go: to switch to the latest unretracted version`,
 	`^go: ignoring package \S+ which exists in the vendor directory`,
+	`^package \S+: exit status \d+$`, // GOPATH mode's go get, after git's own error
 }

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -42,7 +43,7 @@ func Explain(l *Log, env *checks.Env, source string) *checks.LogReport {
 		env.AddSecretsIn(e.Text)
 	}
 
-	for _, m := range l.causes {
+	for _, m := range rootFirst(l.causes) {
 		r := m.rule
 		msg, _ := expand(r.Message, m.vars, nil)
 		c := checks.Cause{
@@ -85,6 +86,29 @@ func Explain(l *Log, env *checks.Env, source string) *checks.LogReport {
 	return lr
 }
 
+// rootFirst orders causes so that the one that blocks the others comes
+// first: the configuration, then the network, the servers and
+// verification, then module content, and last the consequences the go
+// command reports once a fetch failed (a requirement or go.sum line it
+// could not add). The order is stable: within a rank, log order.
+func rootFirst(causes []*match) []*match {
+	out := append([]*match(nil), causes...)
+	sort.SliceStable(out, func(i, j int) bool { return causeRank(out[i].rule) < causeRank(out[j].rule) })
+	return out
+}
+
+func causeRank(r *rule) int {
+	switch {
+	case r.Code == "MODULE_MISSING_REQUIREMENT", r.Code == "MODULE_MISSING_GOSUM", r.Code == "MODULE_NOT_TIDY":
+		return 3
+	case r.Check == "env":
+		return 0
+	case r.Check == "module" || r.Check == "modcache":
+		return 2
+	}
+	return 1
+}
+
 // tidy collapses the double spaces an empty template variable leaves.
 func tidy(s string) string {
 	for strings.Contains(s, "  ") {
@@ -115,14 +139,25 @@ func ExitCode(lr *checks.LogReport) int {
 // apply (a variable it needs is missing or unsafe, or this machine's
 // environment gives nothing to change).
 func buildFix(s fixSpec, vars map[string]string, g *goenv.Env) (checks.Fix, bool) {
+	if s.needs != "" && !rulePredicates[s.needs](vars) {
+		return checks.Fix{}, false
+	}
 	title, tok := expand(s.title, vars, nil)
 	if !tok {
 		return checks.Fix{}, false
 	}
+	f, ok := buildFixKind(s, title, vars, g)
+	if ok && s.noAuto {
+		f.Auto = false
+	}
+	return f, ok
+}
+
+func buildFixKind(s fixSpec, title string, vars map[string]string, g *goenv.Env) (checks.Fix, bool) {
 	switch s.kind {
 	case fixStep, fixCache:
 		cmd, ok := expand(s.cmd, vars, shellSafeVar)
-		if !ok {
+		if !ok || strings.TrimSpace(cmd) == "" || !goArgsValid(cmd) {
 			return checks.Fix{}, false
 		}
 		f := checks.Manual(title, cmd)
@@ -137,7 +172,7 @@ func buildFix(s fixSpec, vars map[string]string, g *goenv.Env) (checks.Fix, bool
 				return checks.Fix{}, false
 			}
 		}
-		if !strings.HasPrefix(cmd, "go ") {
+		if !strings.HasPrefix(cmd, "go ") || !goArgsValid(cmd) {
 			return checks.Fix{}, false
 		}
 		return checks.Manual(title, cmd), true

@@ -35,7 +35,7 @@ func TestSyntheticErrors(t *testing.T) {
 	}{
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: no such host`, "DNS_NXDOMAIN", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: server misbehaving`, "DNS_SERVFAIL", "proxy.corp.example"},
-		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: read udp 127.0.0.1:40000->127.0.0.53:53: i/o timeout`, "DNS_RESOLVER_UNREACHABLE", "proxy.corp.example"},
+		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example on 127.0.0.53:53: read udp 127.0.0.1:40000->127.0.0.53:53: i/o timeout`, "DNS_RESOLVER_UNREACHABLE", "127.0.0.53:53"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp: lookup proxy.corp.example: i/o timeout`, "DNS_TIMEOUT", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": dial tcp 192.0.2.10:443: i/o timeout`, "PROXY_TIMEOUT", "proxy.corp.example"},
 		{`go: example.test/m@v1.0.0: Get "https://proxy.corp.example/example.test/m/@v/v1.0.0.mod": net/http: TLS handshake timeout`, "TLS_HANDSHAKE_FAILED", "proxy.corp.example"},

@@ -160,6 +160,8 @@ type parser struct {
 
 	cur   *entry
 	cache map[string]*recognition
+	// stripped is how many spaces clean removed before the current line.
+	stripped int
 	// json accumulates a pretty-printed JSON object ('go mod download
 	// -json' prints one per module).
 	json      []string
@@ -173,6 +175,10 @@ type entry struct {
 	lines   []string
 	omitted int
 	blank   bool // a blank line followed the last line
+	// indent is how many spaces whoever pasted the log put before the
+	// entry's first line (a Markdown code block): a line indented the
+	// same way that goes on with a cut word continues the line above.
+	indent int
 }
 
 func (p *parser) run() error {
@@ -270,6 +276,28 @@ var ansiRE = regexp.MustCompile(`\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x
 // Actions' timestamps (2024-05-01T12:00:00.1234567Z) and log commands
 // (##[error]). It is written out by hand: it runs on every line.
 func stripCIPrefix(s string) string {
+	switch s[0] {
+	case '[':
+		return stripBracketPrefix(s)
+	case '>':
+		// A line quoted in Markdown ("> go: ...").
+		if strings.HasPrefix(s, "> ") {
+			return s[2:]
+		}
+		return s
+	case '#':
+		// BuildKit's progress: "#0 10.78 go: ..." (step, seconds).
+		if rest, ok := stripNumbers(s[1:], 2); ok {
+			return rest
+		}
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		// BuildKit's plain output: "1.425 verifying ..." (seconds with
+		// three decimals).
+		if i := strings.IndexByte(s, ' '); i > 4 && i < 12 && s[i-4] == '.' && allDigits(s[:i-4]) && allDigits(s[i-3:i]) {
+			return strings.TrimLeft(s[i+1:], " ")
+		}
+	}
 	if strings.HasPrefix(s, "##[") {
 		if i := strings.IndexByte(s, ']'); i > 3 && i < 16 {
 			return s[i+1:]
@@ -297,6 +325,49 @@ func stripCIPrefix(s string) string {
 	return strings.TrimPrefix(s[i+1:], " ")
 }
 
+// stripBracketPrefix removes a bracketed CI prefix: a timestamp such as
+// Jenkins writes ("[2020-06-15T01:17:55.890Z] ") or the seconds of an
+// openSUSE build log ("[   47s] ").
+func stripBracketPrefix(s string) string {
+	i := strings.IndexByte(s, ']')
+	if i < 3 || i > 40 || i+1 >= len(s) || s[i+1] != ' ' {
+		return s
+	}
+	inner := strings.TrimSpace(s[1:i])
+	switch {
+	case strings.HasSuffix(inner, "s") && allDigits(strings.TrimSuffix(inner, "s")):
+	case len(inner) > 19 && stripCIPrefix(inner+" x") == "x":
+	default:
+		return s
+	}
+	return strings.TrimLeft(s[i+1:], " ")
+}
+
+// stripNumbers removes n space-separated numbers (digits, at most one
+// dot) from the start of s, and the spaces after them.
+func stripNumbers(s string, n int) (string, bool) {
+	for ; n > 0; n-- {
+		i := strings.IndexByte(s, ' ')
+		if i <= 0 || strings.Count(s[:i], ".") > 1 || !allDigits(strings.Replace(s[:i], ".", "", 1)) {
+			return s, false
+		}
+		s = strings.TrimLeft(s[i+1:], " ")
+	}
+	return s, true
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // clean turns a raw line into the text the go command printed: the last
 // carriage-return segment (what a terminal shows), without colour escape
 // sequences or CI prefixes, valid UTF-8.
@@ -312,8 +383,18 @@ func (p *parser) clean(b []byte) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	if len(s) > 0 && (s[0] == '#' || s[0] >= '0' && s[0] <= '9') {
+	if len(s) > 0 && (s[0] == '#' || s[0] == '[' || s[0] == '>' || s[0] >= '0' && s[0] <= '9') {
 		s = stripCIPrefix(s)
+	}
+	// A go: line indented with spaces was indented by whoever pasted
+	// it (a Markdown code block, a CI step): the go command indents its
+	// continuation lines with a tab, never a go: line.
+	p.stripped = 0
+	if strings.HasPrefix(s, "  ") {
+		if t := strings.TrimLeft(s, " "); strings.HasPrefix(t, "go: ") {
+			p.stripped = len(s) - len(t)
+			s = t
+		}
 	}
 	return s
 }
@@ -351,8 +432,27 @@ func (p *parser) textLine(line string, n int) {
 		return
 	}
 	if p.cur != nil && (isIndented(line) || cat.hints.match(line)) {
+		if isIndented(line) && p.cur.wrapped(line) {
+			p.cur.join(line)
+			return
+		}
 		p.cur.add(line, p.lim.MaxEntryLines)
 		return
+	}
+	if p.cur != nil && !p.cur.blank && !cat.benign.match(line) {
+		// A header the go command ends with a colon ("errors parsing
+		// go.mod:") continues on the next line even when that line is
+		// not indented; a line a console hard-wrapped continues on the
+		// next one when that does not start an error of its own.
+		last := p.cur.lines[len(p.cur.lines)-1]
+		if strings.HasSuffix(last, ":") {
+			p.cur.add(line, p.lim.MaxEntryLines)
+			return
+		}
+		if len(last) >= wrapWidth && (wrapWord(line) || !p.ruleMatchesLine(line) && !cat.shapes.match(line)) {
+			p.cur.join(line)
+			return
+		}
 	}
 	switch {
 	case p.ruleMatchesLine(line):
@@ -365,11 +465,63 @@ func (p *parser) textLine(line string, n int) {
 		return
 	}
 	p.flush()
-	p.cur = &entry{line: n, lines: []string{line}}
+	p.cur = &entry{line: n, lines: []string{line}, indent: p.stripped}
 }
 
 func isIndented(line string) bool {
 	return strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "  ")
+}
+
+// wrapWidth is the shortest line a console is taken to have hard-wrapped:
+// a line this long followed by a line that starts no error of its own is
+// one message.
+const wrapWidth = 70
+
+// wrapWord reports whether a line after a hard-wrapped one goes on with
+// the cut word: it starts with a lower-case word that does not start a
+// message of its own ("package", "go", "build"...).
+func wrapWord(line string) bool {
+	i := 0
+	for i < len(line) && line[i] >= 'a' && line[i] <= 'z' {
+		i++
+	}
+	if i == 0 || i < len(line) && line[i] != ' ' && line[i] != ':' && line[i] != ',' && line[i] != '.' && line[i] != ')' {
+		return false
+	}
+	switch line[:i] {
+	case "package", "go", "build", "cannot", "can", "fatal", "error", "warning", "panic", "exit", "make", "main", "cgo", "verifying", "note", "remote", "unrecognized", "unknown", "invalid", "ok":
+		return false
+	}
+	return true
+}
+
+// wrapped reports whether an indented line continues the last line of the
+// entry, cut by a console: the last line is long and ends inside a word,
+// and the line goes on with a lower-case word or a quote, not with the
+// go command's own continuation (a tab, a module path, a hint).
+func (e *entry) wrapped(line string) bool {
+	last := e.lines[len(e.lines)-1]
+	if e.omitted > 0 || e.indent == 0 || len(last) < wrapWidth || len(line)-len(strings.TrimLeft(line, " ")) != e.indent {
+		return false
+	}
+	c := last[len(last)-1]
+	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+		return false
+	}
+	t := strings.TrimLeft(line, " ")
+	if t == "" || strings.Contains(strings.Fields(t)[0], ".") && strings.Contains(strings.Fields(t)[0], "/") {
+		return false
+	}
+	return t[0] >= 'a' && t[0] <= 'z' || t[0] == '='
+}
+
+// join appends a hard-wrapped continuation to the last line.
+func (e *entry) join(line string) {
+	if e.omitted > 0 {
+		return
+	}
+	e.lines[len(e.lines)-1] += strings.TrimLeft(line, " ")
+	e.blank = false
 }
 
 func (e *entry) add(line string, max int) {
@@ -595,7 +747,7 @@ func (g *recognition) variables() map[string]string {
 			vars[name] = cleanVar(g.sub[j])
 		}
 	}
-	derive(g.rule, vars, g.own)
+	derive(g.rule, vars, g.text, g.own)
 	g.vars = vars
 	return vars
 }
@@ -603,10 +755,7 @@ func (g *recognition) variables() map[string]string {
 // recognise runs the catalog over one entry: the first rule that matches
 // explains it. It returns nil when no rule does.
 func recognise(text string) *recognition {
-	own := text
-	if i := serverResponseIndex(text); i >= 0 {
-		own = text[:i]
-	}
+	own := ownText(text)
 	if !cat.kw.any(text) {
 		return nil
 	}
@@ -620,11 +769,36 @@ func recognise(text string) *recognition {
 				continue
 			}
 			if m := re.FindStringSubmatch(scope); m != nil {
-				return &recognition{rule: r, re: re, sub: m, text: text, own: own}
+				g := &recognition{rule: r, re: re, sub: m, text: text, own: own}
+				if r.When != "" && !rulePredicates[r.When](g.variables()) {
+					continue
+				}
+				return g
 			}
 		}
 	}
 	return nil
+}
+
+// ownText is the part of an entry that reports this machine's view: the
+// entry without the "server response:" a module proxy attached and
+// without the "remote:" lines a git server sent (what a remote server
+// says about its own network is not a fact about this one).
+func ownText(text string) string {
+	if i := serverResponseIndex(text); i >= 0 {
+		text = text[:i]
+	}
+	if !strings.Contains(text, "remote: ") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if !strings.HasPrefix(strings.TrimLeft(l, " \t"), "remote: ") {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
 }
 
 // serverResponseIndex is where the part of an entry that a module proxy
@@ -665,7 +839,7 @@ func extract(text, own string) map[string]string {
 }
 
 // derive fills in the variables computed from others.
-func derive(r *rule, vars map[string]string, own string) {
+func derive(r *rule, vars map[string]string, text, own string) {
 	if u := vars["url2"]; u != "" && vars["url"] == "" {
 		vars["url"] = cleanURL(u)
 	}
@@ -710,6 +884,7 @@ func derive(r *rule, vars map[string]string, own string) {
 			vars["module_esc"] = esc
 		}
 	}
+	deriveEvidence(vars, text, own)
 	if r.needsNet && vars["netcause"] == "" {
 		for _, n := range cat.netCauses {
 			if n.re.MatchString(own) {

@@ -28,6 +28,10 @@ type rule struct {
 	NoRuleOut bool
 	// Match are the patterns; any one of them recognises the cause.
 	Match []string
+	// When names a predicate (rulePredicates, evidence.go) over the
+	// entry's variables that must hold as well: the words match, and the
+	// evidence says the cause is this one.
+	When string
 	// Full lets the patterns see the whole entry, including the server
 	// response a proxy attached to an HTTP error.
 	Full bool
@@ -70,6 +74,13 @@ type fixSpec struct {
 	// machine's environment has the problem; when it does not, the fix
 	// says to change the environment the failing command ran in.
 	when string
+	// needs names a predicate over the entry's variables
+	// (rulePredicates) that must hold for the fix to be offered: a
+	// privacy switch only for a module the log shows to be private.
+	needs string
+	// noAuto keeps --fix from applying the fix by itself: it replaces a
+	// setting the user may have chosen (a team's proxy).
+	noAuto bool
 }
 
 func manual(title, cmd string) fixSpec { return fixSpec{kind: fixStep, title: title, cmd: cmd} }
@@ -95,6 +106,26 @@ func proxyRepair(title string) fixSpec {
 func barFallback(title string) fixSpec {
 	return fixSpec{kind: fixBarFallback, key: "GOPROXY", title: title}
 }
+
+// restoreNoAuto is restore, never applied by --fix without consent.
+func restoreNoAuto(key, when, title string) fixSpec {
+	f := restore(key, when, title)
+	f.noAuto = true
+	return f
+}
+
+// privateOnly offers a fix only for a module the log shows to be private.
+func privateOnly(f fixSpec) fixSpec {
+	f.needs = "private"
+	return f
+}
+
+// proxyFix points GOPROXY at a proxy this network can reach, offered only
+// when the failing request went to a module proxy.
+func proxyFix(title string) fixSpec {
+	return manual(title, "{isproxy?go env -w GOPROXY=https://proxy.corp.example,direct}")
+}
+
 func dropFlag(flag, title string) fixSpec {
 	return fixSpec{kind: fixDropFlag, key: "GOFLAGS", value: flag, title: title}
 }
