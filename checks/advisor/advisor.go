@@ -1,17 +1,4 @@
-package advisor
-
-import (
-	"fmt"
-	"slices"
-	"strings"
-
-	"github.com/gomoddoctor/gomoddoctor/checks"
-
-	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
-	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
-)
-
-// The Advisor turns the fixes of every finding into one plan: what
+// Package advisor turns the fixes of every finding into one plan: what
 // 'gomoddoctor --fix' would change, and what only a person can do. It
 // works on fixes as data (kind, key, value, auto), whatever check they
 // come from:
@@ -32,6 +19,18 @@ import (
 //   - Configuration comes before cache repair: steps --fix applies, then
 //     suggestions, shell changes, cache repairs (in the order their
 //     findings give), manual steps, and last resorts.
+package advisor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
+)
 
 // candidate is one fix of one finding, with where it came from.
 type candidate struct {

@@ -359,7 +359,7 @@ func HasFix(r checks.CheckResult, sub string) bool {
 	return false
 }
 
-// contain keeps any traffic of the go command that is not for loopback
+// Contain keeps any traffic of the go command that is not for loopback
 // on loopback: an HTTP proxy that refuses connections (requests to
 // 127.0.0.1 never go through it).
 var Contain = []string{"HTTPS_PROXY=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1"}

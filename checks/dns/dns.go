@@ -1,3 +1,8 @@
+// Package dns is the dns check: every host name the go command itself
+// would resolve with this environment (probe.Endpoints), asked of every
+// nameserver and of Go's resolver (probe.Lookup), judged name by name:
+// failures by kind, sinkholes, IPv6-only answers, disagreeing or slow
+// resolvers.
 package dns
 
 import (

@@ -1,3 +1,11 @@
+// Package env is the env check: the effective Go environment, read
+// with the real toolchain and attributed to its source (process
+// environment, GOENV file, $GOROOT/go.env), validated as the go command
+// interprets it. No network access. Its rules are grouped by subject:
+// goproxy.go (GOPROXY), gosumdb.go (GOSUMDB), patterns.go (GOPRIVATE and
+// its family), goflags.go (GOFLAGS, GO111MODULE, GOTOOLCHAIN),
+// httpproxy.go (HTTP proxies, git prompts, legacy variables), paths.go
+// (GOPATH, GOMODCACHE) and env.go (the GOENV file, the toolchain).
 package env
 
 import (
@@ -27,7 +35,7 @@ itself, and whether the go command can run at all. A fix says where the
 value must change: 'go env -w' cannot override the process environment.
 No network access.`,
 	Codes: codes,
-	Run: runEnv,
+	Run:   runEnv,
 }
 
 // envRules accumulates the env check's findings.

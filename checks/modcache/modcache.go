@@ -1,3 +1,8 @@
+// Package modcache is the modcache check: the module cache read as the
+// go command lays it out (checks/modcachex), structurally for every
+// entry and hashed in depth for the main module's build list (or the
+// whole cache with --scope all), each problem turned into a finding with
+// the exact repair (findings.go).
 package modcache
 
 import (

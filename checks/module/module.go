@@ -1,3 +1,8 @@
+// Package module is the module check: the main module as the go command
+// would load it: go and toolchain lines against the toolchain here, the
+// workspace, replacements, vendoring, go.sum coverage, and (with
+// --probe-branches) whether a branch a pseudo-version came from moved on
+// while a proxy still answers the old commit (branch.go).
 package module
 
 import (
@@ -47,7 +52,7 @@ whose module proxy still answers an older commit for the branch (proxies
 cache @branch queries). GOFLAGS=-mod=vendor without vendor/modules.txt is
 the env check's.`,
 	Codes: codes,
-	Run:     runModule,
+	Run:   runModule,
 }
 
 type moduleRun struct {

@@ -1,3 +1,8 @@
+// Package private is the private check: which of the main module's
+// requirements look private, by what route the go command fetches each
+// (proxy or direct, with GOPRIVATE, GONOPROXY, GONOSUMDB), whether that
+// route works (origin.go: go-import meta tags, git ls-remote, credentials)
+// and whether the patterns are missing, too broad or too narrow.
 package private
 
 import (
@@ -45,7 +50,7 @@ hosts that cannot be reached, and missing credentials (~/.netrc, a git
 credential helper, an insteadOf rewrite to ssh) that make git fail with
 "terminal prompts disabled". No secret is ever printed.`,
 	Codes: codes,
-	Run:     runPrivate,
+	Run:   runPrivate,
 }
 
 // maxRouteProbes bounds how many requirements the proxies are asked

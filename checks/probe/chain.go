@@ -24,10 +24,10 @@ import (
 // Body limits of the proxy protocol's answers: enough for any real
 // answer, small enough that a hostile server cannot exhaust memory.
 const (
-	LimitList = 1 << 20
+	limitList = 1 << 20
 	LimitInfo = 64 << 10
-	LimitMod  = 1 << 20
-	LimitTiny = 4 << 10
+	limitMod  = 1 << 20
+	limitTiny = 4 << 10
 )
 
 // A Step is what one GOPROXY entry answered to one request of the go
@@ -93,7 +93,7 @@ func tryProxies(entries []goenv.ProxyEntry, try func(i int, en goenv.ProxyEntry)
 	return steps, -1, &steps[best]
 }
 
-// fetch GETs base/rel once per run; a request that outlives ctx is a
+// Fetch GETs base/rel once per run; a request that outlives ctx is a
 // timeout.
 func Fetch(ctx context.Context, e *checks.Env, base, rel string, limit int64) *netenv.Response {
 	u, err := url.Parse(strings.TrimSuffix(base, "/") + "/" + rel)
@@ -156,7 +156,7 @@ func SumDB(ctx context.Context, e *checks.Env) (*SumDBRoute, bool) {
 				st.NotExist, st.Err = true, "module lookup disabled by GOPROXY=off"
 				return st
 			}
-			st.Resp = Fetch(ctx, e, en.URL, "sumdb/"+db.Name+"/supported", LimitTiny)
+			st.Resp = Fetch(ctx, e, en.URL, "sumdb/"+db.Name+"/supported", limitTiny)
 			st.OK = st.Resp.OK()
 			st.Hang = hung(ctx, st.Resp)
 			if !st.OK {
@@ -226,7 +226,7 @@ func Chains(ctx context.Context, e *checks.Env) (*ChainReport, bool) {
 	})
 }
 
-// walkModule performs the requests the go command makes for one module:
+// WalkModule performs the requests the go command makes for one module:
 // for a known version, its .mod then its .info; for the latest version, the
 // version list (or @latest when the list is empty), then the .info.
 func WalkModule(ctx context.Context, e *checks.Env, entries []goenv.ProxyEntry, p ProbeModule) *ModuleChain {
@@ -283,7 +283,7 @@ func moduleStep(ctx context.Context, e *checks.Env, i int, en goenv.ProxyEntry, 
 	var limit int64
 	switch op {
 	case "@v/list":
-		rel, limit = "@v/list", LimitList
+		rel, limit = "@v/list", limitList
 	case ".info", ".mod":
 		ev, err := module.EscapeVersion(version)
 		if err != nil {
@@ -293,7 +293,7 @@ func moduleStep(ctx context.Context, e *checks.Env, i int, en goenv.ProxyEntry, 
 		st.Op = version + op
 		rel, limit = "@v/"+ev+op, LimitInfo
 		if op == ".mod" {
-			limit = LimitMod
+			limit = limitMod
 		}
 	}
 	st.Resp = Fetch(ctx, e, base, rel, limit)

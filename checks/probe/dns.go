@@ -22,7 +22,7 @@ type NameReport struct {
 	Complete bool // false when the deadline cut the lookups short
 }
 
-// lookup resolves name once per run: directly at every nameserver, and
+// Lookup resolves name once per run: directly at every nameserver, and
 // with the go command's resolver.
 func Lookup(ctx context.Context, e *checks.Env, name string) *NameReport {
 	rep, ok := state(e).names.Do(ctx, name, func() *NameReport {

@@ -12,7 +12,7 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 )
 
-// describe says how the go command reads the checksum database on a
+// Describe says how the go command reads the checksum database on a
 // working route: at GOSUMDB's URL, through a proxy, or directly.
 func (route *SumDBRoute) Describe(s *Scope) string {
 	name := route.DB.Name
@@ -68,7 +68,7 @@ func StepEvidence(st Step) string {
 	if len(r.Redirects) > 0 {
 		line += " after redirects to " + strings.Join(r.Redirects, " → ")
 	}
-	return line + CredNote(r)
+	return line + credNote(r)
 }
 
 // ViaEvidence says which HTTP proxy a request went through.

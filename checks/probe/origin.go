@@ -71,7 +71,7 @@ func (o *OriginReport) Summary() string {
 	return s
 }
 
-// origin examines where the go command fetches path from directly: the
+// Origin examines where the go command fetches path from directly: the
 // repository (known host or go-import meta tag fetched from the module's
 // own host), the version control tool and GOVCS, the credentials, and,
 // for a git repository on the module's own host, 'git ls-remote' as the
@@ -165,7 +165,7 @@ func metaRoot(ctx context.Context, e *checks.Env, o *OriginReport, path string, 
 		o.Problem, o.What = "PRIVATE_ORIGIN_UNREACHABLE", fmt.Sprintf("%s did not answer before the deadline", host)
 		return nil
 	}
-	o.Evidence = append(o.Evidence, fmt.Sprintf("GET %s: %s", resp.URL, resp.Describe())+CredNote(resp))
+	o.Evidence = append(o.Evidence, fmt.Sprintf("GET %s: %s", resp.URL, resp.Describe())+credNote(resp))
 	if resp.Kind != netenv.KindOK {
 		o.Problem = "PRIVATE_ORIGIN_UNREACHABLE"
 		o.What = fmt.Sprintf("the go command cannot reach %s, the origin of %s: %s", host, path, resp.Describe())
@@ -220,9 +220,9 @@ func NetrcCommand(host string) string {
 	return "printf 'machine " + host + " login <user> password <token>\\n' >> ~/.netrc && chmod 600 ~/.netrc"
 }
 
-// CredNote says where a request's credentials came from, never what
+// credNote says where a request's credentials came from, never what
 // they are.
-func CredNote(r *netenv.Response) string {
+func credNote(r *netenv.Response) string {
 	if r.Credentials == "" {
 		return ""
 	}
@@ -339,8 +339,8 @@ func lsRemote(ctx context.Context, e *checks.Env, o *OriginReport, tool string) 
 	if msg == "" {
 		msg = res.err.Error()
 	}
-	o.Evidence = append(o.Evidence, "git ls-remote -q "+checks.RedactString(o.Root.Repo)+": "+FirstLines(msg, 4))
-	host := HostOf(o.Remote)
+	o.Evidence = append(o.Evidence, "git ls-remote -q "+checks.RedactString(o.Root.Repo)+": "+firstLines(msg, 4))
+	host := hostOf(o.Remote)
 	netrcFix := checks.Manual("give git credentials for "+host+" without a prompt, in ~/.netrc (or a git credential helper)", NetrcCommand(host))
 	sshFix := checks.Manual("or let git use ssh for "+host, fmt.Sprintf("git config --global url.\"git@%s:\".insteadOf \"https://%s/\"", host, host))
 	switch {
@@ -379,7 +379,7 @@ func lsRemote(ctx context.Context, e *checks.Env, o *OriginReport, tool string) 
 			o.Fixes = []checks.Fix{checks.Manual("give git the CA that signs "+host, "git config --global http.sslCAInfo /path/to/corp-ca-bundle.pem")}
 		default:
 			o.Problem = "PRIVATE_VCS_FETCH_FAILED"
-			o.What = "git ls-remote fails: " + FirstLines(msg, 1)
+			o.What = "git ls-remote fails: " + firstLines(msg, 1)
 			o.Fixes = []checks.Fix{checks.Manual("retry with the go command's trace to see git's commands and answers", "go mod download -x "+o.Path)}
 		}
 	}
@@ -392,7 +392,7 @@ type LsResult struct {
 	timedOut bool
 }
 
-func HostOf(remote string) string {
+func hostOf(remote string) string {
 	if u, err := url.Parse(remote); err == nil && u.Hostname() != "" {
 		return u.Hostname()
 	}
@@ -403,7 +403,7 @@ func HostOf(remote string) string {
 	return h
 }
 
-func FirstLines(s string, n int) string {
+func firstLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	if len(lines) > n {
 		lines = lines[:n]

@@ -1,3 +1,8 @@
+// Package proxy is the proxy check: the GOPROXY chain walked as the go
+// command walks it (probe.Chains: ',' and '|', 404/410 and other
+// answers), each entry judged, the checksum database's route through the
+// proxies (probe.SumDB), and, when the chain fails, the fastest candidate
+// mirror that serves the probe modules (mirror.go).
 package proxy
 
 import (
@@ -41,7 +46,7 @@ candidate mirrors (the toolchain default from $GOROOT/go.env, well-known
 public mirrors, --mirror URLs) with the same requests for the same probe
 modules, concurrently, and recommends the fastest that serves them all.`,
 	Codes: codes,
-	Run:     runProxy,
+	Run:   runProxy,
 }
 
 // slowProxy is the latency above which a proxy answer is called slow.

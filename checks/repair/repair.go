@@ -92,12 +92,12 @@ type Handler interface {
 
 // Plan is what --fix is about to do.
 type Plan struct {
-	File  string             // the GOENV file
-	Diff  string             // its change, credentials scrubbed; "" for none
-	Apply []checks.PlanStep  // steps applied to the file
-	Cache []checks.PlanStep  // cache repairs run
-	Left  []checks.PlanStep  // steps left to a person
-	Notes []string           // what else to know
+	File  string            // the GOENV file
+	Diff  string            // its change, credentials scrubbed; "" for none
+	Apply []checks.PlanStep // steps applied to the file
+	Cache []checks.PlanStep // cache repairs run
+	Left  []checks.PlanStep // steps left to a person
+	Notes []string          // what else to know
 }
 
 // run is one run of --fix.

@@ -1,3 +1,9 @@
+// Package sumdb is the sumdb check: how the go command reaches the
+// checksum database, its signed tree head against the go command's
+// cached one (a fork, a rollback, a wrong key), and an audit of every
+// go.sum line the database covers, each record proven by inclusion in
+// the signed tree (checks/sumdbx), with what reqs.SumDB says is never
+// named to the database left out.
 package sumdb
 
 import (

@@ -1,3 +1,8 @@
+// Package tls is the tls check: the TLS roots the go command trusts
+// (system pool, SSL_CERT_FILE, SSL_CERT_DIR) and a handshake with every
+// HTTPS server in scope, through the HTTP proxy in force, judged as the
+// go command's verification would: unknown authority (a TLS-intercepting
+// proxy), expired, wrong host.
 package tls
 
 import (
@@ -33,7 +38,7 @@ clock: clock skew), host name mismatch, handshake failures, protocol
 versions and servers that do not speak TLS. Also checks that the roots
 load at all.`,
 	Codes: codes,
-	Run: runTLS,
+	Run:   runTLS,
 }
 
 // expiresSoon is how close to its expiry a certificate gets a warning.
