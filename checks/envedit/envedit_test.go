@@ -33,12 +33,23 @@ func editor(t *testing.T, content string) *Editor {
 		}
 	}
 	home := filepath.Join(dir, "home")
+	// Telemetry off, as fixtures.Prepare does: the go command otherwise
+	// writes counters under HOME from background processes, racing the
+	// removal of the test's directory. (GOTELEMETRY in the environment
+	// does not turn it off; the mode file does.)
+	tdir := filepath.Join(home, ".config", "go", "telemetry")
+	if err := os.MkdirAll(tdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tdir, "mode"), []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return &Editor{
 		File: file,
 		Go: func(ctx context.Context, vars map[string]string, args ...string) ([]byte, error) {
 			cmd := exec.CommandContext(ctx, "go", args...)
 			cmd.Dir = dir
-			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GOTOOLCHAIN=local", "GOTELEMETRY=off"}
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GOTOOLCHAIN=local"}
 			for k, v := range vars {
 				cmd.Env = append(cmd.Env, k+"="+v)
 			}
