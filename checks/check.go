@@ -90,7 +90,26 @@ type Finding struct {
 	Message  string   `json:"message"`  // one line
 	Detail   string   `json:"detail,omitempty"`
 	Fixes    []Fix    `json:"fixes"`
+	// CausedBy names the finding this one follows from (the proxy entry
+	// fails because its host does not resolve; a module cannot be
+	// fetched because the entry that stops the walk fails), set by the
+	// check that knows the link. A check may leave Code empty: the
+	// runner links to the warning or failure of that check about that
+	// subject, and drops a link to a finding that is not there (a check
+	// not run, a problem not found), so that a finding whose cause is not
+	// in the report stands as a cause itself.
+	CausedBy *Ref `json:"caused_by,omitempty"`
 }
+
+// A Ref names a finding of a report.
+type Ref struct {
+	Check   string `json:"check"`
+	Code    string `json:"code"`
+	Subject string `json:"subject"`
+}
+
+// Problem reports whether the finding is a warning or a failure.
+func (f Finding) Problem() bool { return f.Severity != SevInfo }
 
 // Status is the outcome of one check, or of a whole run.
 type Status string

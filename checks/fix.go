@@ -135,7 +135,7 @@ func shellNote(e *goenv.Env, v goenv.Var) string {
 	if !e.IsGoKey(v.Key) {
 		return fmt.Sprintf(" (%s is read from the process environment only: set it in your shell profile or CI settings)", v.Key)
 	}
-	return fmt.Sprintf(" (%s comes from the process environment, which 'go env -w' cannot override: change it where it is set, such as your shell profile or CI settings)", v.Key)
+	return fmt.Sprintf(" (%s is set in the process environment, which 'go env -w' cannot override: change it where it is set)", v.Key)
 }
 
 // ShellQuote quotes s for a POSIX shell when it needs quoting.

@@ -17,6 +17,28 @@ type PlanStep struct {
 	AppliedBy AppliedBy    `json:"applied_by"`
 	Because   []FindingRef `json:"because"`
 	Notes     []string     `json:"notes,omitempty"`
+	// Verified is what trying the step changed (see advisor.Plan): nil
+	// when it was not tried (steps that are not a setting, or a plan
+	// made without trying).
+	Verified *Verification `json:"verified,omitempty"`
+}
+
+// A Verification is what a plan step was seen to change when the
+// advisor tried it: the checks run again on the environment the step
+// would make (in memory; nothing written), under the run's deadline.
+type Verification struct {
+	// Works is true when the step removes at least one root cause and
+	// brings no new failure.
+	Works bool `json:"works"`
+	// Changes are the checks whose status changed, as "proxy: fail → pass".
+	Changes []string `json:"changes"`
+	// Fixed are the root causes of the report that are gone; New the
+	// problems that appear.
+	Fixed []Ref `json:"fixed"`
+	New   []Ref `json:"new"`
+	// Incomplete is set when the deadline cut the trial short: what it
+	// says may be partial.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // A FindingRef names a finding of a report.

@@ -85,6 +85,9 @@ func (s *scrubber) redact(results []CheckResult) {
 			f.Subject = s.clean(f.Subject)
 			f.Message = s.clean(f.Message)
 			f.Detail = s.clean(f.Detail)
+			if f.CausedBy != nil {
+				f.CausedBy.Subject = s.clean(f.CausedBy.Subject)
+			}
 			for k := range f.Fixes {
 				x := &f.Fixes[k]
 				x.Title = s.clean(x.Title)
@@ -98,3 +101,10 @@ func (s *scrubber) redact(results []CheckResult) {
 // Redact scrubs every credential the snapshot knows of from every string
 // of results, as the Runner does before a renderer sees them.
 func (e *Env) Redact(results []CheckResult) { e.secrets.redact(results) }
+
+// list returns the registered secrets.
+func (s *scrubber) list() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.secrets...)
+}

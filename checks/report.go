@@ -18,6 +18,10 @@ type Report struct {
 	Status        Status        `json:"status"` // pass, warn or fail
 	DurationMS    int64         `json:"duration_ms"`
 	Checks        []CheckResult `json:"checks"`
+	// RootCauses are the problems that follow from no other problem
+	// (Finding.CausedBy): what a person has to act on. Always present,
+	// empty when nothing is wrong.
+	RootCauses []Ref `json:"root_causes"`
 	// Environment is the Go environment that decides how modules are
 	// fetched, credentials redacted.
 	Environment []EnvVar `json:"environment,omitempty"`
@@ -67,6 +71,7 @@ func NewReport(env *Env, version string, results []CheckResult, plan []PlanStep,
 			OS: runtime.GOOS, Arch: runtime.GOARCH,
 		},
 		Checks:      results,
+		RootCauses:  RootCauses(results),
 		Environment: env.Summary(),
 		DurationMS:  elapsed.Milliseconds(),
 	}

@@ -84,6 +84,7 @@ func (r Runner) Run(ctx context.Context, env *Env, list []*Check) []CheckResult 
 			remaining = 0
 		}
 	}
+	linkCauses(results)
 	env.Redact(results)
 	return results
 }

@@ -173,3 +173,19 @@ func Shared[T any](e *Env, key any, newT func() *T) *T {
 	e.shared.m[key] = v
 	return v
 }
+
+// WithGo returns a new snapshot of the same directory, module, options
+// and clock with the Go environment g: the environment a fix would make,
+// for the advisor to run checks on without writing anything. Its network
+// seam is built like this one's (a test's fixtures stay in place) with
+// g's process environment, and it shares no per-run state with e.
+func (e *Env) WithGo(g *goenv.Env) *Env {
+	c := NewEnv(e.Dir, g, e.Module)
+	c.Now, c.StdinTerminal, c.Options = e.Now, e.StdinTerminal, e.Options
+	c.Options.Progress = nil
+	cfg := e.Net().Config()
+	cfg.Getenv, cfg.GOAUTH, cfg.AddSecret = g.Getenv, g.Get("GOAUTH"), c.AddSecret
+	c.Network = netenv.New(cfg)
+	c.secrets.add(e.secrets.list()...)
+	return c
+}

@@ -64,8 +64,12 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 	b.WriteString(header(r) + "\n\n")
 	b.WriteString(checkTable(lg, r, p, opts.Verbose))
 
-	for f := range worstFirst(r, opts.Verbose) {
-		b.WriteString("\n" + finding(f, p, wrap))
+	if opts.Verbose {
+		for f := range worstFirst(r, opts.Verbose) {
+			b.WriteString("\n" + finding(f, p, wrap))
+		}
+	} else {
+		causesText(&b, r, p, wrap, opts.Width)
 	}
 	for _, c := range r.Checks {
 		if c.Status != checks.StatusError {
@@ -78,7 +82,7 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 		b.WriteString("\n" + p.errc.Sprint("? ") + p.code.Sprint(c.ID) + ": could not run\n")
 		b.WriteString(wrap(4, msg) + "\n")
 	}
-	if !opts.HidePlan {
+	if !opts.HidePlan && opts.Verbose {
 		planText(&b, r, p, wrap)
 	}
 	fixText(&b, r, p, wrap)

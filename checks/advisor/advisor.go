@@ -40,8 +40,15 @@ type candidate struct {
 	seq       int // position in the order fixes were collected
 }
 
-// Advise merges the fixes of the findings of results into the plan.
+// Advise merges the fixes of the findings of results into the plan,
+// without trying them (see Plan).
 func Advise(env *checks.Env, results []checks.CheckResult) []checks.PlanStep {
+	return advise(env, results, nil)
+}
+
+// advise merges the fixes; v, when not nil, decides between values of
+// one setting by trying them.
+func advise(env *checks.Env, results []checks.CheckResult, v *verifier) []checks.PlanStep {
 	var cands []candidate
 	for rank, r := range results { // results come in the suite's order
 		for _, f := range r.Findings {
@@ -94,7 +101,7 @@ func Advise(env *checks.Env, results []checks.CheckResult) []checks.PlanStep {
 		byCommand[k] = &placed{step: checks.PlanStep{Fix: x, Because: []checks.FindingRef{c.ref}}, pos: c.seq}
 	}
 	for _, g := range groups {
-		step, ok := mergeSetting(env, g.kind, g.key, g.cands)
+		step, ok := mergeSetting(env, g.kind, g.key, g.cands, v)
 		if ok {
 			steps = append(steps, placed{step: step, pos: g.cands[0].seq})
 		}
@@ -210,7 +217,7 @@ func assign(e *checks.Env, s *checks.PlanStep) {
 
 // mergeSetting merges the fixes of one setting into one step. ok is
 // false when, merged, they change nothing.
-func mergeSetting(e *checks.Env, kind checks.FixKind, key string, cands []candidate) (checks.PlanStep, bool) {
+func mergeSetting(e *checks.Env, kind checks.FixKind, key string, cands []candidate, v *verifier) (checks.PlanStep, bool) {
 	chosen, left := cands, []candidate(nil)
 	if kind == checks.FixGoEnv {
 		var auto, manual []candidate
@@ -230,7 +237,7 @@ func mergeSetting(e *checks.Env, kind checks.FixKind, key string, cands []candid
 	if lk := listKindOf(key); lk != notList && lk.splits(current(e, kind, key)) {
 		step, ok = mergeList(e, kind, key, lk, chosen)
 	} else {
-		step, ok = mergeScalar(e, kind, key, chosen)
+		step, ok = mergeScalar(e, kind, key, chosen, v)
 	}
 	if !ok {
 		return step, false
@@ -272,7 +279,7 @@ func effect(e *checks.Env, kind checks.FixKind, x checks.Fix) string {
 // mergeScalar picks one value for a setting: the one fix when they all
 // agree (an unset preferred, as the cleaner edit), else the fix of the
 // more specific finding, with the choice explained.
-func mergeScalar(e *checks.Env, kind checks.FixKind, key string, cands []candidate) (checks.PlanStep, bool) {
+func mergeScalar(e *checks.Env, kind checks.FixKind, key string, cands []candidate, v *verifier) (checks.PlanStep, bool) {
 	type option struct {
 		effect string
 		cands  []candidate
@@ -287,14 +294,40 @@ func mergeScalar(e *checks.Env, kind checks.FixKind, key string, cands []candida
 		}
 		opts[i].cands = append(opts[i].cands, c)
 	}
+	// Tried, the value seen to work best wins; otherwise, or when they
+	// do as well, the more specific finding's.
+	var tried []*checks.Verification
+	if v != nil && len(opts) > 1 {
+		for _, o := range opts {
+			if k, ok := keyOf(o.cands[0].fix); ok {
+				v.start(k)
+			}
+		}
+		for _, o := range opts {
+			k, _ := keyOf(o.cands[0].fix)
+			tried = append(tried, v.outcome(k))
+		}
+	}
 	best := 0
 	for i := 1; i < len(opts); i++ {
-		if moreSpecific(opts[i].cands[0], opts[best].cands[0]) {
+		switch {
+		case tried != nil && better(tried[i], tried[best]):
+			best = i
+		case tried != nil && better(tried[best], tried[i]):
+		case moreSpecific(opts[i].cands[0], opts[best].cands[0]):
 			best = i
 		}
 	}
 	win := opts[best]
+	// The words of a fix that is not one of its finding's alternatives
+	// ("or ...") say best what the step does.
 	rep := win.cands[0]
+	for _, c := range win.cands {
+		if !strings.HasPrefix(c.fix.Title, "or ") && !strings.HasPrefix(c.fix.Title, "or,") {
+			rep = c
+			break
+		}
+	}
 	for _, c := range win.cands {
 		if c.fix.Unset {
 			rep = c
@@ -310,7 +343,11 @@ func mergeScalar(e *checks.Env, kind checks.FixKind, key string, cands []candida
 			continue
 		}
 		l := o.cands[0]
-		step.Notes = append(step.Notes, fmt.Sprintf("%s: chose %s (%s) over %s (%s): %s", key, describe(e, rep.fix), rep.ref.Code, describe(e, l.fix), l.ref.Code, specificityReason(win.cands[0], l)))
+		why := specificityReason(win.cands[0], l)
+		if tried != nil && better(tried[best], tried[i]) {
+			why = "tried, it " + verdict(tried[best]) + ", where the other " + verdict(tried[i])
+		}
+		step.Notes = append(step.Notes, fmt.Sprintf("%s: chose %s (%s) over %s (%s): %s", key, describe(e, rep.fix), rep.ref.Code, describe(e, l.fix), l.ref.Code, why))
 	}
 	if v := e.Go.Var(key); kind == checks.FixGoEnv && e.Go.IsGoKey(key) {
 		// Nothing to do: the GOENV file already holds the value, or does
@@ -529,4 +566,19 @@ func addRef(refs []checks.FindingRef, r checks.FindingRef) []checks.FindingRef {
 		return refs
 	}
 	return append(refs, r)
+}
+
+// verdict says in words what a trial showed.
+func verdict(t *checks.Verification) string {
+	switch {
+	case t == nil:
+		return "was not tried"
+	case t.Works:
+		return fmt.Sprintf("removes %d cause(s)", len(t.Fixed))
+	case len(t.Fixed) > 0:
+		return fmt.Sprintf("removes %d cause(s) but brings %d new problem(s)", len(t.Fixed), len(t.New))
+	case t.Incomplete:
+		return "could not be tried before the deadline"
+	}
+	return "removes no cause"
 }

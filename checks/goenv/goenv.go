@@ -380,3 +380,63 @@ func (e *Env) attribute(fileVals, gorootVals, goJSON map[string]string) {
 		e.computeDefaults()
 	}
 }
+
+// With returns a copy of the snapshot in which key has been changed as a
+// fix would change it, without running anything: written to the GOENV
+// file (inFile, as 'go env -w' and 'go env -u' do) or set in the process
+// environment. The effective values follow the go command's precedence
+// (the process environment overrides the file, which overrides go.env),
+// and GONOPROXY and GONOSUMDB follow GOPRIVATE where they default to it.
+func (e *Env) With(key, value string, unset, inFile bool) *Env {
+	c := *e
+	c.process = make(map[string]string, len(e.process))
+	for k, v := range e.process {
+		c.process[k] = v
+	}
+	c.vars = make(map[string]Var, len(e.vars))
+	for k, v := range e.vars {
+		c.vars[k] = v
+	}
+	if !inFile {
+		if unset {
+			delete(c.process, key)
+		} else {
+			c.process[key] = value
+		}
+	}
+	v, isGo := c.vars[key]
+	if !isGo {
+		return &c
+	}
+	if inFile {
+		v.InFile, v.FileValue = !unset, value
+		if unset {
+			v.FileValue = ""
+		}
+	}
+	followers := []string{}
+	if key == "GOPRIVATE" {
+		for _, k := range []string{"GONOPROXY", "GONOSUMDB"} {
+			if e.FollowsGOPRIVATE(k) {
+				followers = append(followers, k)
+			}
+		}
+	}
+	switch pv := c.process[key]; {
+	case pv != "":
+		v.Source, v.Value = SourceProcess, pv
+	case v.InFile:
+		v.Source, v.Value = SourceFile, v.FileValue
+	case v.InGOROOT:
+		v.Source, v.Value = SourceGOROOT, v.GOROOTValue
+	default:
+		v.Source, v.Value = SourceUnset, ""
+	}
+	c.vars[key] = v
+	for _, k := range followers {
+		f := c.vars[k]
+		f.Value = v.Value
+		c.vars[k] = f
+	}
+	return &c
+}

@@ -186,3 +186,6 @@ func SplitHostPort(addr, def string) (host, port string) {
 	}
 	return strings.Trim(addr, "[]"), def
 }
+
+// Config returns the configuration the seam was built with.
+func (n *Net) Config() Config { return n.cfg }

@@ -245,10 +245,30 @@ func entryProblem(ctx context.Context, e *checks.Env, s *probe.Scope, i int, cod
 	}
 	return checks.Finding{
 		Code: code, Severity: sev, Subject: subject,
-		Message: msg,
-		Detail:  strings.Join(detail, "\n"),
-		Fixes:   proxyFixes(e, s, i, code, first, stops),
+		Message:  msg,
+		Detail:   strings.Join(detail, "\n"),
+		Fixes:    proxyFixes(e, s, i, code, first, stops),
+		CausedBy: entryCause(en, code, first),
 	}
+}
+
+// entryCause is the finding of another check an entry's failure follows
+// from: the dns check's about its host name, the tls check's about its
+// certificate, when the go command connects to it itself (through an
+// HTTP proxy, the proxy resolves the name and the handshake is with the
+// proxy's view).
+func entryCause(en goenv.ProxyEntry, code string, st probe.Step) *checks.Ref {
+	u := probe.EntryURL(en)
+	if u == nil || st.Resp != nil && st.Resp.Via != nil {
+		return nil
+	}
+	switch code {
+	case "PROXY_DNS":
+		return &checks.Ref{Check: "dns", Subject: u.Hostname()}
+	case "PROXY_TLS":
+		return &checks.Ref{Check: "tls", Subject: probe.HostPort(u)}
+	}
+	return nil
 }
 
 // proxyFixes proposes remedies for an entry's problem.
@@ -407,12 +427,17 @@ func chainFindings(e *checks.Env, s *probe.Scope, rep *probe.ChainReport) []chec
 			fix.Auto = false
 			fixes = append(fixes, fix)
 		}
-		out = append(out, checks.Finding{
+		f := checks.Finding{
 			Code: code, Severity: checks.SevFail, Subject: strings.Join(names, ", "),
 			Message: msg,
 			Detail:  strings.Join(evidence, "\n"),
 			Fixes:   fixes,
-		})
+		}
+		// The modules fail because of the entry that stopped the walk.
+		if final.Entry >= 0 && final.Entry < len(s.Entries) && s.Entries[final.Entry].Kind == goenv.ProxyURL && !final.NotExist {
+			f.CausedBy = &checks.Ref{Check: "proxy", Code: final.Code, Subject: checks.RedactString(s.Entries[final.Entry].URL)}
+		}
+		out = append(out, f)
 	}
 	if len(served) > 0 {
 		out = append(out, checks.Finding{

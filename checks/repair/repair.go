@@ -431,7 +431,7 @@ func (r *run) verify(ctx context.Context, changes []envedit.Change) (int, error)
 		r.h.Say("\nInterrupted while running the checks again; the change is made (undo with: gomoddoctor undo). Run gomoddoctor to see where things stand.")
 		return checks.ExitFail, nil
 	}
-	after := checks.NewReport(env, r.opts.Version, results, advisor.Advise(env, results), time.Since(start))
+	after := checks.NewReport(env, r.opts.Version, results, advisor.Plan(vctx, env, results, r.opts.Checks), time.Since(start))
 	for _, c := range changes {
 		v := env.Go.Var(c.Key)
 		if c.Unset && v.InFile || !c.Unset && (!v.InFile || v.FileValue != c.Value) {

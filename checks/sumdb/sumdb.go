@@ -329,6 +329,9 @@ func (r *sumdbRun) findRoute() bool {
 			Detail: strings.Join(ev, "\n"),
 		}
 		if u := probe.EntryURL(s.Entries[last.Entry]); u != nil {
+			// The database is unavailable because the proxy that
+			// serves it is, when the proxy check says so.
+			f.CausedBy = &checks.Ref{Check: "proxy", Subject: checks.RedactString(s.Entries[last.Entry].URL)}
 			f.Fixes = append(f.Fixes, checks.Manual("ask the operator of that proxy to repair its /sumdb/ path: it must answer 200 and serve the database, or 404 so that the go command goes elsewhere; keep verification on (never GOSUMDB=off)",
 				"curl -sSI "+checks.ShellQuote(strings.TrimSuffix(checks.RedactString(u.String()), "/")+"/sumdb/"+r.db.Name+"/supported")))
 		}

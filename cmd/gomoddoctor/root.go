@@ -193,7 +193,7 @@ func runDoctor(parent context.Context, s streams, f rootFlags) error {
 	if bar != nil {
 		bar.clear()
 	}
-	rep := checks.NewReport(env, toolVersion(), results, advisor.Advise(env, results), time.Since(start))
+	rep := checks.NewReport(env, toolVersion(), results, advisor.Plan(ctx, env, results, list), time.Since(start))
 	if f.fix {
 		return runFix(parent, s, f, format, env, list, rep)
 	}

@@ -1,0 +1,208 @@
+package advisor
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+)
+
+// Plan is Advise with every setting tried before it is proposed: the
+// environment a step would make is built in memory (nothing is
+// written), the checks of list run again on it within ctx, and the step
+// records what changed (checks.Verification). When fixes disagree on one
+// setting, the value that was seen to work wins, never check order. A
+// step about a cause that a working step removes is not listed; the
+// steps that work come first.
+func Plan(ctx context.Context, env *checks.Env, results []checks.CheckResult, list []*checks.Check) []checks.PlanStep {
+	v := &verifier{ctx: ctx, env: env, results: results, list: list, tried: map[trialKey]*trial{}}
+	plan := advise(env, results, v)
+	keys := map[trialKey]bool{}
+	for _, s := range plan {
+		if k, ok := keyOf(s.Fix); ok && !keys[k] {
+			keys[k] = true
+			v.start(k)
+		}
+	}
+	for i := range plan {
+		if k, ok := keyOf(plan[i].Fix); ok {
+			plan[i].Verified = v.outcome(k)
+		}
+	}
+	return prune(results, plan)
+}
+
+// A trialKey is one change of one setting.
+type trialKey struct {
+	kind  checks.FixKind
+	key   string
+	value string
+	unset bool
+}
+
+func keyOf(x checks.Fix) (trialKey, bool) {
+	if (x.Kind != checks.FixGoEnv && x.Kind != checks.FixShell) || x.Key == "" {
+		return trialKey{}, false
+	}
+	return trialKey{x.Kind, x.Key, x.ApplyValue(), x.Unset}, true
+}
+
+type trial struct {
+	done chan struct{}
+	v    *checks.Verification
+}
+
+// verifier tries changes of settings, each once, concurrently.
+type verifier struct {
+	ctx     context.Context
+	env     *checks.Env
+	results []checks.CheckResult
+	list    []*checks.Check
+
+	mu    sync.Mutex
+	tried map[trialKey]*trial
+}
+
+// start sets off the trial of k, unless it is under way or done.
+func (v *verifier) start(k trialKey) *trial {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if t := v.tried[k]; t != nil {
+		return t
+	}
+	t := &trial{done: make(chan struct{})}
+	v.tried[k] = t
+	go func() {
+		defer close(t.done)
+		t.v = v.try(k)
+	}()
+	return t
+}
+
+// outcome waits for the trial of k.
+func (v *verifier) outcome(k trialKey) *checks.Verification {
+	t := v.start(k)
+	<-t.done
+	return t.v
+}
+
+// cacheKeys are the settings that change what the modcache check sees;
+// it is run again only for them, and for GOPROXY to or from off (it reads
+// the whole build list, and grades damage by whether the go command may
+// download again).
+var cacheKeys = []string{"GOMODCACHE", "GOPATH", "GOFLAGS"}
+
+// try runs the checks again on the environment k would make and
+// compares their results with the report's.
+func (v *verifier) try(k trialKey) *checks.Verification {
+	g := v.env.Go.With(k.key, k.value, k.unset, k.kind == checks.FixGoEnv)
+	env := v.env.WithGo(g)
+	var list []*checks.Check
+	for _, c := range v.list {
+		offline := k.key == "GOPROXY" && (k.value == "off" || v.env.Go.Get("GOPROXY") == "off")
+		if c.ID != "modcache" || slices.Contains(cacheKeys, k.key) || offline {
+			list = append(list, c)
+		}
+	}
+	after := checks.Runner{}.Run(v.ctx, env, list)
+	before := map[string]checks.CheckResult{}
+	for _, r := range v.results {
+		before[r.ID] = r
+	}
+	out := &checks.Verification{Changes: []string{}, Fixed: []checks.Ref{}, New: []checks.Ref{}}
+	ran := map[string]bool{}
+	problems := map[checks.Ref]bool{}
+	for _, r := range after {
+		ran[r.ID] = true
+		b, ok := before[r.ID]
+		if r.Status == checks.StatusError || v.ctx.Err() != nil {
+			out.Incomplete = true
+		}
+		if ok && b.Status != r.Status {
+			out.Changes = append(out.Changes, fmt.Sprintf("%s: %s → %s", r.ID, b.Status, r.Status))
+			out.Changes = out.Changes[:len(out.Changes):len(out.Changes)]
+		}
+		for _, f := range r.Findings {
+			if f.Problem() {
+				problems[checks.Ref{Check: r.ID, Code: f.Code, Subject: f.Subject}] = true
+			}
+		}
+	}
+	had := map[checks.Ref]bool{}
+	for _, r := range v.results {
+		for _, f := range r.Findings {
+			if f.Problem() {
+				had[checks.Ref{Check: r.ID, Code: f.Code, Subject: f.Subject}] = true
+			}
+		}
+	}
+	for _, root := range checks.RootCauses(v.results) {
+		if ran[root.Check] && !problems[root] {
+			out.Fixed = append(out.Fixed, root)
+		}
+	}
+	newFail := false
+	for _, r := range after {
+		for _, f := range r.Findings {
+			ref := checks.Ref{Check: r.ID, Code: f.Code, Subject: f.Subject}
+			if f.Problem() && !had[ref] {
+				out.New = append(out.New, ref)
+				newFail = newFail || f.Severity == checks.SevFail
+			}
+		}
+	}
+	out.Works = len(out.Fixed) > 0 && !newFail && !out.Incomplete
+	return out
+}
+
+// better reports whether a is a better outcome than b: it works where b
+// does not, then it removes more root causes, then it brings fewer new
+// problems. nil (not tried) is worst.
+func better(a, b *checks.Verification) bool {
+	switch {
+	case a == nil:
+		return false
+	case b == nil:
+		return true
+	case a.Works != b.Works:
+		return a.Works
+	case len(a.Fixed) != len(b.Fixed):
+		return len(a.Fixed) > len(b.Fixed)
+	}
+	return len(a.New) < len(b.New)
+}
+
+// prune orders the plan (the steps seen to work first, the others in the
+// order they had) and leaves out the steps about causes a working step
+// removes: the other fixes of those causes and of their consequences.
+func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanStep {
+	removed := map[checks.Ref]bool{}
+	for _, s := range plan {
+		if s.Verified != nil && s.Verified.Works {
+			for _, r := range s.Verified.Fixed {
+				removed[r] = true
+			}
+		}
+	}
+	var works, rest []checks.PlanStep
+	for _, s := range plan {
+		if s.Verified != nil && s.Verified.Works {
+			works = append(works, s)
+			continue
+		}
+		covered := len(s.Because) > 0
+		for _, b := range s.Because {
+			root := checks.RootOf(results, checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject})
+			covered = covered && removed[root]
+		}
+		if !covered {
+			rest = append(rest, s)
+		}
+	}
+	slices.SortStableFunc(works, func(a, b checks.PlanStep) int {
+		return len(b.Verified.Fixed) - len(a.Verified.Fixed)
+	})
+	return append(works, rest...)
+}

@@ -1,0 +1,101 @@
+package checks
+
+// Causes are links between findings (Finding.CausedBy): a consequence
+// names the finding it follows from. Root causes are the warnings and
+// failures that follow from no other problem: what a person has to act
+// on. The report leads with them and folds their consequences under them.
+
+// linkCauses resolves the links of the findings of results: a link to a
+// check and subject without a code is completed with the code of that
+// check's problem about that subject; a link to a finding that is not a
+// problem of this report, or that closes a cycle, is dropped, so that
+// the finding stands as a cause of its own.
+func linkCauses(results []CheckResult) {
+	type key struct{ check, subject string }
+	problems := map[key][]*Finding{}
+	for i := range results {
+		for j := range results[i].Findings {
+			if f := &results[i].Findings[j]; f.Problem() {
+				k := key{results[i].ID, f.Subject}
+				problems[k] = append(problems[k], f)
+			}
+		}
+	}
+	for i := range results {
+		for j := range results[i].Findings {
+			f := &results[i].Findings[j]
+			if f.CausedBy == nil {
+				continue
+			}
+			var cause *Finding
+			for _, c := range problems[key{f.CausedBy.Check, f.CausedBy.Subject}] {
+				if c != f && (f.CausedBy.Code == "" || c.Code == f.CausedBy.Code) {
+					cause = c
+					break
+				}
+			}
+			if cause == nil || !f.Problem() {
+				f.CausedBy = nil
+				continue
+			}
+			f.CausedBy.Code = cause.Code
+		}
+	}
+	// A cycle has no root: cut each where it closes.
+	byRef := map[Ref]*Finding{}
+	for i := range results {
+		for j := range results[i].Findings {
+			f := &results[i].Findings[j]
+			byRef[Ref{results[i].ID, f.Code, f.Subject}] = f
+		}
+	}
+	for i := range results {
+		for j := range results[i].Findings {
+			f := &results[i].Findings[j]
+			seen := map[*Finding]bool{f: true}
+			for c := f; c.CausedBy != nil; {
+				next := byRef[*c.CausedBy]
+				if next == nil || seen[next] {
+					c.CausedBy = nil
+					break
+				}
+				seen[next] = true
+				c = next
+			}
+		}
+	}
+}
+
+// RootCauses lists the problems of results that follow from no other
+// problem, in report order.
+func RootCauses(results []CheckResult) []Ref {
+	out := []Ref{}
+	for _, r := range results {
+		for _, f := range r.Findings {
+			if f.Problem() && f.CausedBy == nil {
+				out = append(out, Ref{Check: r.ID, Code: f.Code, Subject: f.Subject})
+			}
+		}
+	}
+	return out
+}
+
+// RootOf follows the links of the finding ref names to its root cause
+// (ref itself when it follows from nothing).
+func RootOf(results []CheckResult, ref Ref) Ref {
+	byRef := map[Ref]*Finding{}
+	for _, r := range results {
+		for j := range r.Findings {
+			f := &r.Findings[j]
+			byRef[Ref{r.ID, f.Code, f.Subject}] = f
+		}
+	}
+	for range len(byRef) + 1 { // links are acyclic (linkCauses); bounded anyway
+		f := byRef[ref]
+		if f == nil || f.CausedBy == nil {
+			return ref
+		}
+		ref = *f.CausedBy
+	}
+	return ref
+}

@@ -1,0 +1,161 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+)
+
+// A causeView is one root cause of a report with what follows from it
+// and the steps of the plan that answer it.
+type causeView struct {
+	ref          checks.Ref
+	finding      checks.Finding
+	consequences []checks.Finding
+	steps        []checks.PlanStep
+}
+
+// causeViews groups the problems of a report by root cause, worst
+// first, and gives each the plan steps that answer it: those seen to
+// remove it, else those that answer its findings. The steps that answer
+// no root cause are returned apart.
+func causeViews(r *checks.Report) ([]causeView, []checks.PlanStep) {
+	var views []causeView
+	index := map[checks.Ref]int{}
+	for _, sev := range []checks.Severity{checks.SevFail, checks.SevWarn} {
+		for _, c := range r.Checks {
+			for _, f := range c.Findings {
+				ref := checks.Ref{Check: c.ID, Code: f.Code, Subject: f.Subject}
+				if f.Severity == sev && f.CausedBy == nil {
+					index[ref] = len(views)
+					views = append(views, causeView{ref: ref, finding: f})
+				}
+			}
+		}
+	}
+	for _, c := range r.Checks {
+		for _, f := range c.Findings {
+			if !f.Problem() || f.CausedBy == nil {
+				continue
+			}
+			root := checks.RootOf(r.Checks, checks.Ref{Check: c.ID, Code: f.Code, Subject: f.Subject})
+			if i, ok := index[root]; ok {
+				views[i].consequences = append(views[i].consequences, f)
+			}
+		}
+	}
+	var rest []checks.PlanStep
+	for _, s := range r.Plan {
+		placed := false
+		if s.Verified != nil && s.Verified.Works {
+			for _, fixed := range s.Verified.Fixed {
+				if i, ok := index[fixed]; ok {
+					views[i].steps = append(views[i].steps, s)
+					placed = true
+				}
+			}
+		}
+		if !placed {
+			var roots []int
+			for _, b := range s.Because {
+				root := checks.RootOf(r.Checks, checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject})
+				if i, ok := index[root]; ok && !slices.Contains(roots, i) {
+					roots = append(roots, i)
+				}
+			}
+			for _, i := range roots {
+				if !slices.ContainsFunc(views[i].steps, func(x checks.PlanStep) bool { return x.Command == s.Command }) {
+					views[i].steps = append(views[i].steps, s)
+				}
+				placed = true
+			}
+		}
+		if !placed {
+			rest = append(rest, s)
+		}
+	}
+	return views, rest
+}
+
+// maxEvidence is how many lines of a cause's evidence the report shows
+// without -v.
+const maxEvidence = 3
+
+// maxCauseSteps is how many steps are shown under a cause without -v.
+const maxCauseSteps = 2
+
+// causesText writes the problems as causes: each root cause once, with
+// its evidence (cut short without -v), its consequences one line each,
+// and the steps that answer it; then the steps that answer no cause.
+func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, string) string, width int) {
+	views, rest := causeViews(r)
+	for _, v := range views {
+		f := v.finding
+		if detail := strings.Split(f.Detail, "\n"); len(detail) > maxEvidence+1 {
+			f.Detail = strings.Join(detail[:maxEvidence], "\n") + fmt.Sprintf("\n… %d more lines (-v shows them)", len(detail)-maxEvidence)
+		}
+		f.Fixes = nil
+		b.WriteString("\n" + finding(f, p, wrap))
+		for _, c := range v.consequences {
+			line := "→ " + printable(c.Code)
+			if c.Subject != "" {
+				line += " (" + printable(c.Subject) + ")"
+			}
+			b.WriteString(p.faint.Sprint(cut("    "+line+": "+printable(c.Message), width)) + "\n")
+		}
+		steps := v.steps
+		if len(steps) == 0 {
+			for _, x := range v.finding.Fixes {
+				steps = append(steps, checks.PlanStep{Fix: x})
+			}
+		}
+		for i, s := range steps {
+			if i == maxCauseSteps {
+				b.WriteString(p.faint.Sprint(wrap(2, fmt.Sprintf("(%d more in the plan: -v shows them)", len(steps)-i))) + "\n")
+				break
+			}
+			title := "fix: " + printable(s.Title)
+			if s.Verified != nil && s.Verified.Works {
+				title = "fix, tried (" + triedChanges(s.Verified) + "): " + printable(s.Title)
+			}
+			b.WriteString(wrap(2, title) + "\n")
+			b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
+		}
+	}
+	if len(rest) > 0 {
+		b.WriteString("\n" + p.code.Sprint("Also:") + "\n")
+		planSteps(b, rest, p, wrap)
+	}
+}
+
+// cut shortens a line to width columns, ending it with "…".
+func cut(s string, width int) string {
+	if width <= 0 {
+		width = 80
+	}
+	r := []rune(s)
+	if len(r) <= width {
+		return s
+	}
+	return string(r[:width-1]) + "…"
+}
+
+// triedChanges says briefly what trying a step changed: the checks that
+// had problems and what they became.
+func triedChanges(v *checks.Verification) string {
+	var out []string
+	for _, c := range v.Changes {
+		id, change, _ := strings.Cut(c, ": ")
+		from, to, _ := strings.Cut(change, " → ")
+		if from == string(checks.StatusSkip) || from == string(checks.StatusPass) {
+			continue
+		}
+		out = append(out, id+" "+from+"→"+to)
+	}
+	if len(out) == 0 {
+		return Plural(len(v.Fixed), "cause") + " gone"
+	}
+	return strings.Join(out, ", ")
+}
