@@ -88,8 +88,9 @@ const maxCauseSteps = 2
 
 // causesText writes the problems as causes: each root cause once, with
 // its evidence (cut short without -v), its consequences one line each,
-// and the steps that answer it; then the steps that answer no cause.
-func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, string) string, width int) {
+// and the steps that answer it. It returns the steps of the plan that
+// answer no cause.
+func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, string) string, width int) []checks.PlanStep {
 	views, rest := causeViews(r)
 	for _, v := range views {
 		f := v.finding
@@ -120,14 +121,14 @@ func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, 
 			if s.Verified != nil && s.Verified.Works {
 				title = "fix, tried (" + triedChanges(s.Verified) + "): " + printable(s.Title)
 			}
+			if s.AppliedBy == checks.ByFix || s.AppliedBy == checks.ByFixCache {
+				title = byTag(s) + " " + title
+			}
 			b.WriteString(wrap(2, title) + "\n")
 			b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
 		}
 	}
-	if len(rest) > 0 {
-		b.WriteString("\n" + p.code.Sprint("Also:") + "\n")
-		planSteps(b, rest, p, wrap)
-	}
+	return rest
 }
 
 // cut shortens a line to width columns, ending it with "…".

@@ -70,13 +70,19 @@ func planSteps(b *strings.Builder, steps []checks.PlanStep, p palette, wrap func
 	}
 }
 
-// planText renders the plan section of a report.
-func planText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, string) string) {
+// planText renders the plan section of a report: steps, every step of
+// the plan (-v), or those no cause shows, under a title that says who
+// applies them; without steps to show, the title only when --fix has
+// something to say.
+func planText(b *strings.Builder, r *checks.Report, steps []checks.PlanStep, p palette, wrap func(int, string) string) {
 	if len(r.Plan) == 0 {
 		return
 	}
-	title := "Plan: " + planCounts(r.Plan)
 	applicable := slices.ContainsFunc(r.Plan, func(s checks.PlanStep) bool { return s.AppliedBy != checks.ByYou })
+	if len(steps) == 0 && r.Fix == nil && !applicable {
+		return
+	}
+	title := "Plan: " + planCounts(r.Plan)
 	switch {
 	case r.Fix != nil:
 		title = "Still to do: " + planCounts(r.Plan)
@@ -84,7 +90,10 @@ func planText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, st
 		title += "; 'gomoddoctor --fix --dry-run' shows the change"
 	}
 	b.WriteString("\n" + p.code.Sprint(wrap(0, title)) + "\n")
-	planSteps(b, r.Plan, p, wrap)
+	if len(steps) < len(r.Plan) && len(steps) > 0 {
+		b.WriteString(p.faint.Sprint(wrap(0, "(the other steps are under their causes above; -v lists them all)")) + "\n")
+	}
+	planSteps(b, steps, p, wrap)
 }
 
 // A FixPreview is what 'gomoddoctor --fix' is about to do, shown before

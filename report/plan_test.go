@@ -24,8 +24,26 @@ func withPlan() *checks.Report {
 }
 
 func TestTextPlan(t *testing.T) {
+	// Without -v, each step is under the cause it answers, and the plan
+	// is its title.
 	var b bytes.Buffer
 	if err := Text(&b, withPlan(), TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Plan: 3 steps (1 by 'gomoddoctor --fix', 1 by --fix --fix-cache, 1 for you);\n'gomoddoctor --fix --dry-run' shows the change",
+		"✗ PROXY_FORBIDDEN (https://proxy.example.test)",
+		"  [--fix] fix: use a mirror that serves the probe modules, measured among the\n  candidates given\n    $ go env -w GOPROXY=https://mirror.example.test/with/a/very/long/path/that/goes/beyond/eighty/columns,direct\n",
+		"  [--fix-cache] fix: remove only this entry\n    $ rm -rf /x\n",
+		"! GOSUMDB_OFF (GOSUMDB)\n    checksums off\n  fix: turn checksum verification back on\n    $ go env -u GOSUMDB\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, b.String())
+		}
+	}
+	// With -v, every finding in full and the plan as a numbered list.
+	b.Reset()
+	if err := Text(&b, withPlan(), TextOptions{Verbose: true}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -50,7 +68,7 @@ func TestTextPlan(t *testing.T) {
 		}
 	}
 	b.Reset()
-	Text(&b, withPlan(), TextOptions{HidePlan: true})
+	Text(&b, withPlan(), TextOptions{HidePlan: true, Verbose: true})
 	if strings.Contains(b.String(), "Plan:") {
 		t.Errorf("HidePlan shows the plan")
 	}

@@ -64,12 +64,15 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 	b.WriteString(header(r) + "\n\n")
 	b.WriteString(checkTable(lg, r, p, opts.Verbose))
 
+	// Without -v, the problems are shown as causes (causes.go), and the
+	// plan lists only the steps no cause shows.
+	steps := r.Plan
 	if opts.Verbose {
 		for f := range worstFirst(r, opts.Verbose) {
 			b.WriteString("\n" + finding(f, p, wrap))
 		}
 	} else {
-		causesText(&b, r, p, wrap, opts.Width)
+		steps = causesText(&b, r, p, wrap, opts.Width)
 	}
 	for _, c := range r.Checks {
 		if c.Status != checks.StatusError {
@@ -82,8 +85,8 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 		b.WriteString("\n" + p.errc.Sprint("? ") + p.code.Sprint(c.ID) + ": could not run\n")
 		b.WriteString(wrap(4, msg) + "\n")
 	}
-	if !opts.HidePlan && opts.Verbose {
-		planText(&b, r, p, wrap)
+	if !opts.HidePlan {
+		planText(&b, r, steps, p, wrap)
 	}
 	fixText(&b, r, p, wrap)
 	b.WriteString("\n" + wrap(0, summary(r, p)) + "\n")
