@@ -180,7 +180,12 @@ func Shared[T any](e *Env, key any, newT func() *T) *T {
 // seam is built like this one's (a test's fixtures stay in place) with
 // g's process environment, and it shares no per-run state with e.
 func (e *Env) WithGo(g *goenv.Env) *Env {
-	c := NewEnv(e.Dir, g, e.Module)
+	m := e.Module
+	if m == nil && g.Get("GO111MODULE") != "off" {
+		// The module the go command would find once modules are on.
+		m = mainmod.Load(mainmod.Find(e.Dir), g.Get("GOWORK"))
+	}
+	c := NewEnv(e.Dir, g, m)
 	c.Now, c.StdinTerminal, c.Options = e.Now, e.StdinTerminal, e.Options
 	c.Options.Progress = nil
 	cfg := e.Net().Config()

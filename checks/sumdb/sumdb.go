@@ -114,7 +114,27 @@ func (r *sumdbRun) verdict(l reqs.SumFileLine, v string) {
 	r.verdicts[lineID{l.File, l.Line}] = v
 }
 
-func (r *sumdbRun) add(f checks.Finding) { r.out = append(r.out, f) }
+func (r *sumdbRun) add(f checks.Finding) {
+	if f.Problem() && f.CausedBy == nil {
+		f.CausedBy = r.proxyCause()
+	}
+	r.out = append(r.out, f)
+}
+
+// proxyCause is the link of a problem with the database's answers to
+// the GOPROXY entry they come through: when the proxy check finds that
+// entry broken (a captive portal, a server error), the database's
+// answers are broken because of it.
+func (r *sumdbRun) proxyCause() *checks.Ref {
+	if r.route == nil || r.route.Entry < 0 {
+		return nil
+	}
+	s := probe.ScopeOf(r.env)
+	if r.route.Entry >= len(s.Entries) {
+		return nil
+	}
+	return &checks.Ref{Check: "proxy", Subject: checks.RedactString(s.Entries[r.route.Entry].URL)}
+}
 
 // sev is the severity of a problem of the whole database: a failure when
 // the go command needs the database for this project, else a warning.

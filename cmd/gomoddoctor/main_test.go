@@ -75,6 +75,7 @@ func TestScripts(t *testing.T) {
 			"servemirror":  cmdServeMirror,
 			"noglob":       cmdNoGlob,
 			"servegit":     cmdServeGit,
+			"onecause":     cmdOneCause,
 		},
 	})
 }

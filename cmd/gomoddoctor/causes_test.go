@@ -1,0 +1,57 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// cmdOneCause asserts what a single-cause report must be: a text report
+// (file) of at most 30 lines, and a JSON report (json) with exactly one
+// root cause whose code matches codeRE, and a first plan step whose
+// command matches stepRE, tried and seen to work.
+//
+//	onecause text.txt report.json CODE_RE STEP_RE
+func cmdOneCause(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: onecause text json CODE_RE STEP_RE")
+	}
+	text := strings.TrimSuffix(ts.ReadFile(args[0]), "\n")
+	if n := strings.Count(text, "\n") + 1; n > 30 {
+		ts.Fatalf("%s has %d lines, more than 30:\n%s", args[0], n, text)
+	}
+	var rep struct {
+		RootCauses []struct{ Check, Code, Subject string } `json:"root_causes"`
+		Plan       []struct {
+			Command  string
+			Verified *struct {
+				Works   bool
+				Changes []string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(ts.ReadFile(args[1])), &rep); err != nil {
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if len(rep.RootCauses) != 1 {
+		ts.Fatalf("%d root causes, want 1: %+v", len(rep.RootCauses), rep.RootCauses)
+	}
+	if c := rep.RootCauses[0].Code; !regexp.MustCompile("^(" + args[2] + ")$").MatchString(c) {
+		ts.Fatalf("root cause %s, want %s", c, args[2])
+	}
+	if len(rep.Plan) == 0 {
+		ts.Fatalf("no plan")
+	}
+	first := rep.Plan[0]
+	if !regexp.MustCompile(args[3]).MatchString(first.Command) {
+		ts.Fatalf("first step %q, want %s", first.Command, args[3])
+	}
+	if first.Verified == nil || !first.Verified.Works {
+		ts.Fatalf("first step %q was not seen to work: %+v", first.Command, first.Verified)
+	}
+	ts.Logf("root cause %s (%s), %d plan step(s), %s lines; first step %q: %s", rep.RootCauses[0].Code, rep.RootCauses[0].Subject,
+		len(rep.Plan), strconv.Itoa(strings.Count(text, "\n")+1), first.Command, strings.Join(first.Verified.Changes, ", "))
+}
