@@ -7,7 +7,8 @@ package checks
 
 // linkCauses resolves the links of the findings of results: a link to a
 // check and subject without a code is completed with the code of that
-// check's problem about that subject; a link to a finding that is not a
+// check's problem about that subject (without a subject, of any problem
+// of that check); a link to a finding that is not a
 // problem of this report, or that closes a cycle, is dropped, so that
 // the finding stands as a cause of its own.
 func linkCauses(results []CheckResult) {
@@ -28,10 +29,21 @@ func linkCauses(results []CheckResult) {
 				continue
 			}
 			var cause *Finding
+			if f.CausedBy.Subject == "" {
+				// Any problem of that check (with that code).
+				for _, r := range results {
+					for j := range r.Findings {
+						c := &r.Findings[j]
+						if cause == nil && r.ID == f.CausedBy.Check && c != f && c.Problem() && (f.CausedBy.Code == "" || c.Code == f.CausedBy.Code) {
+							cause = c
+							f.CausedBy.Subject = c.Subject
+						}
+					}
+				}
+			}
 			for _, c := range problems[key{f.CausedBy.Check, f.CausedBy.Subject}] {
-				if c != f && (f.CausedBy.Code == "" || c.Code == f.CausedBy.Code) {
+				if cause == nil && c != f && (f.CausedBy.Code == "" || c.Code == f.CausedBy.Code) {
 					cause = c
-					break
 				}
 			}
 			if cause == nil || !f.Problem() {

@@ -93,7 +93,8 @@ type Finding struct {
 	// CausedBy names the finding this one follows from (the proxy entry
 	// fails because its host does not resolve; a module cannot be
 	// fetched because the entry that stops the walk fails), set by the
-	// check that knows the link. A check may leave Code empty: the
+	// check that knows the link. A check may leave Code empty (and
+	// Subject, to mean any problem of that check): the
 	// runner links to the warning or failure of that check about that
 	// subject, and drops a link to a finding that is not there (a check
 	// not run, a problem not found), so that a finding whose cause is not

@@ -80,8 +80,29 @@ func causeViews(r *checks.Report) ([]causeView, []checks.PlanStep) {
 }
 
 // maxEvidence is how many lines of a cause's evidence the report shows
-// without -v.
-const maxEvidence = 3
+// without -v, as wrapped on the screen.
+const maxEvidence = 4
+
+// capEvidence keeps the first lines of detail that fit in maxEvidence
+// screen lines, and says how many more -v shows.
+func capEvidence(detail string, wrap func(int, string) string) string {
+	if detail == "" {
+		return ""
+	}
+	lines := strings.Split(detail, "\n")
+	used := 0
+	for i, l := range lines {
+		n := strings.Count(wrap(6, printable(l)), "\n") + 1
+		if used+n > maxEvidence || i == len(lines)-1 && used+n > maxEvidence {
+			if i == 0 {
+				return l
+			}
+			return strings.Join(lines[:i], "\n") + fmt.Sprintf("\n… %d more (-v shows them)", len(lines)-i)
+		}
+		used += n
+	}
+	return detail
+}
 
 // maxCauseSteps is how many steps are shown under a cause without -v.
 const maxCauseSteps = 2
@@ -94,9 +115,7 @@ func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, 
 	views, rest := causeViews(r)
 	for _, v := range views {
 		f := v.finding
-		if detail := strings.Split(f.Detail, "\n"); len(detail) > maxEvidence+1 {
-			f.Detail = strings.Join(detail[:maxEvidence], "\n") + fmt.Sprintf("\n… %d more lines (-v shows them)", len(detail)-maxEvidence)
-		}
+		f.Detail = capEvidence(f.Detail, wrap)
 		f.Fixes = nil
 		b.WriteString("\n" + finding(f, p, wrap))
 		for _, c := range v.consequences {

@@ -79,14 +79,15 @@ func planText(b *strings.Builder, r *checks.Report, steps []checks.PlanStep, p p
 		return
 	}
 	applicable := slices.ContainsFunc(r.Plan, func(s checks.PlanStep) bool { return s.AppliedBy != checks.ByYou })
-	if len(steps) == 0 && r.Fix == nil && !applicable {
+	// A single step the causes show needs no title of its own.
+	if len(steps) == 0 && r.Fix == nil && (!applicable || len(r.Plan) == 1) {
 		return
 	}
 	title := "Plan: " + planCounts(r.Plan)
 	switch {
 	case r.Fix != nil:
 		title = "Still to do: " + planCounts(r.Plan)
-	case applicable:
+	case applicable && (len(steps) > 0 || len(r.Plan) > 1):
 		title += "; 'gomoddoctor --fix --dry-run' shows the change"
 	}
 	b.WriteString("\n" + p.code.Sprint(wrap(0, title)) + "\n")

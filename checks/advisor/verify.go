@@ -2,11 +2,17 @@ package advisor
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 )
 
 // Plan is Advise with every setting tried before it is proposed: the
@@ -98,6 +104,14 @@ var cacheKeys = []string{"GOMODCACHE", "GOPATH", "GOFLAGS"}
 // compares their results with the report's.
 func (v *verifier) try(k trialKey) *checks.Verification {
 	g := v.env.Go.With(k.key, k.value, k.unset, k.kind == checks.FixGoEnv)
+	if v.env.Go.GoEnvErr != nil {
+		// The go command could not read its environment: whether it can
+		// after the change, only it can say.
+		var ok bool
+		if g, ok = v.reread(k); !ok {
+			return &checks.Verification{Changes: []string{}, Fixed: []checks.Ref{}, New: []checks.Ref{}, Incomplete: true}
+		}
+	}
 	env := v.env.WithGo(g)
 	var list []*checks.Check
 	for _, c := range v.list {
@@ -205,4 +219,45 @@ func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanSt
 		return len(b.Verified.Fixed) - len(a.Verified.Fixed)
 	})
 	return append(works, rest...)
+}
+
+// reread asks the go command for its environment as the change k would
+// make it: a copy of the GOENV file with the change (the file itself is
+// never touched), or the process environment changed.
+func (v *verifier) reread(k trialKey) (*goenv.Env, bool) {
+	cur := v.env.Go
+	override := map[string]string{}
+	if k.kind == checks.FixGoEnv {
+		if cur.EnvFile == "" {
+			return nil, false
+		}
+		dir, err := os.MkdirTemp("", "gomoddoctor-try-")
+		if err != nil {
+			return nil, false
+		}
+		defer os.RemoveAll(dir)
+		data, err := os.ReadFile(cur.EnvFile)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, false
+		}
+		var lines []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if name, _, _ := strings.Cut(l, "="); strings.TrimSpace(name) != k.key && l != "" {
+				lines = append(lines, l)
+			}
+		}
+		if !k.unset {
+			lines = append(lines, k.key+"="+k.value)
+		}
+		file := filepath.Join(dir, "env")
+		if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+			return nil, false
+		}
+		override["GOENV"] = file
+	} else {
+		override[k.key] = k.value // "" unsets it for the go command
+	}
+	g := goenv.Read(v.ctx, goenv.Options{Dir: v.env.Dir, Environ: cur.Environ(override), GoBin: cur.GoBin})
+	g.EnvFile = cur.EnvFile // the copy stands for the file
+	return g, true
 }

@@ -591,6 +591,10 @@ func (r *moduleRun) goSum() {
 		Code: "MODULE_MISSING_GOSUM", Severity: sev, Subject: "go.sum",
 		Message: msg,
 		Detail:  strings.Join(lines, "\n"),
+		// The lines come with 'go mod download', which needs the modules
+		// fetched: when the private check finds them sent where they
+		// cannot be, this follows from it.
+		CausedBy: &checks.Ref{Check: "private"},
 		Fixes: []checks.Fix{
 			checks.Manual("add the missing lines (the go command fetches and verifies the modules)", dl),
 			checks.Manual("or bring go.mod and go.sum up to date with the code", "go mod tidy"),

@@ -434,8 +434,13 @@ func chainFindings(e *checks.Env, s *probe.Scope, rep *probe.ChainReport) []chec
 			Fixes:   fixes,
 		}
 		// The modules fail because of the entry that stopped the walk.
-		if final.Entry >= 0 && final.Entry < len(s.Entries) && s.Entries[final.Entry].Kind == goenv.ProxyURL && !final.NotExist {
+		// Modules no entry has may be private ones GOPRIVATE misses:
+		// when the private check says so, they follow from that.
+		switch {
+		case final.Entry >= 0 && final.Entry < len(s.Entries) && s.Entries[final.Entry].Kind == goenv.ProxyURL && !final.NotExist:
 			f.CausedBy = &checks.Ref{Check: "proxy", Code: final.Code, Subject: checks.RedactString(s.Entries[final.Entry].URL)}
+		case final.NotExist && len(paths) > 0:
+			f.CausedBy = &checks.Ref{Check: "private"}
 		}
 		out = append(out, f)
 	}

@@ -1104,6 +1104,9 @@ func (r *sumdbRun) notFound(items []*auditItem, needed bool) {
 		Code: "SUMDB_NOT_FOUND", Severity: sev, Subject: listSome(names, 3),
 		Message: fmt.Sprintf("the checksum database does not know %s: private modules (or versions never published) must be exempt from it; %s", listSome(names, 3), tail),
 		Detail:  strings.Join(capLines(d, maxDetailLines), "\n"),
+		// Private modules the patterns miss: when the private check
+		// says so, this follows from it.
+		CausedBy: &checks.Ref{Check: "private"},
 	}
 	if len(pats) > 0 {
 		fix := checks.SetVar(g, g.Var("GONOSUMDB"), goenv.UnionPatterns(have, strings.Join(pats, ",")),
