@@ -179,3 +179,33 @@ func TestDefaultMirrorsReadGoEnv(t *testing.T) {
 		}
 	}
 }
+
+// A proxy that accepts connections and never answers: the go command
+// would wait forever. The doctor says so after the silence bound, not at
+// the end of --timeout, and spends the rest measuring the candidate
+// mirrors: the healthy one is recommended, automatically.
+func TestHangingProxyLeavesTimeForMirrors(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	mirror, log := slowMirror(t, proxy, 0)
+	hanging := "http://" + fixtures.Hanging(t)
+	env := checktest.Env(t, checktest.Case{File: map[string]string{"GOPROXY": hanging}, GoMod: checktest.AppGoMod})
+	env.Options.Mirrors = []checks.Mirror{{URL: mirror, Origin: checks.MirrorToolchain}}
+	start := time.Now()
+	r := checktest.Run(t, env, Check, 10*time.Second) // the default --timeout
+	took := time.Since(start)
+	t.Logf("the check took %v of its 10s", took)
+	checktest.Want(t, r, "PROXY_TIMEOUT fail", "PROXY_MODULE_UNAVAILABLE fail", "PROXY_MIRRORS info")
+	if f := checktest.Finding(r, "PROXY_TIMEOUT"); f == nil || !strings.Contains(f.Message, "wait forever") || !strings.Contains(f.Message, "no answer within 3000ms") {
+		t.Errorf("the finding does not say the go command would wait forever:\n%s", checktest.Dump(r))
+	}
+	if !strings.Contains(log.All(), "example.test/hello/@v/v1.0.0") {
+		t.Errorf("the mirror was not measured:\n%s", log.All())
+	}
+	plan := advisor.Advise(env, []checks.CheckResult{r})
+	if s := checktest.StepFor(plan, checks.FixGoEnv, "GOPROXY"); s == nil || s.AppliedBy != checks.ByFix || s.ApplyValue() != mirror {
+		t.Errorf("want the mirror, applied by --fix:\n%s", checktest.PlanDump(plan))
+	}
+	if took >= 9*time.Second {
+		t.Errorf("the check used %v of its 10s deadline", took)
+	}
+}

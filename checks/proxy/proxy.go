@@ -41,7 +41,11 @@ file:// directories. Then walks the list with the go command's rules
 (',' moves on only after 404 or 410, '|' after any error) and says, for
 each probe module, which entry serves it or why the go command fails: that
 is the verdict. Also reports how the checksum database is reached (the
-<proxy>/sumdb/<name>/supported rule). When the chain fails, measures
+<proxy>/sumdb/<name>/supported rule). A proxy that sends no answer within
+3s of a request (at most a third of what is left of --timeout) is
+hanging: the go command sets no timeout there and would wait forever, so
+the doctor gives up and leaves the rest of the deadline to the
+alternatives. When the chain fails, measures
 candidate mirrors (the toolchain default from $GOROOT/go.env, well-known
 public mirrors, --mirror URLs) with the same requests for the same probe
 modules, concurrently, and recommends the fastest that serves them all.`,
