@@ -48,7 +48,11 @@ the doctor gives up and leaves the rest of the deadline to the
 alternatives. When the chain fails, measures
 candidate mirrors (the toolchain default from $GOROOT/go.env, well-known
 public mirrors, --mirror URLs) with the same requests for the same probe
-modules, concurrently, and recommends the fastest that serves them all.`,
+modules, concurrently, and recommends the fastest that serves them all.
+--fix never applies that switch by itself when it would replace a team's
+own proxy (credentials in its URL or ~/.netrc, a 401 or 407 answer, a
+host name that is not public, a private network address) or when the
+mirror is a third party's: a person decides.`,
 	Codes: codes,
 	Run:   runProxy,
 }
