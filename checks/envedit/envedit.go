@@ -213,20 +213,21 @@ func verify(data []byte, changes []Change) error {
 
 // A Backup is a copy of the GOENV file taken before a change.
 type Backup struct {
-	ID      string `json:"id"`
-	File    string `json:"file"`    // the file it is a copy of
-	Existed bool   `json:"existed"` // false: there was no file
-	Mode    uint32 `json:"mode"`    // the file's permission bits
-	Before  string `json:"before"`  // SHA-256 of the content saved
-	After   string `json:"after"`   // SHA-256 of the content written
+	ID       string    `json:"id"`
+	File     string    `json:"file"`    // the file it is a copy of
+	Existed  bool      `json:"existed"` // false: there was no file
+	Mode     uint32    `json:"mode"`    // the file's permission bits
+	Before   string    `json:"before"`  // SHA-256 of the content saved
+	After    string    `json:"after"`   // SHA-256 of the content written
+	Keys     []string  `json:"keys"`    // the keys changed (no values: they may hold credentials)
+	Time     time.Time `json:"time"`    // when
+	DataPath string    `json:"-"`       // the saved content ("" when there was no file)
+	metaPath string
+
 	// Earlier are the SHA-256 of contents written before After by the
 	// same --fix run (ApplyAfter): undo restores the saved content from
 	// any of them too.
-	Earlier  []string  `json:"earlier,omitempty"`
-	Keys     []string  `json:"keys"` // the keys changed (no values: they may hold credentials)
-	Time     time.Time `json:"time"` // when
-	DataPath string    `json:"-"`    // the saved content ("" when there was no file)
-	metaPath string
+	Earlier []string `json:"earlier,omitempty"`
 }
 
 // Apply makes the previewed change: under the lock, if the file is still
