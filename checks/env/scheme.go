@@ -33,9 +33,15 @@ type schemeChoice struct {
 }
 
 // schemeTypo returns the host part of a suggested correction that only
-// changes the scheme ("host:port/path"), or "" for any other correction.
+// changes a misspelled scheme ("host:port/path"), or "" for any other
+// correction. A scheme spelled right with a mangled separator
+// ("https//host", "http:/host") says what was meant: not measured.
 func schemeTypo(e goenv.ProxyEntry) string {
 	raw := strings.TrimSpace(e.Raw)
+	word := strings.ToLower(raw[:len(raw)-len(strings.TrimLeftFunc(raw, isLetter))])
+	if word == "http" || word == "https" {
+		return ""
+	}
 	for _, scheme := range []string{"https://", "http://"} {
 		rest, ok := strings.CutPrefix(e.Suggest, scheme)
 		if ok && rest != "" && strings.HasSuffix(raw, rest) && !strings.HasPrefix(raw, scheme) {
@@ -44,6 +50,8 @@ func schemeTypo(e goenv.ProxyEntry) string {
 	}
 	return ""
 }
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
 
 // measureSchemes corrects the scheme typos of a GOPROXY list, keyed by
 // the entry's index: https when it answers, else http when it does,

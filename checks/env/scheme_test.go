@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
@@ -63,5 +64,24 @@ func TestSchemeTypoMeasured(t *testing.T) {
 				t.Errorf("go mod download with the typo succeeds:\n%s", out)
 			}
 		})
+	}
+}
+
+// Only a misspelled scheme is measured: one spelled right with a mangled
+// separator says what was meant.
+func TestSchemeTypoWhatIsMeasured(t *testing.T) {
+	for raw, want := range map[string]string{
+		"htps://h.test:8080/mod": "h.test:8080/mod",
+		"HTTPS;//h.test":         "",
+		"https//h.test":          "",
+		"http:/h.test":           "",
+		"hhttp://h.test":         "h.test",
+		"direct":                 "",
+	} {
+		for _, e := range goenv.ParseProxyList(raw).Entries {
+			if got := schemeTypo(e); got != want {
+				t.Errorf("%s: %q, want %q (suggest %q)", raw, got, want, e.Suggest)
+			}
+		}
 	}
 }
