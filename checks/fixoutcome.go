@@ -37,6 +37,19 @@ type FixOutcome struct {
 	New    []FindingRef  `json:"new,omitempty"`
 	// Error says what stopped --fix (with result failed or interrupted).
 	Error string `json:"error,omitempty"`
+	// Rounds, when --fix repaired in more than one round (the checks
+	// run again showed steps it may apply that the plan did not have),
+	// are the rounds in order. Applied and Diff above are those of all
+	// rounds together; Backup is the one backup of the run.
+	Rounds []FixRound `json:"rounds,omitempty"`
+}
+
+// FixRound is one round of a --fix run that took several.
+type FixRound struct {
+	Round   int           `json:"round"`          // 1, 2, ...
+	Diff    string        `json:"diff,omitempty"` // this round's change of the file
+	Applied []PlanStep    `json:"applied"`        // the steps of this round
+	After   []CheckStatus `json:"after"`          // the checks' statuses after it
 }
 
 // CheckStatus is the status of one check at one moment.

@@ -170,9 +170,18 @@ func fixText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, str
 		}
 	}
 	b.WriteString("\n" + p.code.Sprint("gomoddoctor --fix: "+fixResultText(f)) + "\n")
-	for _, s := range f.Applied {
-		// Commands are never wrapped, so that they can be copied whole.
-		b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
+	if len(f.Rounds) > 1 {
+		for _, rd := range f.Rounds {
+			b.WriteString(fmt.Sprintf("  round %d:\n", rd.Round))
+			for _, s := range rd.Applied {
+				b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
+			}
+		}
+	} else {
+		for _, s := range f.Applied {
+			// Commands are never wrapped, so that they can be copied whole.
+			b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
+		}
 	}
 	if f.Backup != "" {
 		b.WriteString(wrap(2, "backup: "+printable(f.Backup)+" ('gomoddoctor undo' restores it)") + "\n")
@@ -197,6 +206,9 @@ func fixText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, str
 func fixResultText(f *checks.FixOutcome) string {
 	switch f.Result {
 	case checks.FixApplied:
+		if len(f.Rounds) > 1 {
+			return fmt.Sprintf("applied %s in %d rounds, running the checks again after each", Plural(len(f.Applied), "step"), len(f.Rounds))
+		}
 		return fmt.Sprintf("applied %s, then ran the checks again", Plural(len(f.Applied), "step"))
 	case checks.FixNothingToDo:
 		return "nothing it can apply"
@@ -210,6 +222,18 @@ func fixResultText(f *checks.FixOutcome) string {
 		return "interrupted, nothing changed"
 	}
 	return "failed, nothing changed"
+}
+
+// roundText announces round n of --fix, started from the report of the
+// checks run after the round before.
+func roundText(n int, rep *checks.Report) string {
+	var steps []string
+	for _, s := range rep.Plan {
+		if s.AppliedBy == checks.ByFix {
+			steps = append(steps, codes(s))
+		}
+	}
+	return fmt.Sprintf("Round %d: the checks run again show what the last change revealed; --fix can repair more (%s).", n, strings.Join(steps, "; "))
 }
 
 // statusRank orders statuses from good to bad; a check that passes and

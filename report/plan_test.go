@@ -128,3 +128,41 @@ func TestFixPreviewText(t *testing.T) {
 		t.Errorf("no colour with Color")
 	}
 }
+
+// A --fix that took two rounds: every format says so, text lists each
+// round's commands, JSON records the rounds in the fix object, and the
+// Round event is rendered by the text and the machine handlers.
+func TestFixRoundsFormats(t *testing.T) {
+	r := withPlan()
+	one, two := r.Plan[0], r.Plan[1]
+	r.Fix = &checks.FixOutcome{Result: checks.FixApplied, Applied: []checks.PlanStep{one, two},
+		Rounds: []checks.FixRound{{Round: 1, Applied: []checks.PlanStep{one}}, {Round: 2, Applied: []checks.PlanStep{two}}}}
+	var txt bytes.Buffer
+	Text(&txt, r, TextOptions{})
+	out := txt.String()
+	if !strings.Contains(out, "applied 2 steps in 2 rounds") || !strings.Contains(out, "  round 1:\n    $ "+one.Command) || !strings.Contains(out, "  round 2:\n    $ "+two.Command) {
+		t.Errorf("text:\n%s", out)
+	}
+	var js bytes.Buffer
+	if err := JSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"rounds": [`) || !strings.Contains(js.String(), `"round": 2,`) {
+		t.Errorf("json:\n%s", js.String())
+	}
+	var md, gh bytes.Buffer
+	Markdown(&md, r, MarkdownOptions{})
+	GitHub(&gh, r, GitHubOptions{})
+	if !strings.Contains(md.String(), "in 2 rounds") || !strings.Contains(gh.String(), "in 2 rounds") {
+		t.Errorf("markdown:\n%s\ngithub:\n%s", md.String(), gh.String())
+	}
+	for _, format := range Formats {
+		var out, errOut bytes.Buffer
+		if err := FixHandler(format, &out, &errOut, Options{}).Round(2, r); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String()+errOut.String(), "Round 2:") {
+			t.Errorf("%s: the round is not shown", format)
+		}
+	}
+}

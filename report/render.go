@@ -70,6 +70,11 @@ func (h *textFix) Ran(command string, output []byte) {
 	h.out.Write(output)
 }
 
+// Round says that the checks run again ask for another round, and why.
+func (h *textFix) Round(n int, rep *checks.Report) error {
+	return Say(h.out, "\n"+roundText(n, rep), TextOptions{Width: h.o.Width})
+}
+
 // Done shows the report of the checks run again; a run that changed
 // nothing has shown everything already.
 func (h *textFix) Done(rep *checks.Report, verified bool) error {
@@ -89,6 +94,10 @@ func (h *machineFix) Found(*checks.Report) error { return nil }
 func (h *machineFix) Planned(repair.Plan) error  { return nil }
 func (h *machineFix) Say(msg string)             { fmt.Fprintln(h.errOut, msg) }
 func (h *machineFix) Ran(string, []byte)         {}
+func (h *machineFix) Round(n int, rep *checks.Report) error {
+	_, err := fmt.Fprintln(h.errOut, roundText(n, rep))
+	return err
+}
 func (h *machineFix) Done(rep *checks.Report, _ bool) error {
 	return Render(h.out, h.format, rep, h.o)
 }

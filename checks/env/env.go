@@ -1,7 +1,8 @@
 // Package env is the env check: the effective Go environment, read
 // with the real toolchain and attributed to its source (process
 // environment, GOENV file, $GOROOT/go.env), validated as the go command
-// interprets it. No network access. Its rules are grouped by subject:
+// interprets it. No network access but one: which scheme a GOPROXY
+// scheme typo meant is measured (scheme.go). Its rules are grouped by subject:
 // goproxy.go (GOPROXY), gosumdb.go (GOSUMDB), patterns.go (GOPRIVATE and
 // its family), goflags.go (GOFLAGS, GO111MODULE, GOTOOLCHAIN),
 // httpproxy.go (HTTP proxies, git prompts, legacy variables), paths.go
@@ -20,7 +21,7 @@ import (
 )
 
 // EnvCheck validates the Go environment the way the go command reads it.
-// It never touches the network.
+// It touches the network only to measure a GOPROXY scheme typo.
 var Check = &checks.Check{
 	ID:    "env",
 	Title: "Go environment",
@@ -33,7 +34,12 @@ GOINSECURE patterns, GOFLAGS, GO111MODULE, GOTOOLCHAIN, GOPATH and
 GOMODCACHE, the HTTP proxy variables, GIT_TERMINAL_PROMPT, the GOENV file
 itself, and whether the go command can run at all. A fix says where the
 value must change: 'go env -w' cannot override the process environment.
-No network access.`,
+No network access, but for one measurement: a GOPROXY entry with a
+scheme typo (htps://host:port) is corrected to the scheme its server
+speaks, https or http, measured with one GET of the URL as written (no
+module named), to that host only, through the HTTP proxy in force,
+within 3s (at most a third of --timeout); https, marked unverified,
+when neither answers.`,
 	Codes: codes,
 	Run:   runEnv,
 }

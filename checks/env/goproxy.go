@@ -43,7 +43,8 @@ func (r *envRules) goproxy() {
 	}
 
 	active := l.Active()
-	repair := r.repairProxyList(v, l, def)
+	schemes := r.measureSchemes(l)
+	repair := r.repairProxyList(v, l, def, schemes)
 	broken := false
 	for i, e := range l.Entries {
 		if e.Ignored {
@@ -60,6 +61,9 @@ func (r *envRules) goproxy() {
 			if e.Suspect != "" {
 				f.Detail += "\n" + e.Suspect
 			}
+			if c, ok := schemes[i]; ok {
+				f.Detail += "\n" + c.Evidence
+			}
 			f.Fixes = []checks.Fix{repair}
 			r.add(f)
 		case e.Suspect != "":
@@ -67,7 +71,7 @@ func (r *envRules) goproxy() {
 			r.add(checks.Finding{
 				Code: "GOPROXY_TYPO", Severity: checks.SevFail, Subject: "GOPROXY",
 				Message: fmt.Sprintf("GOPROXY entry %q is a typo: the go command accepts it as %s, which cannot be a module proxy", checks.RedactString(strings.TrimSpace(e.Raw)), checks.RedactString(e.URL)),
-				Detail:  r.evidence(v, e.Suspect),
+				Detail:  r.evidence(v, e.Suspect) + schemeEvidence(schemes, i),
 				Fixes:   []checks.Fix{repair},
 			})
 		case strings.HasPrefix(e.URL, "http://"):
@@ -139,12 +143,15 @@ func (r *envRules) goproxy() {
 
 // repairProxyList returns the one fix that repairs every problem of the
 // list: typos corrected, credentials moved off plain HTTP, stray spaces,
-// empty elements, duplicates and unreachable entries dropped. When an
-// invalid entry has no known correction, it restores the default.
-func (r *envRules) repairProxyList(v goenv.Var, l *goenv.ProxyList, def string) checks.Fix {
+// empty elements, duplicates and unreachable entries dropped. A scheme
+// typo is corrected to the scheme measured (schemes), or to https,
+// unverified. When an invalid entry has no known correction, it
+// restores the default.
+func (r *envRules) repairProxyList(v goenv.Var, l *goenv.ProxyList, def string, schemes map[int]schemeChoice) checks.Fix {
 	unknown := false
 	seen := map[string]bool{}
-	fixed := probe.RebuildProxyList(l, func(_ int, e goenv.ProxyEntry) (string, bool) {
+	var notes []string
+	fixed := probe.RebuildProxyList(l, func(i int, e goenv.ProxyEntry) (string, bool) {
 		if e.Ignored {
 			return "", false
 		}
@@ -154,6 +161,19 @@ func (r *envRules) repairProxyList(v goenv.Var, l *goenv.ProxyList, def string) 
 				unknown = true
 			}
 			text = e.Suggest
+			if c, ok := schemes[i]; ok {
+				text = c.URL
+				switch {
+				case !c.Verified:
+					notes = append(notes, checks.RedactString(c.URL)+" unverified: it answered neither https nor http from here")
+				case c.BadCert:
+					notes = append(notes, checks.RedactString(c.URL)+": measured, the server speaks TLS, but its certificate fails here (see the tls check)")
+				case strings.HasPrefix(c.URL, "http://"):
+					notes = append(notes, checks.RedactString(c.URL)+": measured, the server speaks plain http, not TLS")
+				default:
+					notes = append(notes, checks.RedactString(c.URL)+": measured, the server answers over https")
+				}
+			}
 		}
 		if u, err := url.Parse(text); err == nil && u.Scheme == "http" && u.User != nil {
 			text = "https://" + strings.TrimPrefix(text, "http://")
@@ -166,11 +186,24 @@ func (r *envRules) repairProxyList(v goenv.Var, l *goenv.ProxyList, def string) 
 	})
 	switch {
 	case !unknown && fixed != "":
-		return checks.SetVar(r.g, v, fixed, "correct GOPROXY")
+		title := "correct GOPROXY"
+		if len(notes) > 0 {
+			title += " (" + strings.Join(notes, "; ") + ")"
+		}
+		return checks.SetVar(r.g, v, fixed, title)
 	case def != "":
 		return checks.RestoreVar(r.g, v, def, "restore the toolchain default GOPROXY="+checks.RedactString(def))
 	}
 	return checks.Manual("correct GOPROXY", "go env -w GOPROXY=https://proxy.example,direct")
+}
+
+// schemeEvidence is the measurement of entry i's scheme, as lines to
+// append to a detail.
+func schemeEvidence(schemes map[int]schemeChoice, i int) string {
+	if c, ok := schemes[i]; ok {
+		return "\n" + c.Evidence
+	}
+	return ""
 }
 
 // plainHTTP reports an http:// proxy: refused outright with credentials

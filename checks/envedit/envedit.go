@@ -223,6 +223,11 @@ type Backup struct {
 	Time     time.Time `json:"time"`    // when
 	DataPath string    `json:"-"`       // the saved content ("" when there was no file)
 	metaPath string
+
+	// Earlier are the SHA-256 of contents written before After by the
+	// same --fix run (ApplyAfter): undo restores the saved content from
+	// any of them too.
+	Earlier []string `json:"earlier,omitempty"`
 }
 
 // Apply makes the previewed change: under the lock, if the file is still
@@ -230,6 +235,21 @@ type Backup struct {
 // of those same bytes in the preview) to a copy next to the file, and
 // renames the copy over the file.
 func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Backup, error) {
+	return ed.apply(ctx, changes, p, nil)
+}
+
+// ApplyAfter makes a further change in the same --fix run as the one
+// that took prev, reusing prev: no new backup is saved, prev's record
+// now ends with p.After, so that one undo restores the file as it was
+// before the run. The file must still be what the run last wrote.
+func (ed *Editor) ApplyAfter(ctx context.Context, changes []Change, p *Preview, prev *Backup) (*Backup, error) {
+	if prev == nil || prev.metaPath == "" {
+		return nil, errors.New("no backup of this run to continue")
+	}
+	return ed.apply(ctx, changes, p, prev)
+}
+
+func (ed *Editor) apply(ctx context.Context, changes []Change, p *Preview, prev *Backup) (*Backup, error) {
 	if !p.Changed() {
 		return nil, nil
 	}
@@ -266,16 +286,30 @@ func (ed *Editor) Apply(ctx context.Context, changes []Change, p *Preview) (*Bac
 		mode = fi.Mode().Perm()
 	}
 
-	t := time.Now().UTC()
-	b := &Backup{
-		ID: backupID(state, t), File: file, Existed: existed, Mode: uint32(mode),
-		Before: sum(before), After: sum(p.After), Time: t,
+	var b *Backup
+	if prev != nil {
+		if prev.File != file || !existed || sum(before) != prev.After {
+			return nil, ErrChanged
+		}
+		next := *prev
+		next.Keys = slices.Clone(prev.Keys)
+		next.Earlier = append(slices.Clone(prev.Earlier), prev.After)
+		next.After = sum(p.After)
+		b = &next
+	} else {
+		t := time.Now().UTC()
+		b = &Backup{
+			ID: backupID(state, t), File: file, Existed: existed, Mode: uint32(mode),
+			Before: sum(before), After: sum(p.After), Time: t,
+		}
+		b.metaPath = filepath.Join(state, "backup-"+b.ID+".json")
 	}
 	for _, c := range changes {
-		b.Keys = append(b.Keys, c.Key)
+		if !slices.Contains(b.Keys, c.Key) {
+			b.Keys = append(b.Keys, c.Key)
+		}
 	}
-	b.metaPath = filepath.Join(state, "backup-"+b.ID+".json")
-	if existed {
+	if prev == nil && existed {
 		b.DataPath = filepath.Join(state, "backup-"+b.ID+".env")
 		if err := writeAtomic(b.DataPath, before, 0o600); err != nil {
 			return nil, fmt.Errorf("backing up the GOENV file: %v", err)
@@ -400,7 +434,7 @@ func Undo(ctx context.Context, file string, force, dryRun bool, lockWait time.Du
 	u := &Undone{Before: cur}
 	for _, b := range backups {
 		switch {
-		case exists && sum(cur) == b.After:
+		case exists && (sum(cur) == b.After || slices.Contains(b.Earlier, sum(cur))):
 		case exists == b.Existed && (!exists || sum(cur) == b.Before):
 			// The --fix that took it was stopped before it wrote.
 			u.Discarded++

@@ -450,3 +450,90 @@ func TestApplyKeepsOwner(t *testing.T) {
 		t.Errorf("owner after undo: %d", o)
 	}
 }
+
+// Two rounds of one --fix run share one backup: one undo restores the
+// file as it was before the run, byte for byte; interrupted between the
+// rounds' record and rename, undo still does. A file the first round
+// created is removed by the one undo.
+func TestApplyAfterSharesOneBackup(t *testing.T) {
+	ctx := context.Background()
+	round := func(t *testing.T, ed *Editor, prev *Backup, c Change) *Backup {
+		t.Helper()
+		p, err := ed.Preview(ctx, []Change{c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b *Backup
+		if prev == nil {
+			b, err = ed.Apply(ctx, []Change{c}, p)
+		} else {
+			b, err = ed.ApplyAfter(ctx, []Change{c}, p, prev)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	t.Run("existing file", func(t *testing.T) {
+		ed := editor(t, original)
+		b := round(t, ed, nil, Change{Key: "GO111MODULE", Unset: true})
+		b = round(t, ed, b, Change{Key: "GOPROXY", Unset: true})
+		if got := read(t, ed.File); got != "# my settings\nGOPRIVATE=corp.example\n" {
+			t.Fatalf("after two rounds:\n%s", got)
+		}
+		if backups, _ := filepath.Glob(filepath.Join(stateDir(ed.File), "backup-*.json")); len(backups) != 1 {
+			t.Errorf("backups %v, want one", backups)
+		}
+		if _, err := Undo(ctx, ed.File, false, false, time.Second); err != nil || read(t, ed.File) != original {
+			t.Fatalf("undo (%v):\n%s", err, read(t, ed.File))
+		}
+		if _, err := Undo(ctx, ed.File, false, false, time.Second); !errors.Is(err, ErrNoBackup) {
+			t.Errorf("a second undo: %v", err)
+		}
+	})
+	t.Run("stopped before the second rename", func(t *testing.T) {
+		ed := editor(t, original)
+		b := round(t, ed, nil, Change{Key: "GO111MODULE", Unset: true})
+		ed.Hook = func(_ context.Context, stage string) error {
+			if stage == "commit" {
+				return errors.New("stopped")
+			}
+			return nil
+		}
+		p, err := ed.Preview(ctx, []Change{{Key: "GOPROXY", Unset: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ed.ApplyAfter(ctx, []Change{{Key: "GOPROXY", Unset: true}}, p, b); err == nil {
+			t.Fatal("the hook did not stop ApplyAfter")
+		}
+		if _, err := Undo(ctx, ed.File, false, false, time.Second); err != nil || read(t, ed.File) != original {
+			t.Fatalf("undo (%v):\n%s", err, read(t, ed.File))
+		}
+	})
+	t.Run("created file", func(t *testing.T) {
+		ed := editor(t, "")
+		b := round(t, ed, nil, Change{Key: "GOFLAGS", Value: "-modcacherw"})
+		round(t, ed, b, Change{Key: "GOPRIVATE", Value: "corp.example"})
+		if _, err := Undo(ctx, ed.File, false, false, time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(ed.File); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the file the run created is still there: %v", err)
+		}
+	})
+	t.Run("changed between the rounds", func(t *testing.T) {
+		ed := editor(t, original)
+		b := round(t, ed, nil, Change{Key: "GO111MODULE", Unset: true})
+		if err := os.WriteFile(ed.File, []byte(original+"GOFLAGS=-x\n"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		p, err := ed.Preview(ctx, []Change{{Key: "GOPROXY", Unset: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ed.ApplyAfter(ctx, []Change{{Key: "GOPROXY", Unset: true}}, p, b); !errors.Is(err, ErrChanged) {
+			t.Errorf("ApplyAfter on a file changed by someone else: %v", err)
+		}
+	})
+}

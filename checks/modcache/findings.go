@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/mod/module"
 
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/modcachex"
 	"github.com/gomoddoctor/gomoddoctor/checks/probe"
 )
@@ -33,6 +34,10 @@ func (r *cacheRun) finding(p modcachex.Problem) checks.Finding {
 	}
 	f.Message = r.message(p)
 	f.Fixes = r.fixes(p)
+	if f.Severity == checks.SevWarn && hasMod && refetched(p) && r.offline(m.Path) {
+		f.Severity = checks.SevFail
+		f.Message += "; GOPROXY=off here, so it fails"
+	}
 	if f.Severity == checks.SevFail && hasMod && !r.isRelevant(p) {
 		f.Severity = checks.SevWarn
 		f.Message += " (this module does not use this version, so it is not affected)"
@@ -72,6 +77,31 @@ func baseSeverity(p modcachex.Problem) checks.Severity {
 	// InfoInvalid, ZipHashOrphan, PartialDownload, TempFile, StaleLock,
 	// BadName, ForeignOwner.
 	return checks.SevWarn
+}
+
+// refetched reports whether the go command repairs a problem by
+// downloading again: a warning online, a failure offline.
+func refetched(p modcachex.Problem) bool {
+	switch p.Kind {
+	case modcachex.InfoInvalid, modcachex.ZipHashOrphan:
+		return true
+	case modcachex.ModInvalid, modcachex.ZipHashMissing:
+		return p.Missing
+	}
+	return false
+}
+
+// offline reports whether the go command may not download path: GOPROXY
+// starts with off and GONOPROXY does not send path directly to its
+// origin (cmd/go/internal/modfetch: lookup returns errProxyOff, which
+// no later entry can follow, since off ends the list).
+func (r *cacheRun) offline(path string) bool {
+	g := r.env.Go
+	active := goenv.ParseProxyList(g.Get("GOPROXY")).Active()
+	if len(active) == 0 || active[0].Kind != goenv.ProxyOff {
+		return false
+	}
+	return !module.MatchPrefixPatterns(g.Get("GONOPROXY"), path)
 }
 
 // message is the one line of a problem.

@@ -51,7 +51,11 @@ symbolic links; names the go command never writes.
 A quick structural pass covers the whole cache; then the content is
 hashed in parallel: inside a module, the main module's build list (the
 set 'go mod verify' checks) by default, the whole cache with --scope all.
-Problems of versions this module does not use are warnings. Each damaged
+Problems of versions this module does not use are warnings. Damage the
+go command repairs by downloading again (a damaged .info, a stale
+go.mod, a missing .ziphash, a .ziphash alone) is a warning, and a
+failure when GOPROXY=off (and GONOPROXY does not send the module to its
+origin): then the go command cannot download. Each damaged
 entry gets the commands that remove just that entry and the go command
 that downloads it again; 'go clean -modcache' only as the last resort.
 Fixes that delete cache entries are never applied without consent. No

@@ -433,3 +433,45 @@ func waitGone(t *testing.T, pid int) {
 	}
 	t.Fatalf("process %d still runs 5s after kill", pid)
 }
+
+// TestOfflineDamageFails: damage the go command repairs by downloading
+// again is a warning online, but with GOPROXY=off the go command cannot
+// download, so the witness fails for good: the doctor says fail. The
+// damages are those of the table that have an offline witness.
+func TestOfflineDamageFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds module caches with the go command")
+	}
+	proxy := fixtures.GoProxy(t)
+	n := 0
+	for _, d := range damages {
+		if !d.offline {
+			continue
+		}
+		n++
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			c := fixtures.NewModCache(t, proxy.URL)
+			d.apply(t, c)
+			var environ []string
+			for _, kv := range c.Environ() {
+				if !strings.HasPrefix(kv, "GOPROXY=") {
+					environ = append(environ, kv)
+				}
+			}
+			env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: c.App, Environ: append(environ, "GOPROXY=off")})
+			env.Options.Scope = checks.ScopeModule
+			fs := checktest.Findings(t, env, Check)
+			f := findFinding(fs, d.code, d.subject)
+			if f == nil || f.Severity != checks.SevFail || !strings.Contains(f.Message, "GOPROXY=off") {
+				t.Errorf("with GOPROXY=off, want %s fail saying GOPROXY=off:\n%s", d.code, dumpFindings(fs))
+			}
+			if out, err := c.Go(t, c.App, []string{"GOPROXY=off"}, d.witness...); err == nil {
+				t.Errorf("go %s succeeded with GOPROXY=off:\n%s", strings.Join(d.witness, " "), out)
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no damage with an offline witness")
+	}
+}

@@ -41,7 +41,12 @@ type Response struct {
 	Redirects []string
 
 	Latency time.Duration // until the response headers, or the failure
-	Total   time.Duration // until the end of the body
+	// Silent is the silence bound (WithSilenceBound) when the request
+	// was given up because no answer started within it after the
+	// request was sent; Kind is then KindTimeout. The go command, which
+	// sets no timeout there, would wait forever.
+	Silent time.Duration
+	Total  time.Duration // until the end of the body
 
 	// Via is the HTTP proxy the request went through, without its
 	// credentials; nil for a direct connection. ViaVar names the
@@ -196,6 +201,11 @@ func (n *Net) Get(ctx context.Context, u *url.URL, limit int64) *Response {
 
 	rec := &recorder{}
 	ctx = context.WithValue(ctx, recorderKey{}, rec)
+	var watch *silenceWatch
+	if d := silenceBound(ctx); d > 0 {
+		ctx, watch = watchSilence(ctx, d)
+		defer watch.release()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		r.Kind, r.Err = KindOther, errors.New(goenv.RedactURL(err.Error()))
@@ -223,11 +233,18 @@ func (n *Net) Get(ctx context.Context, u *url.URL, limit int64) *Response {
 	}
 	res, err := client.Do(req)
 	r.Latency = time.Since(start)
+	if watch != nil {
+		watch.end()
+	}
 	rec.mu.Lock()
 	if rec.connectStatus != 0 && rec.connectStatus != http.StatusOK {
 		r.ProxyStatus, r.ProxyStatusText, r.ProxyAuth = rec.connectStatus, rec.connectText, rec.connectAuth
 	}
 	rec.mu.Unlock()
+	if err != nil && watch != nil && errors.Is(context.Cause(ctx), errSilent) {
+		r.Kind, r.Silent, r.Err = KindTimeout, watch.d, silentErr(watch.d)
+		return r
+	}
 	if err != nil {
 		n.FixDNSError(err)
 		r.Err = cleanURLError(err)

@@ -321,3 +321,47 @@ func TestNameserversFromResolvConf(t *testing.T) {
 		t.Errorf("missing resolv.conf: %+v", ns)
 	}
 }
+
+// A server that accepts the request and never answers is given up after
+// the silence bound, not the run's deadline; a slow answer that starts
+// within the bound, and a body that trickles in after the headers, are
+// not cut by it.
+func TestGetSilenceBound(t *testing.T) {
+	hanging := "http://" + fixtures.Hanging(t) + "/mod/@v/list"
+	slowHeaders := fixtures.HTTPServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(100 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		w.Write([]byte("v1.0.0\n"))
+	}))
+	drip := fixtures.HTTPServer(t, fixtures.SlowDrip(50*time.Millisecond, "text/plain", strings.Repeat("x", 10)))
+	n := testNet(t)
+	get := func(raw string, bound time.Duration) (*netenv.Response, time.Duration) {
+		u, _ := url.Parse(raw)
+		start := time.Now()
+		r := n.Get(netenv.WithSilenceBound(ctxFor(t, 10*time.Second), bound), u, 1<<10)
+		return r, time.Since(start)
+	}
+
+	r, took := get(hanging, 300*time.Millisecond)
+	if r.Kind != netenv.KindTimeout || r.Silent != 300*time.Millisecond || !strings.Contains(r.Err.Error(), "wait forever") {
+		t.Errorf("hanging: kind %s, silent %v, err %v", r.Kind, r.Silent, r.Err)
+	}
+	if took > 5*time.Second {
+		t.Errorf("hanging: gave up after %v, not after the silence bound", took)
+	}
+	if r, _ := get(slowHeaders.URL, time.Second); !r.OK() || r.Silent != 0 {
+		t.Errorf("slow headers within the bound: %s, silent %v", r.Describe(), r.Silent)
+	}
+	if r, _ := get(drip.URL, 200*time.Millisecond); !r.OK() || string(r.Body) != strings.Repeat("x", 10) {
+		t.Errorf("a body trickling in for longer than the bound: %s, %q", r.Describe(), r.Body)
+	}
+	// Without a bound, only the context ends the wait.
+	u, _ := url.Parse(hanging)
+	r = n.Get(ctxFor(t, 300*time.Millisecond), u, 1<<10)
+	if r.Kind != netenv.KindTimeout || r.Silent != 0 {
+		t.Errorf("no bound: kind %s, silent %v", r.Kind, r.Silent)
+	}
+}

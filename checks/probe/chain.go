@@ -93,6 +93,36 @@ func tryProxies(entries []goenv.ProxyEntry, try func(i int, en goenv.ProxyEntry)
 	return steps, -1, &steps[best]
 }
 
+// MaxSilence is how long a module proxy request waits, once sent, for
+// the first byte of the answer before the doctor calls the server
+// silent. Real module proxies answer the protocol's small requests well
+// within it (a proxy taking more than slowProxy, 2s, is already
+// reported as slow), so a proxy silent that long is hanging: the go
+// command, which sets no timeout on proxy requests, would wait forever.
+// Waiting longer proves nothing more and takes the time that measuring
+// the alternatives needs.
+var MaxSilence = 3 * time.Second
+
+// SilenceBound is how long a request under ctx waits for the first
+// byte: MaxSilence, and never more than a third of what is left of the
+// run's deadline, so that two thirds remain for the rest (the checksum
+// database's route, then the candidate mirrors, MeasureMirrors).
+func SilenceBound(ctx context.Context) time.Duration {
+	d := MaxSilence
+	if dl, ok := ctx.Deadline(); ok {
+		d = min(d, time.Until(dl)/3)
+	}
+	return d
+}
+
+// silenced bounds the silence of the module proxy requests made under
+// it (the GOPROXY walk, the checksum database's route through the
+// proxies): an answer that does not start within SilenceBound is a hang
+// (Response.Silent).
+func silenced(ctx context.Context) context.Context {
+	return netenv.WithSilenceBound(ctx, SilenceBound(ctx))
+}
+
 // Fetch GETs base/rel once per run; a request that outlives ctx is a
 // timeout.
 func Fetch(ctx context.Context, e *checks.Env, base, rel string, limit int64) *netenv.Response {
@@ -107,10 +137,14 @@ func Fetch(ctx context.Context, e *checks.Env, base, rel string, limit int64) *n
 	return r
 }
 
-// hung reports whether a request was cut by the run's deadline rather
-// than failing by itself (a dial or TLS handshake timeout of the go
-// command's transport is an error it moves on after).
+// hung reports whether a request was cut by the run's deadline or by
+// the silence bound rather than failing by itself (a dial or TLS
+// handshake timeout of the go command's transport is an error it moves
+// on after).
 func hung(ctx context.Context, r *netenv.Response) bool {
+	if r.Silent > 0 {
+		return true
+	}
 	if ctx.Err() == nil {
 		return false
 	}
@@ -156,7 +190,7 @@ func SumDB(ctx context.Context, e *checks.Env) (*SumDBRoute, bool) {
 				st.NotExist, st.Err = true, "module lookup disabled by GOPROXY=off"
 				return st
 			}
-			st.Resp = Fetch(ctx, e, en.URL, "sumdb/"+db.Name+"/supported", limitTiny)
+			st.Resp = Fetch(silenced(ctx), e, en.URL, "sumdb/"+db.Name+"/supported", limitTiny)
 			st.OK = st.Resp.OK()
 			st.Hang = hung(ctx, st.Resp)
 			if !st.OK {
@@ -296,7 +330,7 @@ func moduleStep(ctx context.Context, e *checks.Env, i int, en goenv.ProxyEntry, 
 			limit = limitMod
 		}
 	}
-	st.Resp = Fetch(ctx, e, base, rel, limit)
+	st.Resp = Fetch(silenced(ctx), e, base, rel, limit)
 	st.Hang = hung(ctx, st.Resp)
 	if !st.Resp.OK() {
 		st.NotExist = st.Resp.NotExist()
@@ -314,7 +348,7 @@ func moduleStep(ctx context.Context, e *checks.Env, i int, en goenv.ProxyEntry, 
 		versions := listVersions(body)
 		if len(versions) == 0 {
 			// The go command then asks for @latest.
-			lr := Fetch(ctx, e, base, "@latest", LimitInfo)
+			lr := Fetch(silenced(ctx), e, base, "@latest", LimitInfo)
 			v, err := infoVersion(lr, "")
 			if err != nil {
 				bad = fmt.Sprintf("%s: no matching versions for query \"latest\"", checks.RedactString(st.Resp.URL))
@@ -440,6 +474,9 @@ func classifyResponse(r *netenv.Response) (code, what string) {
 	case netenv.KindRefused:
 		return "PROXY_REFUSED", "refuses connections (nothing listens there)"
 	case netenv.KindTimeout:
+		if r.Silent > 0 {
+			return "PROXY_TIMEOUT", fmt.Sprintf("accepts the request but sends no answer within %s (the go command sets no timeout on proxy requests: it would wait forever)", Millis(r.Silent))
+		}
 		return "PROXY_TIMEOUT", "does not answer before the deadline (the go command sets none on proxy requests: it would keep waiting)"
 	case netenv.KindReset:
 		return "PROXY_RESET", "drops the connection mid-request"
@@ -500,6 +537,8 @@ func goError(r *netenv.Response) string {
 		return fmt.Sprintf("reading %s: %s", r.URL, r.Status)
 	case r.Kind == netenv.KindRefusedLocally:
 		return r.Err.Error()
+	case r.Kind == netenv.KindTimeout && r.Silent > 0:
+		return fmt.Sprintf("Get %q: no answer %s after the request was sent (the go command would wait forever)", r.URL, Millis(r.Silent))
 	case r.Kind == netenv.KindTimeout:
 		return fmt.Sprintf("Get %q: no answer before the deadline (the go command would keep waiting)", r.URL)
 	case r.Err != nil:

@@ -99,7 +99,7 @@ func measureMirror(ctx context.Context, e *checks.Env, probes []ProbeModule, m c
 		if !mc.OK || mc.Direct {
 			if r.Err == "" && mc.Final != nil {
 				r.Err = checks.RedactString(mc.Final.Err)
-				if mc.Final.Hang {
+				if mc.Final.Hang && (mc.Final.Resp == nil || mc.Final.Resp.Silent == 0) {
 					r.Err = fmt.Sprintf("no complete answer within %s", Millis(mirrorBudget))
 				}
 			}

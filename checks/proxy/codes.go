@@ -22,7 +22,7 @@ var codes = []checks.Code{
 	{Code: "PROXY_REDIRECT", Severities: infoOnly, Meaning: "a GOPROXY entry redirects; the go command follows, and it works"},
 	{Code: "PROXY_HTTP_CREDENTIALS", Severities: warnOrFail, Meaning: "the GOPROXY entry carries credentials over plain http://: the go command refuses to send the request"},
 	{Code: "PROXY_REFUSED", Severities: warnOrFail, Meaning: "the GOPROXY entry refused the TCP connection: nothing listens at that address or a firewall rejects it"},
-	{Code: "PROXY_TIMEOUT", Severities: warnOrFail, Meaning: "a GOPROXY entry does not answer (or finish its body) in time; where the run's deadline cut it, the go command, which sets none, would hang"},
+	{Code: "PROXY_TIMEOUT", Severities: warnOrFail, Meaning: "a GOPROXY entry does not answer (or finish its body) in time; where it sent no answer within 3s of a request (probe.SilenceBound) or the run's deadline cut it, the go command, which sets no timeout, would hang"},
 	{Code: "PROXY_RESET", Severities: warnOrFail, Meaning: "the GOPROXY entry drops the connection mid-request or while sending the body"},
 	{Code: "PROXY_DNS", Severities: warnOrFail, Meaning: "the host name of the GOPROXY entry does not resolve (see the dns check)"},
 	{Code: "PROXY_TLS", Severities: warnOrFail, Meaning: "the TLS handshake or certificate check with the GOPROXY entry fails (see the tls check)"},

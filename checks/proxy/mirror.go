@@ -4,10 +4,14 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 	"github.com/gomoddoctor/gomoddoctor/checks/probe"
 )
 
@@ -84,5 +88,63 @@ func mirrorAdvice(ctx context.Context, e *checks.Env, s *probe.Scope, rep *probe
 		fix.Auto = false // a third party would see the modules fetched: the user decides
 		fix.Title += " (a third-party mirror: it sees which public modules you fetch)"
 	}
+	if host, why := teamProxy(e, s, rep); host != "" {
+		// Someone set that proxy up for this team, perhaps for modules
+		// or rules the mirror knows nothing of: a person decides.
+		fix.Auto = false
+		fix.Title += fmt.Sprintf(" (not applied by --fix: GOPROXY names %s, your team's own proxy (%s); replacing it is a decision for a person)", host, why)
+	}
 	return fix, finding, true
+}
+
+// teamProxy returns the host of the first GOPROXY entry that is clearly
+// a team's own infrastructure, and why: it has credentials (in its URL
+// or in ~/.netrc), it asked for them (401, or 407 from the HTTP proxy in
+// front of it), or its host is not a public name (goproxy.corp.example,
+// a single label, an address of a private network). A loopback address
+// is this machine, not a team's server, and a public IP address says
+// nothing either way.
+func teamProxy(e *checks.Env, s *probe.Scope, rep *probe.ChainReport) (host, why string) {
+	nr := e.Net().Netrc()
+	for i, en := range s.Entries {
+		if en.Kind != goenv.ProxyURL {
+			continue
+		}
+		u, err := url.Parse(en.URL)
+		if err != nil || u.Host == "" {
+			continue
+		}
+		host = u.Hostname()
+		switch {
+		case u.User != nil:
+			return host, "credentials in its URL"
+		case nr.Enabled && slices.ContainsFunc(nr.Lines, func(l netenv.NetrcLine) bool { return netrcHost(l.Machine) == u.Host || netrcHost(l.Machine) == host }):
+			return host, "credentials for it in " + nr.Path
+		}
+		for _, mc := range rep.Modules {
+			for _, st := range mc.Steps {
+				if st.Entry == i && (st.Code == "PROXY_UNAUTHORIZED" || st.Code == "PROXY_AUTH_REQUIRED") {
+					return host, "it asks for credentials"
+				}
+			}
+		}
+		if ip := net.ParseIP(host); ip != nil {
+			if ip.IsPrivate() || ip.IsLinkLocalUnicast() {
+				return host, "an address of a private network"
+			}
+			continue
+		}
+		if !e.Net().IsPublicName(host) {
+			return host, "not a public host name"
+		}
+	}
+	return "", ""
+}
+
+// netrcHost is the host (with its port, if any) of a .netrc machine
+// name, which may carry a scheme and a path.
+func netrcHost(machine string) string {
+	m := strings.TrimPrefix(machine, "https://")
+	m, _, _ = strings.Cut(m, "/")
+	return m
 }

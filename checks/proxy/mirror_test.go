@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +178,100 @@ func TestDefaultMirrorsReadGoEnv(t *testing.T) {
 		if m.Origin != checks.MirrorPublic {
 			t.Errorf("%v", m)
 		}
+	}
+}
+
+// A proxy that accepts connections and never answers: the go command
+// would wait forever. The doctor says so after the silence bound, not at
+// the end of --timeout, and spends the rest measuring the candidate
+// mirrors: the healthy one is recommended, automatically.
+func TestHangingProxyLeavesTimeForMirrors(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	mirror, log := slowMirror(t, proxy, 0)
+	hanging := "http://" + fixtures.Hanging(t)
+	env := checktest.Env(t, checktest.Case{File: map[string]string{"GOPROXY": hanging}, GoMod: checktest.AppGoMod})
+	env.Options.Mirrors = []checks.Mirror{{URL: mirror, Origin: checks.MirrorToolchain}}
+	start := time.Now()
+	r := checktest.Run(t, env, Check, 10*time.Second) // the default --timeout
+	took := time.Since(start)
+	t.Logf("the check took %v of its 10s", took)
+	checktest.Want(t, r, "PROXY_TIMEOUT fail", "PROXY_MODULE_UNAVAILABLE fail", "PROXY_MIRRORS info")
+	if f := checktest.Finding(r, "PROXY_TIMEOUT"); f == nil || !strings.Contains(f.Message, "wait forever") || !strings.Contains(f.Message, "no answer within 3000ms") {
+		t.Errorf("the finding does not say the go command would wait forever:\n%s", checktest.Dump(r))
+	}
+	if !strings.Contains(log.All(), "example.test/hello/@v/v1.0.0") {
+		t.Errorf("the mirror was not measured:\n%s", log.All())
+	}
+	plan := advisor.Advise(env, []checks.CheckResult{r})
+	if s := checktest.StepFor(plan, checks.FixGoEnv, "GOPROXY"); s == nil || s.AppliedBy != checks.ByFix || s.ApplyValue() != mirror {
+		t.Errorf("want the mirror, applied by --fix:\n%s", checktest.PlanDump(plan))
+	}
+	if took >= 9*time.Second {
+		t.Errorf("the check used %v of its 10s deadline", took)
+	}
+}
+
+// A proxy that is the team's own (it has credentials in its URL or in
+// .netrc, it asks for them, or its name is not a public one) is never
+// replaced automatically by a mirror, even a measured and healthy one:
+// the fix is a suggestion that says why. A failing proxy with none of
+// these signs is replaced by --fix (TestMirrorChoosesFastest).
+func TestMirrorNeverReplacesTeamProxyAutomatically(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	mirror, _ := slowMirror(t, proxy, 0)
+	ca := fixtures.NewCA(t, "Fixture CA")
+	unauthorized := fixtures.Status(401, "text/plain", "login first")
+	plain := fixtures.HTTPServer(t, unauthorized).URL
+	secure := fixtures.HTTPSServer(t, unauthorized, ca.Leaf(t, fixtures.LeafOptions{Hosts: []string{"127.0.0.1"}}), nil).URL
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	fixtures.WriteFile(t, netrc, []byte("machine "+checktest.HostPortOf(plain)+" login bob password team-pw-9\n"))
+	refused := "http://" + fixtures.ClosedAddr(t)
+	for _, tt := range []struct {
+		name    string
+		goproxy string
+		process map[string]string
+		why     string
+	}{
+		{"401, credentials in the URL", strings.Replace(secure, "https://", "https://bob:team-pw-9@", 1), map[string]string{"SSL_CERT_FILE": ca.File}, "credentials in its URL"},
+		{"401, credentials in .netrc", plain, map[string]string{"NETRC": netrc}, "credentials for it in"},
+		{"401, no credentials", plain, nil, "it asks for credentials"},
+		{"a name that is not public", "https://goproxy.corp.test", nil, "not a public host name"},
+		{"a refusing proxy with credentials in .netrc", refused, map[string]string{"NETRC": netrc}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			process := map[string]string{}
+			for k, v := range tt.process {
+				process[k] = v
+			}
+			env := checktest.Env(t, checktest.Case{Process: process, File: map[string]string{"GOPROXY": tt.goproxy}, GoMod: checktest.AppGoMod})
+			env.Options.Mirrors = []checks.Mirror{{URL: mirror, Origin: checks.MirrorToolchain}}
+			r := checktest.Run(t, env, Check, 10*time.Second)
+			checktest.Want(t, r, "PROXY_MIRRORS info")
+			var fix *checks.Fix
+			for _, f := range r.Findings {
+				for i := range f.Fixes {
+					if f.Fixes[i].Key == "GOPROXY" && f.Fixes[i].ApplyValue() == mirror {
+						fix = &f.Fixes[i]
+					}
+				}
+			}
+			plan := advisor.Advise(env, []checks.CheckResult{r})
+			s := checktest.StepFor(plan, checks.FixGoEnv, "GOPROXY")
+			if tt.why == "" { // the .netrc line is for another host: no sign
+				if fix == nil || !fix.Auto || s == nil || s.AppliedBy != checks.ByFix || s.ApplyValue() != mirror {
+					t.Errorf("want the mirror applied by --fix:\n%s", checktest.PlanDump(plan))
+				}
+				return
+			}
+			if fix == nil || fix.Auto || !strings.Contains(fix.Title, "your team's own proxy ("+tt.why) {
+				t.Errorf("want the mirror as a suggestion saying %q:\n%s", tt.why, checktest.Dump(r))
+			}
+			if s != nil && s.AppliedBy == checks.ByFix {
+				t.Errorf("--fix would change GOPROXY:\n%s", checktest.PlanDump(plan))
+			}
+			if strings.Contains(checktest.Dump(r)+checktest.PlanDump(plan), "team-pw-9") {
+				t.Errorf("a credential leaked")
+			}
+		})
 	}
 }

@@ -41,10 +41,18 @@ file:// directories. Then walks the list with the go command's rules
 (',' moves on only after 404 or 410, '|' after any error) and says, for
 each probe module, which entry serves it or why the go command fails: that
 is the verdict. Also reports how the checksum database is reached (the
-<proxy>/sumdb/<name>/supported rule). When the chain fails, measures
+<proxy>/sumdb/<name>/supported rule). A proxy that sends no answer within
+3s of a request (at most a third of what is left of --timeout) is
+hanging: the go command sets no timeout there and would wait forever, so
+the doctor gives up and leaves the rest of the deadline to the
+alternatives. When the chain fails, measures
 candidate mirrors (the toolchain default from $GOROOT/go.env, well-known
 public mirrors, --mirror URLs) with the same requests for the same probe
-modules, concurrently, and recommends the fastest that serves them all.`,
+modules, concurrently, and recommends the fastest that serves them all.
+--fix never applies that switch by itself when it would replace a team's
+own proxy (credentials in its URL or ~/.netrc, a 401 or 407 answer, a
+host name that is not public, a private network address) or when the
+mirror is a third party's: a person decides.`,
 	Codes: codes,
 	Run:   runProxy,
 }

@@ -84,6 +84,10 @@ type Handler interface {
 	// Ran is a cache repair --fix is running (output nil), then what it
 	// printed.
 	Ran(command string, output []byte)
+	// Round is told when the checks run again after a round show steps
+	// --fix may apply that the plan did not have: round n (2 or more)
+	// starts from rep, and Planned follows with its plan.
+	Round(n int, rep *checks.Report) error
 	// Done is the report that ends the run, its Fix set: the report of
 	// the checks run again when verified, otherwise the report --fix
 	// started from.
@@ -100,55 +104,144 @@ type Plan struct {
 	Notes []string          // what else to know
 }
 
+// MaxRounds bounds the rounds of one --fix run: after the checks run
+// again, a step --fix may apply that the plan did not have before (a
+// problem the first one hid: GO111MODULE=off hides every problem of
+// the proxies) starts another round, at most MaxRounds in all.
+const MaxRounds = 3
+
 // run is one run of --fix.
 type run struct {
 	opts   Options
 	env    *checks.Env
-	before *checks.Report
+	before *checks.Report // the report the current round starts from
+	first  *checks.Report // the report the run started from
 	h      Handler
 	out    *checks.FixOutcome
+	// backup is the one backup of the run: later rounds reuse it, so
+	// that one undo restores the file as it was before the run.
+	backup *envedit.Backup
+	// firstFile is the GOENV file before the run, for the diff of all
+	// rounds together.
+	firstFile  []byte
+	firstExist bool
+	// afterEnv is the snapshot of the checks run last.
+	afterEnv *checks.Env
 }
 
 // Run repairs what the plan of before says --fix may repair, env being
-// the snapshot before was made from. It returns the exit code: 0 when
-// every step --fix may take was taken and no check fails afterwards, 1
-// otherwise, 2 when a handler failed (with its error).
+// the snapshot before was made from. When the checks run again show a
+// new step --fix may apply, it repairs again, up to MaxRounds rounds,
+// each told to the Handler (Round), with one backup for all. It returns
+// the exit code: 0 when every step --fix may take was taken and no
+// check fails afterwards, 1 otherwise, 2 when a handler failed (with
+// its error).
 func Run(parent context.Context, env *checks.Env, before *checks.Report, opts Options, h Handler) (int, error) {
-	r := &run{opts: opts, env: env, before: before, h: h,
+	r := &run{opts: opts, env: env, before: before, first: before, h: h,
 		out: &checks.FixOutcome{Before: before.Statuses(), Applied: []checks.PlanStep{}, Left: []checks.PlanStep{}}}
 	if err := h.Found(before); err != nil {
 		return checks.ExitInternal, err
 	}
-	apply, cache, left, notes := sortPlan(before.Plan, opts.FixCache)
 	r.out.File = env.Go.EnvFile
-
 	ed := r.editor()
+	seen := autoSteps(before.Plan, nil)
+	for round := 1; ; round++ {
+		after, code, err := r.round(parent, ed, round)
+		if after == nil {
+			return code, err // the round ended the run
+		}
+		fresh := autoSteps(after.Plan, seen)
+		if len(fresh) == 0 || round == MaxRounds || r.out.Result != checks.FixApplied {
+			if len(fresh) > 0 && r.out.Result == checks.FixApplied {
+				h.Say(fmt.Sprintf("\n--fix stops after %d rounds; the plan above still has steps it could apply: run it again to see them.", MaxRounds))
+			}
+			return r.done(after)
+		}
+		// What the first round repaired revealed more: another round,
+		// from the report of the checks just run.
+		for k := range fresh {
+			seen[k] = true
+		}
+		r.env, r.before = r.afterEnv, after
+		if err := h.Round(round+1, after); err != nil {
+			return checks.ExitInternal, err
+		}
+	}
+}
+
+// autoSteps returns the keys of the plan's steps --fix applies that
+// are not in seen.
+func autoSteps(plan []checks.PlanStep, seen map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for _, st := range plan {
+		if st.AppliedBy != checks.ByFix {
+			continue
+		}
+		k := fmt.Sprintf("%s\x00%s\x00%v\x00%s", st.Kind, st.Key, st.Unset, st.ApplyValue())
+		if !seen[k] {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// round carries out one round: the plan of r.before sorted, previewed,
+// consented to, applied, the cache repaired, and the checks run again.
+// It returns the report of the checks run again, or nil when the round
+// ended the run (with the exit code and error to return).
+func (r *run) round(parent context.Context, ed *envedit.Editor, round int) (*checks.Report, int, error) {
+	h, env, before := r.h, r.env, r.before
+	apply, cache, left, notes := sortPlan(before.Plan, r.opts.FixCache)
+
 	apply, left, changes, preview, vetNotes, err := r.preview(parent, ed, apply, left)
 	if err != nil {
-		return r.stop(checks.FixFailed, err)
+		if round > 1 {
+			h.Say("gomoddoctor --fix: " + env.Scrub(err.Error()))
+			return r.endRound(before)
+		}
+		code, err := r.stop(checks.FixFailed, err)
+		return nil, code, err
 	}
 	notes = append(notes, vetNotes...)
-	r.out.Left = append(r.out.Left, left...)
+	diff := ""
 	if preview != nil {
-		r.out.Diff = env.Scrub(preview.Diff())
+		diff = env.Scrub(preview.Diff())
 	}
-	if err := h.Planned(Plan{File: env.Go.EnvFile, Diff: r.out.Diff, Apply: apply, Cache: cache, Left: left, Notes: notes}); err != nil {
-		return checks.ExitInternal, err
+	if round == 1 {
+		r.out.Left = append(r.out.Left, left...)
+		r.out.Diff = diff
+		if preview != nil {
+			r.firstFile, r.firstExist = preview.Before, preview.Existed
+		}
+	} else {
+		r.out.Left = left
+	}
+	if err := h.Planned(Plan{File: env.Go.EnvFile, Diff: diff, Apply: apply, Cache: cache, Left: left, Notes: notes}); err != nil {
+		return nil, checks.ExitInternal, err
 	}
 	if len(apply) == 0 && len(cache) == 0 {
+		if round > 1 {
+			return r.endRound(before)
+		}
 		h.Say("\nNothing for --fix to change.")
 		r.out.Result = checks.FixNothingToDo
-		return r.finish(before)
+		code, err := r.finish(before)
+		return nil, code, err
 	}
-	if opts.DryRun {
+	if r.opts.DryRun {
 		h.Say("\nDry run: nothing was changed.")
 		r.out.Result = checks.FixDryRun
-		return r.finish(before)
+		code, err := r.finish(before)
+		return nil, code, err
 	}
-	if !opts.Yes {
+	if !r.opts.Yes {
 		if res, ok := r.confirm(len(apply), len(cache)); !ok {
+			if round > 1 {
+				return r.endRound(before)
+			}
 			r.out.Result = res
-			return r.finish(before)
+			code, err := r.finish(before)
+			return nil, code, err
 		}
 	}
 
@@ -156,22 +249,41 @@ func Run(parent context.Context, env *checks.Env, before *checks.Report, opts Op
 	// the GOENV file is replaced in one rename, or not at all.
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	applied := len(r.out.Applied)
 	if preview != nil {
 		if code, err, ok := r.apply(ctx, ed, changes, preview, apply); !ok {
-			return code, err
+			return nil, code, err
 		}
 	}
 	r.runCache(ctx, cache)
 	if ctx.Err() != nil {
 		r.out.Result = checks.FixInterrupted
 		h.Say("Interrupted: run gomoddoctor to see where things stand.")
-		return checks.ExitFail, nil
+		return nil, checks.ExitFail, nil
 	}
 	r.out.Result = checks.FixApplied
 	if r.out.Error != "" {
 		r.out.Result = checks.FixFailed
 	}
-	return r.verify(ctx, changes)
+	after, code, err := r.verify(ctx, changes)
+	if after != nil {
+		r.out.Rounds = append(r.out.Rounds, checks.FixRound{
+			Round: round, Diff: diff, Applied: slices.Clone(r.out.Applied[applied:]), After: after.Statuses(),
+		})
+		if round > 1 && preview != nil {
+			// The diff of the run is that of every round together.
+			whole := &envedit.Preview{File: preview.File, Existed: r.firstExist, Before: r.firstFile, After: preview.After}
+			r.out.Diff = env.Scrub(whole.Diff())
+		}
+	}
+	return after, code, err
+}
+
+// endRound ends a later round that changes nothing (its steps were
+// left out, declined, or could not be previewed): the run ends with the
+// report that round started from, what the earlier rounds did standing.
+func (r *run) endRound(rep *checks.Report) (*checks.Report, int, error) {
+	return rep, 0, nil
 }
 
 // sortPlan sorts the steps of a plan into those --fix applies to the
@@ -362,7 +474,12 @@ func (r *run) confirm(changes, cache int) (checks.FixResult, bool) {
 // with the exit code and error that end the run.
 func (r *run) apply(ctx context.Context, ed *envedit.Editor, changes []envedit.Change, preview *envedit.Preview, steps []checks.PlanStep) (code int, err error, ok bool) {
 	actx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	b, err := ed.Apply(actx, changes, preview)
+	var b *envedit.Backup
+	if r.backup != nil {
+		b, err = ed.ApplyAfter(actx, changes, preview, r.backup)
+	} else {
+		b, err = ed.Apply(actx, changes, preview)
+	}
 	cancel()
 	if err != nil {
 		res := checks.FixFailed
@@ -373,10 +490,17 @@ func (r *run) apply(ctx context.Context, ed *envedit.Editor, changes []envedit.C
 		return code, err, false
 	}
 	r.out.Applied = append(r.out.Applied, steps...)
-	if b != nil && b.DataPath != "" {
+	again := r.backup != nil
+	if b != nil {
+		r.backup = b
+	}
+	switch {
+	case again:
+		r.h.Say(fmt.Sprintf("\nChanged %s again; the backup taken before the first round is kept, so one undo restores the file as it was before this run: gomoddoctor undo", r.env.Go.EnvFile))
+	case b != nil && b.DataPath != "":
 		r.out.Backup = b.DataPath
 		r.h.Say(fmt.Sprintf("\nChanged %s; the old file is saved in %s. Undo with: gomoddoctor undo", r.env.Go.EnvFile, b.DataPath))
-	} else {
+	default:
 		r.h.Say(fmt.Sprintf("\nCreated %s (there was none). Undo with: gomoddoctor undo", r.env.Go.EnvFile))
 	}
 	return 0, nil, true
@@ -417,9 +541,9 @@ func shAvailable() bool {
 	return err == nil
 }
 
-// verify runs the checks again on a new snapshot and ends the run with
-// their report, and what --fix did.
-func (r *run) verify(ctx context.Context, changes []envedit.Change) (int, error) {
+// verify runs the checks again on a new snapshot and returns their
+// report; nil when an interrupt ended the run (with its exit code).
+func (r *run) verify(ctx context.Context, changes []envedit.Change) (*checks.Report, int, error) {
 	r.h.Say("\nRunning the checks again...")
 	start := time.Now()
 	vctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
@@ -429,9 +553,10 @@ func (r *run) verify(ctx context.Context, changes []envedit.Change) (int, error)
 	if ctx.Err() != nil {
 		r.out.Result = checks.FixInterrupted
 		r.h.Say("\nInterrupted while running the checks again; the change is made (undo with: gomoddoctor undo). Run gomoddoctor to see where things stand.")
-		return checks.ExitFail, nil
+		return nil, checks.ExitFail, nil
 	}
 	after := checks.NewReport(env, r.opts.Version, results, advisor.Plan(vctx, env, results, r.opts.Checks), time.Since(start))
+	r.afterEnv = env
 	for _, c := range changes {
 		v := env.Go.Var(c.Key)
 		if c.Unset && v.InFile || !c.Unset && (!v.InFile || v.FileValue != c.Value) {
@@ -439,7 +564,16 @@ func (r *run) verify(ctx context.Context, changes []envedit.Change) (int, error)
 			r.out.Error = fmt.Sprintf("the go command does not read %s as written: %s", c.Key, env.Scrub(v.FileValue))
 		}
 	}
-	r.out.Fixed, r.out.New = checks.CompareProblems(r.before.Problems(), after.Problems())
+	return after, 0, nil
+}
+
+// done ends a run that changed the file with the report of the checks
+// run last, and what --fix did in all its rounds.
+func (r *run) done(after *checks.Report) (int, error) {
+	r.out.Fixed, r.out.New = checks.CompareProblems(r.first.Problems(), after.Problems())
+	if len(r.out.Rounds) < 2 {
+		r.out.Rounds = nil // one round: the fix object says it all
+	}
 	after.Fix = r.out
 	if err := r.h.Done(after, true); err != nil {
 		return checks.ExitInternal, err

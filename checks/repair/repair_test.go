@@ -2,6 +2,7 @@ package repair
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,11 +14,16 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/checks/advisor"
 	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
 	envcheck "github.com/gomoddoctor/gomoddoctor/checks/env"
+	"github.com/gomoddoctor/gomoddoctor/checks/envedit"
+	proxycheck "github.com/gomoddoctor/gomoddoctor/checks/proxy"
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
 // recorder is a Handler that writes down what it is told.
-type recorder struct{ events []string }
+type recorder struct {
+	events []string
+	last   *checks.Report // the report of Done
+}
 
 func (r *recorder) Found(before *checks.Report) error {
 	r.events = append(r.events, "found "+string(before.Status))
@@ -32,7 +38,13 @@ func (r *recorder) Planned(p Plan) error {
 func (r *recorder) Say(msg string)             { r.events = append(r.events, "say "+strings.TrimSpace(msg)) }
 func (r *recorder) Ran(cmd string, out []byte) { r.events = append(r.events, "ran "+cmd) }
 
+func (r *recorder) Round(n int, rep *checks.Report) error {
+	r.events = append(r.events, fmt.Sprintf("round %d from %s", n, rep.Status))
+	return nil
+}
+
 func (r *recorder) Done(rep *checks.Report, verified bool) error {
+	r.last = rep
 	r.events = append(r.events, fmt.Sprintf("done %s verified=%v result=%s", rep.Status, verified, rep.Fix.Result))
 	return nil
 }
@@ -116,5 +128,84 @@ func TestRunEvents(t *testing.T) {
 				t.Errorf("the GOENV file holds %q", got)
 			}
 		})
+	}
+}
+
+// GO111MODULE=off hides every problem of the proxies (the proxy check
+// does not run with modules off). --fix --yes removes it; the checks run
+// again show the configured proxy failing and a measured mirror that
+// --fix may switch to: a second round applies it, and the run ends
+// green, the real go command downloading the module. Both rounds share
+// one backup: one undo gives back the original bytes.
+func TestRunRepeatsWhileItHelps(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	broken := fixtures.HTTPServer(t, fixtures.Status(500, "text/plain", "down")).URL
+	sb := fixtures.NewSandbox(t, proxy.URL)
+	sb.Vars["GOPROXY"] = "" // from the GOENV file
+	file := sb.Vars["GOENV"]
+	original := "# mine\nGO111MODULE=off\nGOPROXY=" + broken + "\n"
+	if err := os.WriteFile(file, []byte(original), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(sb.Root, "app")
+	checktest.WriteTree(t, dir, map[string]string{"go.mod": checktest.HelloReq, "go.sum": checktest.HelloSum, "main.go": checktest.HelloMain})
+	environ := sb.Environ(checktest.Contain...)
+	ctx := context.Background()
+	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: dir, Environ: environ})
+	env.Options.Mirrors = []checks.Mirror{{URL: proxy.URL, Origin: checks.MirrorFlag}}
+	list := []*checks.Check{envcheck.Check, proxycheck.Check}
+	results := checks.Runner{Strict: true}.Run(ctx, env, list)
+	before := checks.NewReport(env, "test", results, advisor.Advise(env, results), 0)
+	if s := checktest.StepFor(before.Plan, checks.FixGoEnv, "GOPROXY"); s != nil {
+		t.Fatalf("the first plan already changes GOPROXY:\n%s", checktest.PlanDump(before.Plan))
+	}
+	if _, ok := checktest.GoModDownload(t, sb, dir, nil, time.Minute); ok {
+		t.Fatal("go mod download succeeds before the fix")
+	}
+
+	h := &recorder{}
+	opts := Options{Yes: true, Environ: environ, Dir: dir, Checks: list, Timeout: 10 * time.Second, Version: "test"}
+	code, err := Run(ctx, env, before, opts, h)
+	t.Logf("events:\n%s", strings.Join(h.events, "\n"))
+	if err != nil || code != checks.ExitOK {
+		t.Errorf("exit %d, %v; want 0", code, err)
+	}
+	var rounds, planned int
+	for _, e := range h.events {
+		if strings.HasPrefix(e, "round 2 from fail") {
+			rounds++
+		}
+		if strings.HasPrefix(e, "planned 1 apply") {
+			planned++
+		}
+	}
+	if rounds != 1 || planned != 2 || !strings.HasPrefix(h.events[len(h.events)-1], "done pass verified=true result=applied") {
+		t.Errorf("want two rounds of one step each, ending green")
+	}
+	got := checktest.ReadFile(t, file)
+	if strings.Contains(got, "GO111MODULE") || !strings.Contains(got, "GOPROXY="+proxy.URL+"\n") {
+		t.Errorf("the GOENV file holds:\n%s", got)
+	}
+	if out, ok := checktest.GoModDownload(t, sb, dir, nil, time.Minute); !ok {
+		t.Errorf("go mod download fails after --fix:\n%s", out)
+	}
+	// The fix object records the rounds; its diff is that of both.
+	if f := h.last.Fix; f == nil || len(f.Rounds) != 2 || len(f.Applied) != 2 || f.Rounds[1].Applied[0].Key != "GOPROXY" ||
+		!strings.Contains(f.Diff, "-GO111MODULE=off") || !strings.Contains(f.Diff, "+GOPROXY="+proxy.URL) {
+		data, _ := json.MarshalIndent(h.last.Fix, "", "  ")
+		t.Errorf("fix object:\n%s", data)
+	} else if data, _ := json.Marshal(f); !strings.Contains(string(data), `"rounds":[{"round":1,`) {
+		t.Errorf("JSON of the fix object: %s", data)
+	}
+	if backups, _ := filepath.Glob(file + ".gomoddoctor/backup-*.json"); len(backups) != 1 {
+		t.Errorf("backups %v, want one for the run", backups)
+	}
+
+	// Undo, once, restores the file as it was before the run.
+	if _, err := envedit.Undo(ctx, file, false, false, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := checktest.ReadFile(t, file); got != original {
+		t.Errorf("after undo:\n%q\nwant\n%q", got, original)
 	}
 }
