@@ -14,7 +14,8 @@ type causeView struct {
 	ref          checks.Ref
 	finding      checks.Finding
 	consequences []checks.Finding
-	steps        []checks.PlanStep
+	steps        []checks.PlanStep // seen to remove it, or answering it
+	indirect     []checks.PlanStep // answering only its consequences
 }
 
 // causeViews groups the problems of a report by root cause, worst
@@ -66,8 +67,13 @@ func causeViews(r *checks.Report) ([]causeView, []checks.PlanStep) {
 				}
 			}
 			for _, i := range roots {
-				if !slices.ContainsFunc(views[i].steps, func(x checks.PlanStep) bool { return x.Command == s.Command }) {
+				direct := slices.ContainsFunc(s.Because, func(b checks.FindingRef) bool {
+					return checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject} == views[i].ref
+				})
+				if direct {
 					views[i].steps = append(views[i].steps, s)
+				} else {
+					views[i].indirect = append(views[i].indirect, s)
 				}
 				placed = true
 			}
@@ -125,7 +131,12 @@ func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, 
 			}
 			b.WriteString(p.faint.Sprint(cut("    "+line+": "+printable(c.Message), width)) + "\n")
 		}
+		// The steps that remove the cause itself; those about its
+		// consequences only when nothing answers the cause (-v shows all).
 		steps := v.steps
+		if len(steps) == 0 {
+			steps = v.indirect
+		}
 		if len(steps) == 0 {
 			for _, x := range v.finding.Fixes {
 				steps = append(steps, checks.PlanStep{Fix: x})

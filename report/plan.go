@@ -87,7 +87,7 @@ func planText(b *strings.Builder, r *checks.Report, steps []checks.PlanStep, p p
 	switch {
 	case r.Fix != nil:
 		title = "Still to do: " + planCounts(r.Plan)
-	case applicable && (len(steps) > 0 || len(r.Plan) > 1):
+	case applicable && len(steps) > 0:
 		title += "; 'gomoddoctor --fix --dry-run' shows the change"
 	}
 	b.WriteString("\n" + p.code.Sprint(wrap(0, title)) + "\n")

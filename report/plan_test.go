@@ -31,7 +31,7 @@ func TestTextPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"Plan: 3 steps (1 by 'gomoddoctor --fix', 1 by --fix --fix-cache, 1 for you);\n'gomoddoctor --fix --dry-run' shows the change",
+		"Plan: 3 steps (1 by 'gomoddoctor --fix', 1 by --fix --fix-cache, 1 for you)\n",
 		"✗ PROXY_FORBIDDEN (https://proxy.example.test)",
 		"  [--fix] fix: use a mirror that serves the probe modules, measured among the\n  candidates given\n    $ go env -w GOPROXY=https://mirror.example.test/with/a/very/long/path/that/goes/beyond/eighty/columns,direct\n",
 		"  [--fix-cache] fix: remove only this entry\n    $ rm -rf /x\n",

@@ -88,9 +88,10 @@ func mirrorAdvice(ctx context.Context, e *checks.Env, s *probe.Scope, rep *probe
 		fix.Auto = false // a third party would see the modules fetched: the user decides
 		fix.Title += " (a third-party mirror: it sees which public modules you fetch)"
 	}
-	if host, why := teamProxy(e, s, rep); host != "" {
+	if host, why := teamProxy(e, s, rep); host != "" && fix.Auto {
 		// Someone set that proxy up for this team, perhaps for modules
-		// or rules the mirror knows nothing of: a person decides.
+		// or rules the mirror knows nothing of: a person decides. (A
+		// shell change is never applied by --fix: nothing to say.)
 		fix.Auto = false
 		fix.Title += fmt.Sprintf(" (not applied by --fix: GOPROXY names %s, your team's own proxy (%s); replacing it is a decision for a person)", host, why)
 	}

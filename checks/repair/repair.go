@@ -214,7 +214,7 @@ func (r *run) round(parent context.Context, ed *envedit.Editor, round int) (*che
 			r.firstFile, r.firstExist = preview.Before, preview.Existed
 		}
 	} else {
-		r.out.Left = left
+		r.out.Left = append([]checks.PlanStep{}, left...) // an array in JSON, even empty
 	}
 	if err := h.Planned(Plan{File: env.Go.EnvFile, Diff: diff, Apply: apply, Cache: cache, Left: left, Notes: notes}); err != nil {
 		return nil, checks.ExitInternal, err
