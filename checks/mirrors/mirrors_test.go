@@ -33,7 +33,9 @@ func newWorld(t testing.TB, sumdb string) *world {
 	}
 }
 
-func (w *world) all() []*fixtures.Mirror { return []*fixtures.Mirror{w.stale, w.missing, w.fast, w.slow} }
+func (w *world) all() []*fixtures.Mirror {
+	return []*fixtures.Mirror{w.stale, w.missing, w.fast, w.slow}
+}
 
 // measure runs the measurement with the stale mirror as the GOPROXY in
 // force (followed by direct) and the others named with --mirror.
