@@ -57,6 +57,7 @@ func Measure(ctx context.Context, e *checks.Env, opts Options) *Result {
 	judge(res)
 	rank(res)
 	res.Recommend = recommend(e, res)
+	scrub(e, res)
 	res.DurationMS = time.Since(start).Milliseconds()
 	return res
 }
@@ -344,4 +345,47 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	slices.Sort(s)
 	k := (p*len(s) + 99) / 100 // ceil(p/100 * n)
 	return s[max(k, 1)-1]
+}
+
+// scrub removes every credential from what is shown (the fix keeps the
+// value to apply apart, see checks.Fix.ApplyValue).
+func scrub(e *checks.Env, res *Result) {
+	clean := func(s *string) { *s = e.Scrub(checks.RedactString(*s)) }
+	for _, c := range res.Candidates {
+		clean(&c.URL)
+		clean(&c.Reach.Detail)
+		clean(&c.Why)
+		clean(&c.Via)
+		clean(&c.SumDB)
+		for i := range c.Lacks {
+			clean(&c.Lacks[i].Answer)
+		}
+		for i := range c.LatestErr {
+			clean(&c.LatestErr[i])
+		}
+		for i := range c.Stale {
+			clean(&c.Stale[i].From)
+		}
+		if c.Zip != nil {
+			clean(&c.Zip.Err)
+		}
+	}
+	for _, q := range res.Queries {
+		clean(&q.OriginErr)
+	}
+	r := &res.Recommend
+	if r.Mirror != nil {
+		m := *r.Mirror
+		clean(&m.URL)
+		r.Mirror = &m
+	}
+	clean(&r.Value)
+	clean(&r.Command)
+	for i := range r.Notes {
+		clean(&r.Notes[i])
+	}
+	for i := range r.Kept {
+		clean(&r.Kept[i])
+	}
+	clean(&res.GOPROXY)
 }

@@ -140,7 +140,7 @@ func newRootCmd(s streams) *cobra.Command {
 	fl.BoolVar(&f.fixCache, "fix-cache", false, "with --fix: also run the plan's module cache repairs, which delete damaged cache entries")
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "when the GOPROXY chain fails, also measure this module proxy as a candidate (repeatable); the toolchain default and well-known public mirrors are measured too, unless $"+mirrorsEnv+" names others (or none)")
 
-	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s), newUndoCmd(s))
+	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s), newUndoCmd(s), newMirrorsCmd(s))
 	return root
 }
 
