@@ -225,9 +225,10 @@ func TestNoneFresh(t *testing.T) {
 	}
 }
 
-// TestTimeout: a mirror that never answers is reported as such within
+// TestHanging: a mirror that never answers is reported as such within
 // the deadline, and the others are measured.
 func TestHanging(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "")
 	hang := "http://" + fixtures.Hanging(t) + "/mod"
 	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": "direct"}, GoMod: fixtures.MirrorAppGoMod})
