@@ -56,8 +56,13 @@ func mirrorCells(c *mirrors.Candidate, res *mirrors.Result) []string {
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
 	reach := "ok"
-	if !c.Reach.OK {
+	switch st := c.Reach.Status; {
+	case !c.Reach.OK:
 		reach = "✗ " + c.Reach.Stage
+	case st != 200 && st != 404 && st != 410:
+		// It answers, but not as a working proxy would (an allow-list
+		// refusing, a server error): the code is the first thing to see.
+		reach = fmt.Sprintf("HTTP %d", st)
 	}
 	median, p90, zip, serves, fresh, sumdb := "-", "-", "-", "-", "-", "-"
 	if c.Answers > 0 {

@@ -14,18 +14,31 @@ import (
 // candidates serve everything fresh.
 func judge(res *Result) {
 	for i, q := range res.Queries {
-		best, from := q.Origin, "origin"
+		best := q.Origin
 		for _, c := range res.Candidates {
 			if v := c.Latest[i]; v != "" && (best == "" || semver.Compare(v, best) > 0) {
-				best, from = v, c.URL
+				best = v
 			}
 		}
 		q.Freshest = best
 		if best == "" {
 			continue
 		}
+		// Who serves it: the origin, else preferably a candidate that
+		// lacks nothing.
+		from := ""
 		if q.Origin != "" && semver.Compare(q.Origin, best) == 0 {
 			from = "origin"
+		}
+		for _, c := range res.Candidates {
+			if from == "" && c.Latest[i] == best && len(c.Lacks) == 0 {
+				from = c.URL
+			}
+		}
+		for _, c := range res.Candidates {
+			if from == "" && c.Latest[i] == best {
+				from = c.URL
+			}
 		}
 		for _, c := range res.Candidates {
 			if v := c.Latest[i]; v != "" && semver.Compare(v, best) < 0 {

@@ -207,7 +207,7 @@ func reachOf(r *netenv.Response, slow bool) Reach {
 		return Reach{Stage: "HTTP", Detail: "no request could be sent"}
 	}
 	if r.Kind == netenv.KindOK {
-		return Reach{OK: true, Detail: r.Status}
+		return Reach{OK: true, Status: r.StatusCode, Detail: r.Status}
 	}
 	detail := r.Describe()
 	stage := "HTTP"

@@ -163,7 +163,9 @@ type Candidate struct {
 
 // Reach is whether a candidate answers.
 type Reach struct {
-	OK     bool   `json:"ok"`
+	OK bool `json:"ok"`
+	// Status is the HTTP status of the first answer (0 for none).
+	Status int    `json:"status,omitempty"`
 	Stage  string `json:"stage,omitempty"`
 	Detail string `json:"detail"`
 }

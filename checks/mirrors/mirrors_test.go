@@ -246,3 +246,31 @@ func TestHanging(t *testing.T) {
 		t.Errorf("value %q", res.Recommend.Value)
 	}
 }
+
+// The candidates: the GOPROXY in force (here the toolchain's default,
+// named once with both origins), --mirror, then the public mirrors or
+// the list that replaces them.
+func TestCandidates(t *testing.T) {
+	env := checktest.Env(t, checktest.Case{})
+	def := strings.TrimSuffix(checktest.Defaults["GOPROXY"], ",direct")
+	got := func(replace string) string {
+		var s []string
+		for _, m := range mirrors.Candidates(env.Go, []string{"https://m.example.test/"}, replace, "X") {
+			s = append(s, m.URL+" ("+m.Origin+")")
+		}
+		return strings.Join(s, "; ")
+	}
+	want := def + " (GOPROXY, toolchain default); https://m.example.test (--mirror)"
+	for _, u := range checks.PublicMirrors {
+		want += "; " + u + " (public mirror)"
+	}
+	if g := got(""); g != want {
+		t.Errorf("default:\n got %s\nwant %s", g, want)
+	}
+	if g := got("none"); g != def+" (GOPROXY); https://m.example.test (--mirror)" {
+		t.Errorf("none: %s", g)
+	}
+	if g := got("https://a.example.test, ftp://bad, https://m.example.test"); g != def+" (GOPROXY); https://m.example.test (--mirror); https://a.example.test ($X)" {
+		t.Errorf("replaced: %s", g)
+	}
+}

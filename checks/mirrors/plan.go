@@ -25,22 +25,29 @@ func (t target) String() string { return t.mod.Path + "@" + t.mod.Version }
 // default and the public mirrors, or the list replacing them).
 func Candidates(g *goenv.Env, flags []string, replace, replaceVar string) []checks.Mirror {
 	var out []checks.Mirror
-	seen := map[string]bool{}
+	seen := map[string]int{}
+	add := func(m checks.Mirror) {
+		if i, ok := seen[m.URL]; ok {
+			// Named twice (the GOPROXY in force is the toolchain's
+			// default): measured once, both origins said.
+			if !strings.Contains(out[i].Origin, m.Origin) {
+				out[i].Origin += ", " + m.Origin
+			}
+			return
+		}
+		seen[m.URL] = len(out)
+		out = append(out, m)
+	}
 	l := goenv.ParseProxyList(g.Get("GOPROXY"))
 	if l.Err == nil {
 		for _, en := range l.Active() {
-			u := strings.TrimSuffix(en.URL, "/")
-			if en.IsHTTP() && en.Err == nil && !seen[u] {
-				seen[u] = true
-				out = append(out, checks.Mirror{URL: u, Origin: checks.MirrorGOPROXY})
+			if en.IsHTTP() && en.Err == nil {
+				add(checks.Mirror{URL: strings.TrimSuffix(en.URL, "/"), Origin: checks.MirrorGOPROXY})
 			}
 		}
 	}
 	for _, m := range checks.CandidateMirrors(g, flags, replace, replaceVar) {
-		if !seen[m.URL] {
-			seen[m.URL] = true
-			out = append(out, m)
-		}
+		add(m)
 	}
 	return out
 }
