@@ -161,5 +161,5 @@ func noneReason(res *Result) string {
 	if answering == 0 {
 		return fmt.Sprintf("none of the %d candidate mirrors answers from here", len(res.Candidates))
 	}
-	return fmt.Sprintf("none of the %d candidate mirrors serves every requirement, fresh (%d answer)", len(res.Candidates), answering)
+	return fmt.Sprintf("none of the %d candidate mirrors serves every requirement, fresh (%d of them answer%s)", len(res.Candidates), answering, plural(answering, "s", ""))
 }
