@@ -225,7 +225,11 @@ func probeMillis(ms int64) string {
 func mirrorsLegend(res *mirrors.Result) string {
 	s := "Median, p90: over every answered request (headers and body). Zip: time to first byte + transfer of one module zip"
 	if z := firstZip(res); z != nil {
-		s += fmt.Sprintf(" (%s, %s)", z.Module, sizeOf(z.Bytes))
+		size := sizeOf(z.Bytes)
+		if z.Truncated {
+			size = "timed over its first " + size
+		}
+		s += fmt.Sprintf(" (%s, %s)", z.Module, size)
 	}
 	s += ". Serves: public requirements whose .mod and .info it serves. Fresh: its @latest answers"
 	var qs []string

@@ -327,11 +327,9 @@ func askZip(ctx context.Context, a *asker, t target) *ZipTiming {
 		return z
 	}
 	z.TTFB, z.Transfer, z.Bytes = r.Latency, r.Total-r.Latency, len(r.Body)
-	switch {
-	case !r.OK():
+	z.Truncated = r.Truncated
+	if !r.OK() {
 		z.Err = answerOf(r)
-	case r.Truncated:
-		z.Err = fmt.Sprintf("larger than %d MB: timed up to there", zipLimit>>20)
 	}
 	return z
 }

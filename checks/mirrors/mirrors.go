@@ -52,8 +52,9 @@ const (
 	// perCandidate is how many requests to one candidate are in flight
 	// at once.
 	perCandidate = 4
-	// zipLimit bounds the zip read (its transfer is timed up to there).
-	zipLimit = 64 << 20
+	// zipLimit bounds the zip read (its transfer is timed up to there,
+	// and Truncated says so).
+	zipLimit = 16 << 20
 )
 
 // FirstAnswer bounds the wait for a candidate's first answer: one that
@@ -193,6 +194,8 @@ type ZipTiming struct {
 	TTFB     time.Duration `json:"ttfb_ns"`
 	Transfer time.Duration `json:"transfer_ns"`
 	Bytes    int           `json:"bytes"`
-	// Err is set when it did not arrive whole.
+	// Truncated is true when it is larger than the bytes read (16 MB).
+	Truncated bool `json:"truncated,omitempty"`
+	// Err is set when it did not arrive.
 	Err string `json:"error,omitempty"`
 }
