@@ -27,8 +27,8 @@ func newWorld(t testing.TB, sumdb string) *world {
 		// recommendation must pass them over.
 		stale:   fixtures.NewMirror(t, fixtures.MirrorModules(true), 0, sumdb),
 		missing: fixtures.NewMirror(t, fixtures.Without(fresh, "example.test/extra"), 2*time.Millisecond, sumdb),
-		fast:    fixtures.NewMirror(t, fresh, 15*time.Millisecond, sumdb),
-		slow:    fixtures.NewMirror(t, fresh, 80*time.Millisecond, sumdb),
+		fast:    fixtures.NewMirror(t, fresh, 10*time.Millisecond, sumdb),
+		slow:    fixtures.NewMirror(t, fresh, 250*time.Millisecond, sumdb),
 		dead:    "http://" + fixtures.ClosedAddr(t) + "/mod",
 	}
 }
@@ -80,7 +80,7 @@ func TestRanksStaleMissingDead(t *testing.T) {
 	if !fast.Fresh || !slow.Fresh || stale.Fresh || missing.Fresh || dead.Fresh {
 		t.Errorf("fresh verdicts wrong:\n%s", dump(res))
 	}
-	if fast.Median >= slow.Median || fast.Median < 15*time.Millisecond {
+	if fast.Median >= slow.Median || fast.Median < 10*time.Millisecond {
 		t.Errorf("latencies: fast %s, slow %s", fast.Median, slow.Median)
 	}
 	if stale.Origin != checks.MirrorGOPROXY || fast.Origin != checks.MirrorFlag {

@@ -28,8 +28,8 @@ func newMirrorsSandbox(t *testing.T) *mirrorsSandbox {
 	m := &mirrorsSandbox{
 		stale:   fixtures.NewMirror(t, fixtures.MirrorModules(true), 0).URL,
 		missing: fixtures.NewMirror(t, fixtures.Without(fresh, "example.test/extra"), 2*time.Millisecond).URL,
-		fast:    fixtures.NewMirror(t, fresh, 15*time.Millisecond).URL,
-		slow:    fixtures.NewMirror(t, fresh, 80*time.Millisecond).URL,
+		fast:    fixtures.NewMirror(t, fresh, 10*time.Millisecond).URL,
+		slow:    fixtures.NewMirror(t, fresh, 250*time.Millisecond).URL,
 		dead:    "http://" + fixtures.ClosedAddr(t) + "/mod",
 	}
 	sb := fixtures.NewSandbox(t, "")
