@@ -516,6 +516,3 @@ func LatestFromList(body []byte) string { return latestOf(listVersions(body)) }
 // InfoVersion decodes an .info or @latest answer as the go command does;
 // want, when not "", is the version asked for.
 func InfoVersion(r *netenv.Response, want string) (string, error) { return infoVersion(r, want) }
-
-// GoError words a failed response the way the go command does.
-func GoError(r *netenv.Response) string { return goError(r) }
