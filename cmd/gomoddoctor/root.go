@@ -76,7 +76,10 @@ const rootExample = `  # On a failing dev machine, in the module directory:
   gomoddoctor undo                  # put the GOENV file back as it was
 
   # When the GOPROXY chain fails, also measure this mirror:
-  gomoddoctor --mirror https://goproxy.corp.example`
+  gomoddoctor --mirror https://goproxy.corp.example
+
+  # Which module mirror to use from here, measured on your own modules:
+  gomoddoctor mirrors`
 
 // run executes the command line and returns the exit code: a command
 // returns nil for 0, an *exitError for another code, and any other error
