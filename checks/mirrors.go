@@ -1,17 +1,21 @@
 package checks
 
 import (
+	"errors"
+	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
 )
 
-// Origins of a candidate mirror.
+// Origins of a candidate mirror (a list given in an environment
+// variable is named "$" and the variable's name).
 const (
 	MirrorToolchain = "toolchain default" // GOPROXY in $GOROOT/go.env
 	MirrorFlag      = "--mirror"          // named by the user
 	MirrorPublic    = "public mirror"     // PublicMirrors
+	MirrorGOPROXY   = "GOPROXY"           // an entry of the GOPROXY in force
 )
 
 // A Mirror is a candidate module proxy.
@@ -54,6 +58,47 @@ func DefaultMirrors(g *goenv.Env) []Mirror {
 	return out
 }
 
-// mirrorBudget bounds the measurement: a candidate that has not served
-// every probe module by then is too slow to recommend. The run's
-// deadline bounds it too.
+// CandidateMirrors are the candidates named by the user or the
+// defaults: the URLs of flags (origin MirrorFlag), then, when replace is
+// empty, DefaultMirrors; when replace is "none", nothing more; otherwise
+// the comma-separated URLs of replace (origin "$"+replaceVar) instead
+// of the defaults. URLs that are not http(s) URLs with a host are left
+// out; duplicates (after a trailing slash) are named once.
+func CandidateMirrors(g *goenv.Env, flags []string, replace, replaceVar string) []Mirror {
+	var out []Mirror
+	add := func(m Mirror) {
+		m.URL = strings.TrimSuffix(m.URL, "/")
+		if !slices.ContainsFunc(out, func(x Mirror) bool { return x.URL == m.URL }) {
+			out = append(out, m)
+		}
+	}
+	for _, u := range flags {
+		add(Mirror{URL: u, Origin: MirrorFlag})
+	}
+	switch v := strings.TrimSpace(replace); v {
+	case "":
+		for _, m := range DefaultMirrors(g) {
+			add(m)
+		}
+	case "none":
+	default:
+		for _, u := range strings.Split(v, ",") {
+			if u = strings.TrimSpace(u); CheckMirrorURL(u) == nil {
+				add(Mirror{URL: u, Origin: "$" + replaceVar})
+			}
+		}
+	}
+	return out
+}
+
+// CheckMirrorURL accepts the http(s) URL of a module proxy.
+func CheckMirrorURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		return errors.New("want the URL of a module proxy, such as https://goproxy.corp.example")
+	}
+	return nil
+}

@@ -546,3 +546,12 @@ func goError(r *netenv.Response) string {
 	}
 	return r.URL + ": " + string(r.Kind)
 }
+
+// LatestFromList is the version 'latest' means for a @v/list answer, read
+// as the go command reads it (pseudo-versions ignored); "" when it lists
+// no version (the go command then asks @latest).
+func LatestFromList(body []byte) string { return latestOf(listVersions(body)) }
+
+// InfoVersion decodes an .info or @latest answer as the go command does;
+// want, when not "", is the version asked for.
+func InfoVersion(r *netenv.Response, want string) (string, error) { return infoVersion(r, want) }

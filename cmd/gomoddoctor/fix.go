@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
@@ -45,20 +43,9 @@ func (f fixFlags) validate() error {
 		return errors.New("--yes and --dry-run contradict each other")
 	}
 	for _, m := range f.mirrors {
-		if err := checkMirrorURL(m); err != nil {
+		if err := checks.CheckMirrorURL(m); err != nil {
 			return fmt.Errorf("--mirror %q: %v", m, err)
 		}
-	}
-	return nil
-}
-
-func checkMirrorURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return err
-	}
-	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-		return errors.New("want the URL of a module proxy, such as https://goproxy.corp.example")
 	}
 	return nil
 }
@@ -67,30 +54,7 @@ func checkMirrorURL(s string) error {
 // GOPROXY chain fails: those named with --mirror, then the defaults (or
 // those of $GOMODDOCTOR_MIRRORS).
 func mirrorCandidates(s streams, env *checks.Env, flags []string) []checks.Mirror {
-	var out []checks.Mirror
-	add := func(m checks.Mirror) {
-		m.URL = strings.TrimSuffix(m.URL, "/")
-		if !slices.ContainsFunc(out, func(x checks.Mirror) bool { return x.URL == m.URL }) {
-			out = append(out, m)
-		}
-	}
-	for _, u := range flags {
-		add(checks.Mirror{URL: u, Origin: checks.MirrorFlag})
-	}
-	switch v := strings.TrimSpace(s.getenv(mirrorsEnv)); v {
-	case "":
-		for _, m := range checks.DefaultMirrors(env.Go) {
-			add(m)
-		}
-	case "none":
-	default:
-		for _, u := range strings.Split(v, ",") {
-			if u = strings.TrimSpace(u); checkMirrorURL(u) == nil {
-				add(checks.Mirror{URL: u, Origin: "$" + mirrorsEnv})
-			}
-		}
-	}
-	return out
+	return checks.CandidateMirrors(env.Go, flags, s.getenv(mirrorsEnv), mirrorsEnv)
 }
 
 // runFix hands the report of the run to the repair flow, with the

@@ -76,7 +76,10 @@ const rootExample = `  # On a failing dev machine, in the module directory:
   gomoddoctor undo                  # put the GOENV file back as it was
 
   # When the GOPROXY chain fails, also measure this mirror:
-  gomoddoctor --mirror https://goproxy.corp.example`
+  gomoddoctor --mirror https://goproxy.corp.example
+
+  # Which module mirror to use from here, measured on your own modules:
+  gomoddoctor mirrors`
 
 // run executes the command line and returns the exit code: a command
 // returns nil for 0, an *exitError for another code, and any other error
@@ -140,7 +143,7 @@ func newRootCmd(s streams) *cobra.Command {
 	fl.BoolVar(&f.fixCache, "fix-cache", false, "with --fix: also run the plan's module cache repairs, which delete damaged cache entries")
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "when the GOPROXY chain fails, also measure this module proxy as a candidate (repeatable); the toolchain default and well-known public mirrors are measured too, unless $"+mirrorsEnv+" names others (or none)")
 
-	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s), newUndoCmd(s))
+	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s), newUndoCmd(s), newMirrorsCmd(s))
 	return root
 }
 
