@@ -33,6 +33,10 @@ type Report struct {
 	// failed go command. Checks then holds the live checks run with
 	// --check (none without it), and Status describes the log.
 	Log *LogReport `json:"log,omitempty"`
+	// Facts are what the run observed, as data: resolvers, the GOPROXY
+	// chain's answers, TLS roots and issuers, the checksum database's
+	// route, the module cache. 'gomoddoctor diff' compares them.
+	Facts *Facts `json:"facts,omitempty"`
 }
 
 // Tool names the doctor.
@@ -69,6 +73,7 @@ func NewReport(env *Env, version string, results []CheckResult, plan []PlanStep,
 		Checks:      results,
 		Environment: env.Summary(),
 		DurationMS:  elapsed.Milliseconds(),
+		Facts:       env.Facts(),
 	}
 	r.Plan = plan
 	if r.Plan == nil {
