@@ -1,11 +1,11 @@
 package tls
 
 import (
+	"crypto/x509/pkix"
 	"slices"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
-	"github.com/gomoddoctor/gomoddoctor/checks/probe"
 )
 
 // recordRoots adds the trusted roots to the run's facts.
@@ -27,10 +27,15 @@ func recordRoots(env *checks.Env, r *netenv.Roots) {
 func recordServer(env *checks.Env, roots *netenv.Roots, hs *netenv.TLSResult) {
 	sf := checks.TLSServerFact{Target: hs.Target, Verified: len(hs.Verified) > 0, Problem: string(hs.Problem)}
 	if len(hs.Chain) > 0 {
-		sf.Issuer = probe.CommonName(hs.Chain[0].Issuer.String())
+		sf.Issuer = nameOf(hs.Chain[0].Issuer)
 	}
 	if sf.Verified {
-		sf.Root = rootName(roots, hs)
+		ch := hs.Verified[0]
+		root := ch[len(ch)-1]
+		sf.Root = nameOf(root.Subject)
+		if f := roots.Origin(root); f != "" {
+			sf.Root += " from " + f
+		}
 	}
 	if hs.Kind != netenv.KindOK && hs.Err != nil {
 		sf.Error = hs.Err.Error()
@@ -41,4 +46,13 @@ func recordServer(env *checks.Env, roots *netenv.Roots, hs *netenv.TLSResult) {
 		}
 		f.TLS.Servers = append(f.TLS.Servers, sf)
 	})
+}
+
+// nameOf is a certificate name as a fact: its common name, or the whole
+// name when it has none.
+func nameOf(n pkix.Name) string {
+	if n.CommonName != "" {
+		return n.CommonName
+	}
+	return n.String()
 }
