@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 
@@ -106,5 +108,27 @@ func setPath(ts *testscript.TestScript, node any, path []string, v any) {
 		ts.Fatalf("jsonedit: no element %s", key)
 	default:
 		ts.Fatalf("jsonedit: cannot set %s in %T", key, node)
+	}
+}
+
+// cmdExitStatus runs a program as exec does and asserts its exit status:
+// exitstatus N PROG [ARG...].
+func cmdExitStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitstatus N PROG [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", strings.Join(args[1:], " "), got, want)
 	}
 }

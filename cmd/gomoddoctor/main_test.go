@@ -80,6 +80,7 @@ func TestScripts(t *testing.T) {
 			"servegit":     cmdServeGit,
 			"firstdiff":    cmdFirstDiff,
 			"jsonedit":     cmdJSONEdit,
+			"exitstatus":   cmdExitStatus,
 		},
 	})
 }
