@@ -112,7 +112,9 @@ func Compare(nameA string, a *checks.Report, nameB string, b *checks.Report, too
 	c.facts()
 	c.checks()
 	c.rankAll()
-	d.Differences = c.out
+	if c.out != nil {
+		d.Differences = c.out
+	}
 	return d
 }
 

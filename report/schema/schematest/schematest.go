@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -112,4 +113,13 @@ func ValidateWith(s *jsonschema.Schema, data []byte) error {
 		return fmt.Errorf("%s: %v", s.Location, err)
 	}
 	return nil
+}
+
+// Check fails the test when data, a JSON output of gomoddoctor, does not
+// follow its schema.
+func Check(t testing.TB, data []byte) {
+	t.Helper()
+	if name, err := Validate(data); err != nil {
+		t.Errorf("the JSON output does not follow %s: %v\n%s", name, err, data)
+	}
 }
