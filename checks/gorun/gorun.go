@@ -59,6 +59,9 @@ type Result struct {
 	Duration time.Duration
 	// Killed is set when KillAfter expired and the command was ended.
 	Killed bool
+	// Relayed is set when a signal was passed on to the command (the
+	// user interrupted it).
+	Relayed bool
 }
 
 // Failed reports whether the command failed.
@@ -96,7 +99,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("cannot run %s: %w", o.Args[0], err)
 	}
 	done := make(chan struct{})
-	var killed bool
+	var killed, relayed bool
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -113,6 +116,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			case <-done:
 				return
 			case s := <-relay:
+				relayed = true
 				cmd.Process.Signal(s)
 			case <-deadline:
 				killed = true
@@ -133,7 +137,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	err := cmd.Wait()
 	close(done)
 	wg.Wait()
-	r := &Result{Output: keep.buf.Bytes(), Duration: time.Since(start), Killed: killed}
+	r := &Result{Output: keep.buf.Bytes(), Duration: time.Since(start), Killed: killed, Relayed: relayed}
 	var ee *exec.ExitError
 	switch {
 	case err == nil:

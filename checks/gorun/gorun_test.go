@@ -83,8 +83,8 @@ func TestSignalReachesCommand(t *testing.T) {
 	if r.ExitCode != 42 || !strings.Contains(string(r.Output), "got-term") {
 		t.Errorf("exit code %d, output %q: the command did not get the signal", r.ExitCode, r.Output)
 	}
-	if r.Killed {
-		t.Error("killed by the test's bound")
+	if r.Killed || !r.Relayed {
+		t.Errorf("killed by the test's bound %v, relayed %v", r.Killed, r.Relayed)
 	}
 }
 

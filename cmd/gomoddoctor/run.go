@@ -27,7 +27,8 @@ A command that succeeds costs nothing: no check runs and nothing of
 gomoddoctor's is printed (one line on standard error with -v).
 
 Signals sent to gomoddoctor (SIGINT, SIGTERM, SIGHUP, SIGQUIT) are passed
-on to the command. gomoddoctor never ends the command by itself: a
+on to the command (which then ends without a report: it was interrupted,
+not broken). gomoddoctor never ends the command by itself: a
 command that hangs runs until your own timeout ends it, unless
 --kill-after says otherwise.
 
@@ -119,6 +120,10 @@ func runRun(parent context.Context, s streams, f runFlags, args []string) error 
 			fmt.Fprintf(s.err, "gomoddoctor: %s succeeded in %s; nothing to diagnose\n", command, res.Duration.Round(time.Millisecond))
 		}
 		return nil
+	}
+	if res.Relayed {
+		// Interrupted by its user: nothing to diagnose.
+		return exitCode(res.ExitCode)
 	}
 	if res.Killed {
 		fmt.Fprintf(s.err, "gomoddoctor: %s ran longer than --kill-after %v and was stopped\n", command, f.killAfter)
