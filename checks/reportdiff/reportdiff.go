@@ -205,7 +205,11 @@ func (c *comparer) add(area, key string, va, vb *string, decides []string, rank 
 	}
 	if len(d.Checks) > 0 {
 		d.Tier, d.Explains = TierCause, true
-		d.Why = fmt.Sprintf("it decides what the %s check%s, whose status differs, see%s", strings.Join(d.Checks, ", "), plural(len(d.Checks), "", "s"), plural(len(d.Checks), "s", ""))
+		if len(d.Checks) == 1 {
+			d.Why = fmt.Sprintf("it decides what the %s check finds, and that differs", d.Checks[0])
+		} else {
+			d.Why = fmt.Sprintf("it decides what the %s and %s checks find, and that differs", strings.Join(d.Checks[:len(d.Checks)-1], ", "), d.Checks[len(d.Checks)-1])
+		}
 		if c.named(key, va, vb) {
 			// first among the differences of its kind
 			d.rank--
@@ -213,13 +217,6 @@ func (c *comparer) add(area, key string, va, vb *string, decides []string, rank 
 		}
 	}
 	c.out = append(c.out, d)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // named reports whether a warning or failure of a differing check names
@@ -321,10 +318,18 @@ func (c *comparer) settings() {
 			}
 		}
 	}
+	proxied := false
+	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+		proxied = proxied || ea[k] != nil || eb[k] != nil
+	}
 	for _, k := range keys {
 		va, vb := ea[k], eb[k]
 		rank := min(sourceRank(va), sourceRank(vb))
-		c.add(AreaSetting, k, setting(va), setting(vb), settingChecks[k], rank)
+		decides := settingChecks[k]
+		if (k == "NO_PROXY" || k == "no_proxy") && !proxied {
+			decides = nil // without an HTTP proxy on either side it changes nothing
+		}
+		c.add(AreaSetting, k, setting(va), setting(vb), decides, rank)
 	}
 }
 

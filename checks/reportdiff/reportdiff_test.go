@@ -109,3 +109,25 @@ func FuzzParse(f *testing.F) {
 		Compare("g", base(), "f", r, checks.Tool{})
 	})
 }
+
+// TestNoProxyWithoutProxy: NO_PROXY changes nothing when neither side
+// has an HTTP proxy.
+func TestNoProxyWithoutProxy(t *testing.T) {
+	a, b := base(), base()
+	b.Environment = append(b.Environment, checks.EnvVar{Key: "NO_PROXY", Value: "elsewhere.test", Source: "environment"})
+	fail(b, "proxy", "PROXY_REFUSED", "x")
+	for _, x := range Compare("a", a, "b", b, checks.Tool{}).Differences {
+		if x.Key == "NO_PROXY" && x.Explains {
+			t.Errorf("NO_PROXY explains without a proxy: %+v", x)
+		}
+	}
+	a.Environment = append(a.Environment, checks.EnvVar{Key: "HTTPS_PROXY", Value: "http://proxy.corp.example:3128", Source: "environment"})
+	b.Environment = append(b.Environment, checks.EnvVar{Key: "HTTPS_PROXY", Value: "http://proxy.corp.example:3128", Source: "environment"})
+	found := false
+	for _, x := range Compare("a", a, "b", b, checks.Tool{}).Differences {
+		found = found || (x.Key == "NO_PROXY" && x.Explains)
+	}
+	if !found {
+		t.Error("NO_PROXY does not explain with an HTTPS proxy on both sides")
+	}
+}
