@@ -2,13 +2,11 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -161,56 +159,6 @@ func cmdServeMirror(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	srv := fixtures.HTTPServer(scriptTB{TB: fx.t, ts: ts}, h)
 	ts.Setenv(args[0], srv.URL+"/mod")
-}
-
-func validateSteps(steps []any, what string) error {
-	for i, x := range steps {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s[%d] is not an object", what, i)
-		}
-		for _, k := range []string{"title", "command", "kind", "applied_by"} {
-			if _, ok := m[k].(string); !ok {
-				return fmt.Errorf("%s[%d].%s is not a string", what, i, k)
-			}
-		}
-		if _, ok := m["auto"].(bool); !ok {
-			return fmt.Errorf("%s[%d].auto is not a bool", what, i)
-		}
-		if k := m["kind"].(string); !slices.Contains([]string{"go-env", "shell", "cache", "manual"}, k) {
-			return fmt.Errorf("%s[%d].kind %q", what, i, k)
-		}
-		if a := m["applied_by"].(string); !slices.Contains([]string{"fix", "fix-cache", "you"}, a) {
-			return fmt.Errorf("%s[%d].applied_by %q", what, i, a)
-		}
-		because, ok := m["because"].([]any)
-		if !ok || len(because) == 0 {
-			return fmt.Errorf("%s[%d].because is not a non-empty array", what, i)
-		}
-		for j, b := range because {
-			bm, ok := b.(map[string]any)
-			if !ok {
-				return fmt.Errorf("%s[%d].because[%d] is not an object", what, i, j)
-			}
-			for _, k := range []string{"check", "code", "severity", "subject"} {
-				if _, ok := bm[k].(string); !ok {
-					return fmt.Errorf("%s[%d].because[%d].%s is not a string", what, i, j, k)
-				}
-			}
-		}
-		if n, ok := m["notes"]; ok {
-			list, ok := n.([]any)
-			if !ok {
-				return fmt.Errorf("%s[%d].notes is not an array", what, i)
-			}
-			for _, x := range list {
-				if _, ok := x.(string); !ok {
-					return fmt.Errorf("%s[%d].notes holds a non-string", what, i)
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // cmdNoGlob asserts that no file matches a pattern: noglob PATTERN.

@@ -93,6 +93,9 @@ func TestDisagreementFails(t *testing.T) {
 		{"unknown fix kind", func(m map[string]any) { finding(m)["fixes"].([]any)[0].(map[string]any)["kind"] = "magic" }, "kind"},
 		{"missing message", func(m map[string]any) { delete(finding(m), "message") }, "message"},
 		{"plan missing", func(m map[string]any) { delete(m, "plan") }, "plan"},
+		{"plan step for no finding", func(m map[string]any) {
+			m["plan"] = []any{map[string]any{"title": "t", "command": "c", "kind": "manual", "auto": false, "applied_by": "you", "because": []any{}}}
+		}, "because"},
 		{"env source unknown", func(m map[string]any) { m["environment"].([]any)[0].(map[string]any)["source"] = "somewhere" }, "source"},
 		{"facts outcome unknown", func(m map[string]any) {
 			m["facts"].(map[string]any)["proxy"].([]any)[0].(map[string]any)["outcome"] = "maybe"
@@ -115,7 +118,7 @@ func TestAdditiveFieldsAccepted(t *testing.T) {
 		m["root_causes"] = []any{map[string]any{"check": "proxy", "code": "PROXY_FORBIDDEN", "subject": "x"}}
 		m["something_new"] = map[string]any{"x": 1}
 		m["checks"].([]any)[0].(map[string]any)["findings"].([]any)[0].(map[string]any)["caused_by"] = map[string]any{"check": "dns", "code": "DNS_NXDOMAIN", "subject": "h"}
-		m["plan"] = []any{map[string]any{"title": "t", "command": "c", "kind": "manual", "auto": false, "applied_by": "you", "because": []any{}, "verified": map[string]any{"proxy": "fail → pass"}}}
+		m["plan"] = []any{map[string]any{"title": "t", "command": "c", "kind": "manual", "auto": false, "applied_by": "you", "because": []any{map[string]any{"check": "proxy", "code": "PROXY_FORBIDDEN", "severity": "fail", "subject": "x"}}, "verified": map[string]any{"proxy": "fail → pass"}}}
 	})
 	if _, err := Validate(data); err != nil {
 		t.Fatal(err)
