@@ -21,7 +21,8 @@ environment, its output streamed unchanged as it comes. When it fails,
 gomoddoctor explains its output (as 'explain' does), runs the live checks
 that can confirm or rule out each cause on this machine (as
 'explain --check' does), and prints one report after the command's own
-output.
+output. When the command prints to standard output, keep a machine-readable
+report apart with --save json=FILE rather than --json.
 
 A command that succeeds costs nothing: no check runs and nothing of
 gomoddoctor's is printed (one line on standard error with -v).
