@@ -28,10 +28,14 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 10m ./...
 
-# gofmt must have nothing to say; staticcheck is pinned as a tool in go.mod.
+# gofmt must have nothing to say; staticcheck and actionlint are pinned as
+# tools in go.mod. actionlint checks the workflows, and through their
+# 'uses: ./' steps the action's metadata (action.yml); the action's
+# scripts are run by TestAction.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) tool staticcheck ./...
+	$(GO) tool actionlint
 
 # run each fuzz target (package:target) for FUZZTIME (default 1m)
 FUZZTIME ?= 1m
@@ -40,7 +44,7 @@ FUZZ_TARGETS := ./checks/goenv:FuzzParseProxyList ./checks/goenv:FuzzParseSumDB 
 	./checks/mainmod:FuzzParseGoSum ./checks/modcachex:FuzzReadZipEnd ./checks/explain:FuzzParse \
 	./checks/netenv:FuzzParseNetrc ./checks:FuzzProxyAnswer \
 	./checks/vcs:FuzzParseMetaImports ./checks/vcs:FuzzParseGitOutput ./checks/vcs:FuzzParseGOVCS \
-	./checks/mainmod:FuzzParseModulesTxt ./checks/sumdbx:FuzzAnswers
+	./checks/mainmod:FuzzParseModulesTxt ./checks/sumdbx:FuzzAnswers ./checks/reportdiff:FuzzParse
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

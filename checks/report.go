@@ -37,6 +37,21 @@ type Report struct {
 	// failed go command. Checks then holds the live checks run with
 	// --check (none without it), and Status describes the log.
 	Log *LogReport `json:"log,omitempty"`
+	// Facts are what the run observed, as data: resolvers, the GOPROXY
+	// chain's answers, TLS roots and issuers, the checksum database's
+	// route, the module cache. 'gomoddoctor diff' compares them.
+	Facts *Facts `json:"facts,omitempty"`
+	// Run is set by 'gomoddoctor run': the command that failed. Log then
+	// explains its output and Checks are the live checks of its causes.
+	Run *RunInfo `json:"run,omitempty"`
+}
+
+// RunInfo is the command 'gomoddoctor run' ran.
+type RunInfo struct {
+	Command    string `json:"command"` // as given, credentials redacted
+	ExitCode   int    `json:"exit_code"`
+	DurationMS int64  `json:"duration_ms"`
+	Killed     bool   `json:"killed,omitempty"` // --kill-after ended it
 }
 
 // Tool names the doctor.
@@ -74,6 +89,7 @@ func NewReport(env *Env, version string, results []CheckResult, plan []PlanStep,
 		RootCauses:  RootCauses(results),
 		Environment: env.Summary(),
 		DurationMS:  elapsed.Milliseconds(),
+		Facts:       env.Facts(),
 	}
 	r.Plan = plan
 	if r.Plan == nil {

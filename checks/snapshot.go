@@ -34,6 +34,7 @@ type Env struct {
 	netOnce sync.Once
 	net     *netenv.Net
 	shared  *sharedStore // what shared packages compute once per run (Shared)
+	facts   *factStore   // what the run observed (RecordFacts)
 }
 
 // Options are the command-line choices that checks honour. Each check's
@@ -102,7 +103,7 @@ func LoadEnv(ctx context.Context, opts LoadOptions) *Env {
 
 // NewEnv assembles a snapshot from its parts; tests build them directly.
 func NewEnv(dir string, g *goenv.Env, m *mainmod.Module) *Env {
-	e := &Env{Dir: dir, Go: g, Module: m, Now: time.Now, shared: &sharedStore{m: map[any]any{}}}
+	e := &Env{Dir: dir, Go: g, Module: m, Now: time.Now, shared: &sharedStore{m: map[any]any{}}, facts: &factStore{}}
 	for _, k := range g.Keys() {
 		e.secrets.add(secretsIn(g.Get(k))...)
 		e.secrets.add(secretsIn(g.Var(k).FileValue)...)

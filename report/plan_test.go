@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/report/schema/schematest"
 )
 
 func withPlan() *checks.Report {
@@ -77,7 +78,12 @@ func TestTextPlan(t *testing.T) {
 func TestPlanFormats(t *testing.T) {
 	r := withPlan()
 	r.Fix = &checks.FixOutcome{Result: checks.FixApplied, Diff: "--- env (now)\n+++ env (after --fix)\n-GOPROXY=off\n", Backup: "/home/gopher/.config/go/env.gomoddoctor/backup-1.env",
-		Applied: []checks.PlanStep{r.Plan[0]}, Fixed: []checks.FindingRef{{Check: "env", Code: "GOPROXY_OFF", Severity: checks.SevFail, Subject: "GOPROXY"}}}
+		Applied: []checks.PlanStep{r.Plan[0]}, Left: []checks.PlanStep{}, Before: []checks.CheckStatus{}, Fixed: []checks.FindingRef{{Check: "env", Code: "GOPROXY_OFF", Severity: checks.SevFail, Subject: "GOPROXY"}}}
+	var js bytes.Buffer
+	if err := JSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	schematest.Check(t, js.Bytes())
 	var md bytes.Buffer
 	if err := Markdown(&md, r, MarkdownOptions{}); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/report/schema/schematest"
 )
 
 func sample() *checks.Report {
@@ -20,6 +21,7 @@ func sample() *checks.Report {
 		Module:        &checks.ModuleInfo{Path: "example.test/app", GoMod: "/src/app/go.mod"},
 		Status:        checks.StatusFail,
 		DurationMS:    412,
+		Plan:          []checks.PlanStep{}, // as NewReport makes it
 		Checks: []checks.CheckResult{
 			{ID: "env", Title: "Go environment", Status: checks.StatusWarn, Findings: []checks.Finding{
 				{Code: "GOSUMDB_OFF", Severity: checks.SevWarn, Subject: "GOSUMDB", Message: "checksums off", Fixes: []checks.Fix{}},
@@ -94,6 +96,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err := JSON(&b, sample()); err != nil {
 		t.Fatal(err)
 	}
+	schematest.Check(t, b.Bytes())
 	var back checks.Report
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 		t.Fatal(err)

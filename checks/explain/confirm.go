@@ -59,7 +59,7 @@ func Confirm(ctx context.Context, env *checks.Env, lr *checks.LogReport, runner 
 }
 
 func verdict(c *checks.Cause, byID map[string]checks.CheckResult) (checks.Verdict, string) {
-	r := cat.byCode[c.Code]
+	r := cat().byCode[c.Code]
 	confirms := []string{c.Code}
 	if r != nil && len(r.Confirms) > 0 {
 		confirms = r.Confirms

@@ -402,7 +402,7 @@ type CodeInfo struct {
 func Codes() []CodeInfo {
 	var out []CodeInfo
 	seen := map[string]bool{}
-	for _, r := range cat.rules {
+	for _, r := range cat().rules {
 		if seen[r.Code] {
 			continue
 		}

@@ -409,19 +409,19 @@ func TestKeywordFilterIsSound(t *testing.T) {
 	for _, c := range harvest(t) {
 		texts = append(texts, c.sample)
 	}
-	for _, r := range cat.rules {
+	for _, r := range cat().rules {
 		for i, p := range r.Match {
 			texts = append(texts, p) // patterns often match their own text
 			_ = i
 		}
 	}
 	for _, s := range texts {
-		for _, r := range cat.rules {
+		for _, r := range cat().rules {
 			for i, re := range r.res {
 				if re.MatchString(s) && !r.candidate(i, s) {
 					t.Errorf("%s pattern %q matches %q but its keywords %q are not found", r.Code, r.Match[i], s, r.keywords[i])
 				}
-				if re.MatchString(s) && !cat.kw.any(s) {
+				if re.MatchString(s) && !cat().kw.any(s) {
 					t.Errorf("the keyword index misses %q", s)
 				}
 			}
@@ -452,7 +452,7 @@ func TestCatalogCodes(t *testing.T) {
 			t.Errorf("%s is owned by the %s check, which does not declare it", c.Code, c.Check)
 		}
 	}
-	for _, r := range cat.rules {
+	for _, r := range cat().rules {
 		if len(r.Fixes) == 0 {
 			t.Errorf("%s has no fix", r.Code)
 		}

@@ -73,9 +73,9 @@ func FuzzParse(f *testing.F) {
 		// The prefilter is sound on this input.
 		if len(data) < 4096 && utf8.Valid(data) {
 			s := string(data)
-			for _, r := range cat.rules {
+			for _, r := range cat().rules {
 				for i, re := range r.res {
-					if re.MatchString(s) && (!r.candidate(i, s) || !cat.kw.any(s)) {
+					if re.MatchString(s) && (!r.candidate(i, s) || !cat().kw.any(s)) {
 						t.Fatalf("%s pattern %q matches but the keyword filter says no", r.Code, r.Match[i])
 					}
 				}

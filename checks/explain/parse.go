@@ -427,11 +427,11 @@ func (p *parser) textLine(line string, n int) {
 		}
 		return
 	}
-	if cat.trace.match(line) {
+	if cat().trace.match(line) {
 		p.flush()
 		return
 	}
-	if p.cur != nil && (isIndented(line) || cat.hints.match(line)) {
+	if p.cur != nil && (isIndented(line) || cat().hints.match(line)) {
 		if isIndented(line) && p.cur.wrapped(line) {
 			p.cur.join(line)
 			return
@@ -439,7 +439,7 @@ func (p *parser) textLine(line string, n int) {
 		p.cur.add(line, p.lim.MaxEntryLines)
 		return
 	}
-	if p.cur != nil && !p.cur.blank && !cat.benign.match(line) {
+	if p.cur != nil && !p.cur.blank && !cat().benign.match(line) {
 		// A header the go command ends with a colon ("errors parsing
 		// go.mod:") continues on the next line even when that line is
 		// not indented; a line a console hard-wrapped continues on the
@@ -449,17 +449,17 @@ func (p *parser) textLine(line string, n int) {
 			p.cur.add(line, p.lim.MaxEntryLines)
 			return
 		}
-		if len(last) >= wrapWidth && (wrapWord(line) || !p.ruleMatchesLine(line) && !cat.shapes.match(line)) {
+		if len(last) >= wrapWidth && (wrapWord(line) || !p.ruleMatchesLine(line) && !cat().shapes.match(line)) {
 			p.cur.join(line)
 			return
 		}
 	}
 	switch {
 	case p.ruleMatchesLine(line):
-	case cat.benign.match(line):
+	case cat().benign.match(line):
 		p.flush()
 		return
-	case cat.shapes.match(line):
+	case cat().shapes.match(line):
 	default:
 		p.flush()
 		return
@@ -537,10 +537,10 @@ func (e *entry) add(line string, max int) {
 // that an error is found even when it is not shaped like one (a prefix
 // added by a CI system, a git message, a fragment).
 func (p *parser) ruleMatchesLine(line string) bool {
-	if !cat.kw.any(line) {
+	if !cat().kw.any(line) {
 		return false
 	}
-	for _, r := range cat.rules {
+	for _, r := range cat().rules {
 		for i, re := range r.res {
 			if r.candidate(i, line) && re.MatchString(line) {
 				return true
@@ -756,10 +756,10 @@ func (g *recognition) variables() map[string]string {
 // explains it. It returns nil when no rule does.
 func recognise(text string) *recognition {
 	own := ownText(text)
-	if !cat.kw.any(text) {
+	if !cat().kw.any(text) {
 		return nil
 	}
-	for _, r := range cat.rules {
+	for _, r := range cat().rules {
 		scope := own
 		if r.Full {
 			scope = text
@@ -818,13 +818,13 @@ func serverResponseIndex(text string) int {
 // extract computes the variables every entry gets.
 func extract(text, own string) map[string]string {
 	vars := map[string]string{}
-	if u := cat.url.FindString(own); u != "" {
+	if u := cat().url.FindString(own); u != "" {
 		vars["url"] = cleanURL(u)
-	} else if u := cat.url.FindString(text); u != "" {
+	} else if u := cat().url.FindString(text); u != "" {
 		vars["url"] = cleanURL(u)
 	}
-	noURLs := cat.url.ReplaceAllString(text, "URL")
-	for _, re := range cat.extractors {
+	noURLs := cat().url.ReplaceAllString(text, "URL")
+	for _, re := range cat().extractors {
 		m := re.FindStringSubmatch(noURLs)
 		if m == nil {
 			continue
@@ -886,7 +886,7 @@ func derive(r *rule, vars map[string]string, text, own string) {
 	}
 	deriveEvidence(vars, text, own)
 	if r.needsNet && vars["netcause"] == "" {
-		for _, n := range cat.netCauses {
+		for _, n := range cat().netCauses {
 			if n.re.MatchString(own) {
 				vars["netcause"] = n.words
 				break

@@ -106,7 +106,7 @@ func parseRealLog(data string) (realLog, error) {
 	if l.cause == "NONE" && l.fixes != nil {
 		return l, fmt.Errorf("a non-module log has a fix")
 	}
-	if l.cause != "NONE" && cat.byCode[l.cause] == nil {
+	if l.cause != "NONE" && cat().byCode[l.cause] == nil {
 		return l, fmt.Errorf("cause %s is not a code of the catalog", l.cause)
 	}
 	l.log = log

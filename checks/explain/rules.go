@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -148,9 +149,11 @@ type netCause struct {
 	words string
 }
 
-// cat is the compiled catalog. Compiling it is cheap and the catalog is
-// static: a pattern that does not compile fails every test at once.
-var cat = mustCompile()
+// cat returns the compiled catalog, compiled on first use: the catalog
+// is static, so a pattern that does not compile fails every test at once,
+// and a command that explains nothing (a 'gomoddoctor run' whose go
+// command succeeds) does not pay for compiling it.
+var cat = sync.OnceValue(mustCompile)
 
 func mustCompile() *compiled {
 	c := &compiled{byCode: map[string]*rule{}, kw: newKeywordIndex()}

@@ -113,6 +113,7 @@ func runModcache(ctx context.Context, env *checks.Env) ([]checks.Finding, error)
 	fi, err := os.Stat(root)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		env.RecordFacts(func(f *checks.Facts) { f.ModCache = &checks.ModCacheFact{Dir: root} })
 		return nil, checks.Skip("no module cache yet")
 	case err != nil:
 		return []checks.Finding{{
@@ -142,6 +143,7 @@ func runModcache(ctx context.Context, env *checks.Env) ([]checks.Finding, error)
 		return r.out, err
 	}
 	r.versions = st.Versions
+	defer r.recordFacts(st.Versions, st.Zips)
 	if st.Stopped {
 		r.incomplete("the structural pass", st.Versions, 0)
 		return r.finish(), nil
@@ -462,4 +464,14 @@ func (r *cacheRun) isRelevant(p modcachex.Problem) bool {
 // number so that the command is exact.
 func chownCommand(path string) string {
 	return fmt.Sprintf("sudo chown -R %d:%d %s", os.Geteuid(), os.Getegid(), checks.ShellQuote(path))
+}
+
+// recordFacts adds the state of the module cache to the run's facts.
+func (r *cacheRun) recordFacts(versions, zips int) {
+	r.mu.Lock()
+	n := len(r.problems)
+	r.mu.Unlock()
+	r.env.RecordFacts(func(f *checks.Facts) {
+		f.ModCache = &checks.ModCacheFact{Dir: r.root, Exists: true, Versions: versions, Zips: zips, Problems: n}
+	})
 }

@@ -1,13 +1,16 @@
 package netenv
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -158,4 +161,24 @@ func describeFileErr(err error) string {
 		return "permission denied"
 	}
 	return err.Error()
+}
+
+// Fingerprint is the SHA-256 of the sorted SHA-256 hashes of the
+// certificates loaded from files, in hex: two machines trusting the same
+// set have the same one. "" when none were loaded (or the platform
+// verifies with its own store).
+func (r *Roots) Fingerprint() string {
+	if r == nil || len(r.origin) == 0 {
+		return ""
+	}
+	keys := make([][32]byte, 0, len(r.origin))
+	for k := range r.origin {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	h := sha256.New()
+	for _, k := range keys {
+		h.Write(k[:])
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -182,6 +182,7 @@ func SumDB(ctx context.Context, e *checks.Env) (*SumDBRoute, bool) {
 		r := &SumDBRoute{DB: db, Entry: -1}
 		if db.URL != "" {
 			r.URL, r.Direct, r.Explicit = db.URL, true, true
+			recordSumDB(e, s, r)
 			return r
 		}
 		steps, okAt, final := tryProxies(s.Entries, func(i int, en goenv.ProxyEntry) Step {
@@ -210,6 +211,7 @@ func SumDB(ctx context.Context, e *checks.Env) (*SumDBRoute, bool) {
 		default:
 			r.Err = final.Err
 		}
+		recordSumDB(e, s, r)
 		return r
 	})
 }
@@ -256,6 +258,7 @@ func Chains(ctx context.Context, e *checks.Env) (*ChainReport, bool) {
 			}()
 		}
 		wg.Wait()
+		recordChains(e, s, rep)
 		return rep
 	})
 }
@@ -555,3 +558,58 @@ func LatestFromList(body []byte) string { return latestOf(listVersions(body)) }
 // InfoVersion decodes an .info or @latest answer as the go command does;
 // want, when not "", is the version asked for.
 func InfoVersion(r *netenv.Response, want string) (string, error) { return infoVersion(r, want) }
+
+// recordSumDB adds the checksum database's route to the run's facts.
+func recordSumDB(e *checks.Env, s *Scope, r *SumDBRoute) {
+	f := &checks.SumDBFact{Name: r.DB.Name, URL: r.URL, Direct: r.Direct, Explicit: r.Explicit, Entry: r.Entry, Error: r.Err}
+	facts := stepFacts(s, r.DB.Name, r.Steps)
+	e.RecordFacts(func(all *checks.Facts) {
+		all.SumDB = f
+		all.Proxy = append(all.Proxy, facts...)
+	})
+}
+
+// recordChains adds every request of the chain walk to the run's facts.
+func recordChains(e *checks.Env, s *Scope, rep *ChainReport) {
+	var facts []checks.ProxyFact
+	for _, m := range rep.Modules {
+		if m != nil {
+			facts = append(facts, stepFacts(s, m.Probe.Path, m.Steps)...)
+		}
+	}
+	e.RecordFacts(func(all *checks.Facts) { all.Proxy = append(all.Proxy, facts...) })
+}
+
+func stepFacts(s *Scope, module string, steps []Step) []checks.ProxyFact {
+	var out []checks.ProxyFact
+	for _, st := range steps {
+		pf := checks.ProxyFact{Entry: st.Entry, Module: module, Op: st.Op, Code: st.Code}
+		if st.Entry >= 0 && st.Entry < len(s.Entries) {
+			en := s.Entries[st.Entry]
+			pf.Proxy = en.URL
+			switch en.Kind {
+			case goenv.ProxyDirect:
+				pf.Proxy = "direct"
+			case goenv.ProxyOff:
+				pf.Proxy = "off"
+			}
+		}
+		if st.Resp != nil {
+			pf.Status = st.Resp.StatusCode
+		}
+		switch {
+		case st.Invalid:
+			pf.Outcome = checks.OutcomeInvalid
+		case st.OK:
+			pf.Outcome = checks.OutcomeOK
+		case st.Hang:
+			pf.Outcome = checks.OutcomeHang
+		case st.NotExist:
+			pf.Outcome = checks.OutcomeNotFound
+		default:
+			pf.Outcome = checks.OutcomeError
+		}
+		out = append(out, pf)
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -49,6 +50,7 @@ func Lookup(ctx context.Context, e *checks.Env, name string) *NameReport {
 		r.GoErr = err
 		wg.Wait()
 		r.Complete = ctx.Err() == nil
+		recordName(e, r)
 		return r
 	})
 	if !ok {
@@ -63,4 +65,30 @@ func Millis(d time.Duration) string {
 		return d.Round(100 * time.Millisecond).String()
 	}
 	return fmt.Sprintf("%dms", d.Milliseconds())
+}
+
+// recordName adds what the go command's resolver answered, and where the
+// queries went, to the run's facts.
+func recordName(e *checks.Env, r *NameReport) {
+	h := checks.HostFact{Name: r.Name, Addrs: []string{}}
+	for _, ip := range r.GoAddrs {
+		h.Addrs = append(h.Addrs, ip.String())
+	}
+	slices.Sort(h.Addrs)
+	if r.GoErr != nil {
+		h.Error = r.GoErr.Error()
+	}
+	e.RecordFacts(func(f *checks.Facts) {
+		f.Hosts = append(f.Hosts, h)
+		if f.Resolver == nil {
+			rf := &checks.ResolverFact{Servers: slices.Clone(r.NS.Servers), From: r.NS.From}
+			if rf.Servers == nil {
+				rf.Servers = []string{}
+			}
+			if r.NS.Err != nil {
+				rf.Error = r.NS.Err.Error()
+			}
+			f.Resolver = rf
+		}
+	})
 }

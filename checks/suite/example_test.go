@@ -11,6 +11,7 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/checks/advisor"
 	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
 	"github.com/gomoddoctor/gomoddoctor/report"
+	"github.com/gomoddoctor/gomoddoctor/report/schema/schematest"
 )
 
 // gonoproxyCheck is what a new check looks like: a value with an ID, a
@@ -60,6 +61,9 @@ func TestAddingACheck(t *testing.T) {
 		var b bytes.Buffer
 		if err := report.Render(&b, format, rep, report.Options{}); err != nil {
 			t.Fatalf("%s: %v", format, err)
+		}
+		if format == "json" {
+			schematest.Check(t, b.Bytes())
 		}
 		if !strings.Contains(strings.ReplaceAll(b.String(), `\_`, "_"), "EXAMPLE_GONOPROXY_ALONE") {
 			t.Errorf("%s does not name the example's finding:\n%s", format, b.String())

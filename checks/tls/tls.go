@@ -59,6 +59,7 @@ func runTLS(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
 	eps, _ := probe.ForEachEndpoint(ctx, env, key, func(hp string) { env.Net().Handshake(ctx, hp) })
 	var out []checks.Finding
 	roots := env.Net().Roots()
+	recordRoots(env, roots)
 	out = append(out, rootsFindings(env, roots)...)
 	targets, byTarget := probe.GroupEndpoints(eps, key)
 	if len(targets) == 0 {
@@ -67,6 +68,9 @@ func runTLS(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
 	checked := 0
 	for _, t := range targets {
 		hs, ok := env.Net().Handshake(ctx, t)
+		if ok {
+			recordServer(env, roots, hs)
+		}
 		f := judgeTLS(env, t, hs, ok, byTarget[t])
 		if f.Code != "TLS_NOT_CHECKED" {
 			checked++

@@ -44,6 +44,7 @@ const explainExample = `  go build ./... 2>&1 | tee build.log
 
 type explainFlags struct {
 	outputFlags
+	saveFlags
 	check   bool
 	timeout time.Duration
 	dir     string
@@ -64,6 +65,7 @@ func newExplainCmd(s streams) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "", formatUsage+" (default text)")
 	fl.BoolVar(&f.json, "json", false, "print the report as JSON (schema version 1); short for --format json")
+	f.saveFlags.register(cmd)
 	fl.BoolVar(&f.check, "check", false, "run the live checks that can confirm or rule out each cause on this machine")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline for reading the Go environment and, with --check, for the checks")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also show which checks can confirm each cause, and informational findings")
@@ -78,6 +80,10 @@ func runExplain(parent context.Context, s streams, f explainFlags, args []string
 		return usageError{fmt.Errorf("--timeout must be positive, not %v", f.timeout)}
 	}
 	format, err := f.resolve()
+	if err != nil {
+		return err
+	}
+	saves, err := f.saveFlags.parse()
 	if err != nil {
 		return err
 	}
@@ -132,6 +138,9 @@ func runExplain(parent context.Context, s streams, f explainFlags, args []string
 	rep.Status = explain.Status(lr)
 
 	if err := render(s, format, f.outputFlags, rep); err != nil {
+		return err
+	}
+	if err := saveReports(s, saves, f.outputFlags, rep); err != nil {
 		return err
 	}
 	return exitCode(explain.ExitCode(lr))

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -161,137 +159,6 @@ func cmdServeMirror(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	srv := fixtures.HTTPServer(scriptTB{TB: fx.t, ts: ts}, h)
 	ts.Setenv(args[0], srv.URL+"/mod")
-}
-
-// validatePlan checks the "plan" list every report has, and the "fix"
-// object of 'gomoddoctor --fix'.
-func validatePlan(doc map[string]any) error {
-	plan, ok := doc["plan"].([]any)
-	if !ok {
-		return fmt.Errorf("plan is not an array: %v", doc["plan"])
-	}
-	if err := validateSteps(plan, "plan"); err != nil {
-		return err
-	}
-	v, ok := doc["fix"]
-	if !ok {
-		return nil
-	}
-	f, ok := v.(map[string]any)
-	if !ok {
-		return fmt.Errorf("fix is not an object")
-	}
-	results := []string{"applied", "nothing-to-apply", "dry-run", "declined", "not-confirmed", "failed", "interrupted"}
-	if r, ok := f["result"].(string); !ok || !slices.Contains(results, r) {
-		return fmt.Errorf("fix.result %v is not one of %v", f["result"], results)
-	}
-	for _, k := range []string{"file", "diff", "backup", "error"} {
-		if x, ok := f[k]; ok {
-			if _, ok := x.(string); !ok {
-				return fmt.Errorf("fix.%s is not a string", k)
-			}
-		}
-	}
-	for _, k := range []string{"applied", "left"} {
-		steps, ok := f[k].([]any)
-		if !ok {
-			return fmt.Errorf("fix.%s is not an array", k)
-		}
-		if err := validateSteps(steps, "fix."+k); err != nil {
-			return err
-		}
-	}
-	for _, k := range []string{"fixed", "new"} {
-		v, ok := f[k]
-		if !ok {
-			continue
-		}
-		list, ok := v.([]any)
-		if !ok {
-			return fmt.Errorf("fix.%s is not an array", k)
-		}
-		for i, x := range list {
-			m, ok := x.(map[string]any)
-			if !ok {
-				return fmt.Errorf("fix.%s[%d] is not an object", k, i)
-			}
-			for _, kk := range []string{"check", "code", "severity", "subject"} {
-				if _, ok := m[kk].(string); !ok {
-					return fmt.Errorf("fix.%s[%d].%s is not a string", k, i, kk)
-				}
-			}
-		}
-	}
-	before, ok := f["before"].([]any)
-	if !ok {
-		return fmt.Errorf("fix.before is not an array")
-	}
-	for i, b := range before {
-		m, ok := b.(map[string]any)
-		if !ok {
-			return fmt.Errorf("fix.before[%d] is not an object", i)
-		}
-		if _, ok := m["id"].(string); !ok {
-			return fmt.Errorf("fix.before[%d].id is not a string", i)
-		}
-		if st, _ := m["status"].(string); !slices.Contains([]string{"pass", "warn", "fail", "skip", "error"}, st) {
-			return fmt.Errorf("fix.before[%d].status %v", i, m["status"])
-		}
-		if _, ok := m["problems"].(float64); !ok {
-			return fmt.Errorf("fix.before[%d].problems is not a number", i)
-		}
-	}
-	return nil
-}
-
-func validateSteps(steps []any, what string) error {
-	for i, x := range steps {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s[%d] is not an object", what, i)
-		}
-		for _, k := range []string{"title", "command", "kind", "applied_by"} {
-			if _, ok := m[k].(string); !ok {
-				return fmt.Errorf("%s[%d].%s is not a string", what, i, k)
-			}
-		}
-		if _, ok := m["auto"].(bool); !ok {
-			return fmt.Errorf("%s[%d].auto is not a bool", what, i)
-		}
-		if k := m["kind"].(string); !slices.Contains([]string{"go-env", "shell", "cache", "manual"}, k) {
-			return fmt.Errorf("%s[%d].kind %q", what, i, k)
-		}
-		if a := m["applied_by"].(string); !slices.Contains([]string{"fix", "fix-cache", "you"}, a) {
-			return fmt.Errorf("%s[%d].applied_by %q", what, i, a)
-		}
-		because, ok := m["because"].([]any)
-		if !ok || len(because) == 0 {
-			return fmt.Errorf("%s[%d].because is not a non-empty array", what, i)
-		}
-		for j, b := range because {
-			bm, ok := b.(map[string]any)
-			if !ok {
-				return fmt.Errorf("%s[%d].because[%d] is not an object", what, i, j)
-			}
-			for _, k := range []string{"check", "code", "severity", "subject"} {
-				if _, ok := bm[k].(string); !ok {
-					return fmt.Errorf("%s[%d].because[%d].%s is not a string", what, i, j, k)
-				}
-			}
-		}
-		if n, ok := m["notes"]; ok {
-			list, ok := n.([]any)
-			if !ok {
-				return fmt.Errorf("%s[%d].notes is not an array", what, i)
-			}
-			for _, x := range list {
-				if _, ok := x.(string); !ok {
-					return fmt.Errorf("%s[%d].notes holds a non-string", what, i)
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // cmdNoGlob asserts that no file matches a pattern: noglob PATTERN.

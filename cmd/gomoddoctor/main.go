@@ -52,6 +52,9 @@ type streams struct {
 	outWidth int  // its width in columns, 0 when unknown
 	errTTY   bool // standard error is a terminal (progress may be drawn there)
 	errWidth int
+	// signals are relayed to a command 'run' runs; nil means the
+	// default ones (gorun.DefaultSignals).
+	signals []os.Signal
 }
 
 func (s streams) getenv(key string) string {

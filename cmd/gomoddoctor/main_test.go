@@ -2,11 +2,9 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
+	"github.com/gomoddoctor/gomoddoctor/report/schema/schematest"
 )
 
 func TestMain(m *testing.M) {
@@ -23,7 +22,7 @@ func TestMain(m *testing.M) {
 	// scripts' (TestScripts sets it for them).
 	os.Setenv(strictAutoFixEnv, "1")
 	testscript.Main(m, map[string]func(){
-		"gomoddoctor": func() { os.Exit(Main()) },
+		"gomoddoctor": func() { os.Exit(mainRecordingJSON()) },
 	})
 }
 
@@ -41,6 +40,7 @@ const strictAutoFixEnv = "GOMODDOCTOR_TEST_STRICT_AUTOFIX"
 func TestScripts(t *testing.T) {
 	proxy := fixtures.GoProxy(t)
 	dns := fixtures.DNS(t, fixtures.DNSZone{A: map[string][]string{"goproxy.corp.test": {"127.0.0.1"}}})
+	t.Cleanup(func() { t.Logf("%d JSON outputs of the scripts validated against their schemas", jsonValidated.Load()) })
 	proxyPort := strings.TrimPrefix(strings.TrimSuffix(proxy.URL, "/mod"), "http://127.0.0.1:")
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
@@ -55,6 +55,9 @@ func TestScripts(t *testing.T) {
 			e.Setenv("SANDBOX_GOSUMDB", fixtures.SandboxGOSUMDB())
 			e.Setenv(resolverEnv, dns.Addr)
 			e.Values[scriptFixturesKey{}] = &scriptFixtures{t: t, proxy: proxy.URL}
+			if err := recordJSONOutputs(e); err != nil {
+				return err
+			}
 			return fixtures.Prepare(fixtures.SandboxVars(e.WorkDir, proxy.URL))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -76,12 +79,15 @@ func TestScripts(t *testing.T) {
 			"noglob":       cmdNoGlob,
 			"servegit":     cmdServeGit,
 			"onecause":     cmdOneCause,
+			"firstdiff":    cmdFirstDiff,
+			"jsonedit":     cmdJSONEdit,
+			"exitstatus":   cmdExitStatus,
 		},
 	})
 }
 
-// cmdJSONContract validates a file against the version 1 JSON contract of
-// ../shared/DESIGN.md: field names, types and enumerations.
+// cmdJSONContract validates a file against the JSON Schema of its kind
+// (report/schema: a report, a comparison or the list of checks).
 func cmdJSONContract(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: jsoncontract file")
@@ -89,146 +95,6 @@ func cmdJSONContract(ts *testscript.TestScript, neg bool, args []string) {
 	if err := validateContract([]byte(ts.ReadFile(args[0]))); err != nil {
 		ts.Fatalf("%s breaks the JSON contract: %v", args[0], err)
 	}
-}
-
-func validateContract(data []byte) error {
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return err
-	}
-	need := func(m map[string]any, key string, kind string) (any, error) {
-		v, ok := m[key]
-		if !ok {
-			return nil, fmt.Errorf("missing field %q", key)
-		}
-		ok = false
-		switch kind {
-		case "string":
-			_, ok = v.(string)
-		case "number":
-			_, ok = v.(float64)
-		case "bool":
-			_, ok = v.(bool)
-		case "object":
-			_, ok = v.(map[string]any)
-		case "array":
-			_, ok = v.([]any)
-		}
-		if !ok {
-			return nil, fmt.Errorf("field %q is not a %s: %v", key, kind, v)
-		}
-		return v, nil
-	}
-	oneOf := func(v any, key string, allowed ...string) error {
-		if !slices.Contains(allowed, v.(string)) {
-			return fmt.Errorf("%s %q is not one of %v", key, v, allowed)
-		}
-		return nil
-	}
-	if v, err := need(doc, "schema_version", "number"); err != nil {
-		return err
-	} else if v.(float64) != 1 {
-		return fmt.Errorf("schema_version %v, want 1", v)
-	}
-	tool, err := need(doc, "tool", "object")
-	if err != nil {
-		return err
-	}
-	for _, k := range []string{"name", "version"} {
-		if _, err := need(tool.(map[string]any), k, "string"); err != nil {
-			return fmt.Errorf("tool: %v", err)
-		}
-	}
-	goInfo, err := need(doc, "go", "object")
-	if err != nil {
-		return err
-	}
-	for _, k := range []string{"version", "goroot"} {
-		if _, err := need(goInfo.(map[string]any), k, "string"); err != nil {
-			return fmt.Errorf("go: %v", err)
-		}
-	}
-	st, err := need(doc, "status", "string")
-	if err != nil {
-		return err
-	}
-	if err := oneOf(st, "status", "pass", "warn", "fail"); err != nil {
-		return err
-	}
-	if _, err := need(doc, "duration_ms", "number"); err != nil {
-		return err
-	}
-	cs, err := need(doc, "checks", "array")
-	if err != nil {
-		return err
-	}
-	if err := validateEnvironment(doc); err != nil {
-		return err
-	}
-	if err := validateLog(doc); err != nil {
-		return err
-	}
-	if err := validatePlan(doc); err != nil {
-		return err
-	}
-	for i, c := range cs.([]any) {
-		cm, ok := c.(map[string]any)
-		if !ok {
-			return fmt.Errorf("checks[%d] is not an object", i)
-		}
-		for _, k := range []string{"id", "title", "status"} {
-			if _, err := need(cm, k, "string"); err != nil {
-				return fmt.Errorf("checks[%d]: %v", i, err)
-			}
-		}
-		if err := oneOf(cm["status"], "checks[].status", "pass", "warn", "fail", "skip", "error"); err != nil {
-			return err
-		}
-		if _, err := need(cm, "duration_ms", "number"); err != nil {
-			return fmt.Errorf("checks[%d]: %v", i, err)
-		}
-		fs, err := need(cm, "findings", "array")
-		if err != nil {
-			return fmt.Errorf("checks[%d]: %v", i, err)
-		}
-		for j, f := range fs.([]any) {
-			fm, ok := f.(map[string]any)
-			if !ok {
-				return fmt.Errorf("checks[%d].findings[%d] is not an object", i, j)
-			}
-			for _, k := range []string{"code", "severity", "subject", "message"} {
-				if _, err := need(fm, k, "string"); err != nil {
-					return fmt.Errorf("checks[%d].findings[%d]: %v", i, j, err)
-				}
-			}
-			code := fm["code"].(string)
-			if strings.ToUpper(code) != code || strings.ContainsAny(code, " -") {
-				return fmt.Errorf("finding code %q is not UPPER_SNAKE", code)
-			}
-			if err := oneOf(fm["severity"], "severity", "info", "warn", "fail"); err != nil {
-				return err
-			}
-			xs, err := need(fm, "fixes", "array")
-			if err != nil {
-				return fmt.Errorf("finding %s: %v", code, err)
-			}
-			for _, x := range xs.([]any) {
-				xm := x.(map[string]any)
-				for _, k := range []string{"title", "command", "kind"} {
-					if _, err := need(xm, k, "string"); err != nil {
-						return fmt.Errorf("finding %s fix: %v", code, err)
-					}
-				}
-				if _, err := need(xm, "auto", "bool"); err != nil {
-					return fmt.Errorf("finding %s fix: %v", code, err)
-				}
-				if err := oneOf(xm["kind"], "fix kind", "go-env", "shell", "cache", "manual"); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // cmdCheckStatus asserts the status of one check in a JSON report:
@@ -306,113 +172,6 @@ func cmdWorstFirst(ts *testscript.TestScript, neg bool, args []string) {
 	if seen == 0 {
 		ts.Fatalf("no findings in %s", args[0])
 	}
-}
-
-// validateEnvironment checks the optional "environment" list: key, value
-// and source strings.
-func validateEnvironment(doc map[string]any) error {
-	v, ok := doc["environment"]
-	if !ok {
-		return nil
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return fmt.Errorf("environment is not an array")
-	}
-	for i, e := range list {
-		m, ok := e.(map[string]any)
-		if !ok {
-			return fmt.Errorf("environment[%d] is not an object", i)
-		}
-		for _, k := range []string{"key", "value", "source"} {
-			if _, ok := m[k].(string); !ok {
-				return fmt.Errorf("environment[%d].%s is not a string", i, k)
-			}
-		}
-	}
-	return nil
-}
-
-// validateLog checks the optional "log" object of 'gomoddoctor explain':
-// its counts, its causes (findings with checks, count, evidence and an
-// optional verdict) and its unrecognised entries.
-func validateLog(doc map[string]any) error {
-	v, ok := doc["log"]
-	if !ok {
-		return nil
-	}
-	l, ok := v.(map[string]any)
-	if !ok {
-		return fmt.Errorf("log is not an object")
-	}
-	if _, ok := l["source"].(string); !ok {
-		return fmt.Errorf("log.source is not a string")
-	}
-	for _, k := range []string{"lines", "bytes", "errors"} {
-		if _, ok := l[k].(float64); !ok {
-			return fmt.Errorf("log.%s is not a number", k)
-		}
-	}
-	if _, ok := l["checked"].(bool); !ok {
-		return fmt.Errorf("log.checked is not a bool")
-	}
-	entries := func(v any, what string) error {
-		list, ok := v.([]any)
-		if !ok {
-			return fmt.Errorf("%s is not an array", what)
-		}
-		for i, e := range list {
-			m, ok := e.(map[string]any)
-			if !ok {
-				return fmt.Errorf("%s[%d] is not an object", what, i)
-			}
-			if _, ok := m["line"].(float64); !ok {
-				return fmt.Errorf("%s[%d].line is not a number", what, i)
-			}
-			if _, ok := m["text"].(string); !ok {
-				return fmt.Errorf("%s[%d].text is not a string", what, i)
-			}
-		}
-		return nil
-	}
-	if err := entries(l["unrecognised"], "log.unrecognised"); err != nil {
-		return err
-	}
-	causes, ok := l["causes"].([]any)
-	if !ok {
-		return fmt.Errorf("log.causes is not an array")
-	}
-	for i, c := range causes {
-		m, ok := c.(map[string]any)
-		if !ok {
-			return fmt.Errorf("log.causes[%d] is not an object", i)
-		}
-		for _, k := range []string{"code", "severity", "subject", "message"} {
-			if _, ok := m[k].(string); !ok {
-				return fmt.Errorf("log.causes[%d].%s is not a string", i, k)
-			}
-		}
-		code := m["code"].(string)
-		if strings.ToUpper(code) != code || strings.ContainsAny(code, " -") {
-			return fmt.Errorf("cause code %q is not UPPER_SNAKE", code)
-		}
-		if _, ok := m["fixes"].([]any); !ok {
-			return fmt.Errorf("log.causes[%d].fixes is not an array", i)
-		}
-		if ids, ok := m["checks"].([]any); !ok || len(ids) == 0 {
-			return fmt.Errorf("log.causes[%d].checks is not a non-empty array", i)
-		}
-		if _, ok := m["count"].(float64); !ok {
-			return fmt.Errorf("log.causes[%d].count is not a number", i)
-		}
-		if err := entries(m["evidence"], fmt.Sprintf("log.causes[%d].evidence", i)); err != nil {
-			return err
-		}
-		if v, ok := m["verdict"]; ok && !slices.Contains([]string{"confirmed", "ruled-out", "not-checked"}, fmt.Sprint(v)) {
-			return fmt.Errorf("log.causes[%d].verdict %v", i, v)
-		}
-	}
-	return nil
 }
 
 // cmdOnlyWorkflow asserts that every line of a file is a GitHub Actions
@@ -528,4 +287,11 @@ func cmdRunFixes(ts *testscript.TestScript, neg bool, args []string) {
 	if ran == 0 {
 		ts.Fatalf("no fixes of %s in %s", args[1], args[0])
 	}
+}
+
+// validateContract validates a JSON output of gomoddoctor against its
+// JSON Schema (report/schema) with a JSON Schema validator.
+func validateContract(data []byte) error {
+	_, err := schematest.Validate(data)
+	return err
 }

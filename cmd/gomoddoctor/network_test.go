@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
+	"github.com/gomoddoctor/gomoddoctor/report/schema/schematest"
 )
 
 const (
@@ -42,6 +45,11 @@ func writeModule(tb testing.TB, gomod, gosum string) string {
 func runCLI(environ []string, args ...string) (int, string) {
 	var out, errOut bytes.Buffer
 	code := run(streams{in: strings.NewReader(""), out: &out, err: &errOut, environ: environ}, args)
+	if slices.Contains(args, "--json") {
+		if _, err := schematest.Validate(out.Bytes()); err != nil {
+			return code, fmt.Sprintf("the JSON output does not follow its schema: %v\n%s", err, out.String())
+		}
+	}
 	return code, out.String() + errOut.String()
 }
 

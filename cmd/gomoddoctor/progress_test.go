@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
+	"github.com/gomoddoctor/gomoddoctor/report/schema/schematest"
 )
 
 func TestProgressBar(t *testing.T) {
@@ -79,6 +81,9 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 		run(s, append([]string{"--check", "modcache", "-C", c.App}, tc.args...))
 		if got := strings.Contains(errOut.String(), "modcache: "); got != tc.want {
 			t.Errorf("errTTY=%v %v: progress drawn = %v (stderr %q)", tc.errTTY, tc.args, got, errOut.String())
+		}
+		if slices.Contains(tc.args, "--json") {
+			schematest.Check(t, out.Bytes())
 		}
 		if strings.Contains(out.String(), "\r") {
 			t.Errorf("progress in standard output: %q", out.String())

@@ -27,6 +27,7 @@ const resolverEnv = "GOMODDOCTOR_RESOLVER"
 // rootFlags are the flags of the root command.
 type rootFlags struct {
 	outputFlags
+	saveFlags
 	timeout time.Duration
 	checks  []string
 	dir     string
@@ -131,6 +132,7 @@ func newRootCmd(s streams) *cobra.Command {
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 	fl.StringVarP(&f.dir, "dir", "C", "", "diagnose as if run in this directory")
 	fl.StringVar(&f.scope, "scope", checks.ScopeModule, "what the modcache check hashes: module (the main module's build list) or all (the whole module cache)")
+	f.saveFlags.register(root)
 	root.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{checks.ScopeModule, checks.ScopeAll}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -143,7 +145,7 @@ func newRootCmd(s streams) *cobra.Command {
 	fl.BoolVar(&f.fixCache, "fix-cache", false, "with --fix: also run the plan's module cache repairs, which delete damaged cache entries")
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "when the GOPROXY chain fails, also measure this module proxy as a candidate (repeatable); the toolchain default and well-known public mirrors are measured too, unless $"+mirrorsEnv+" names others (or none)")
 
-	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s), newUndoCmd(s), newMirrorsCmd(s))
+	root.AddCommand(newVersionCmd(s), newChecksCmd(s), newExplainCmd(s), newUndoCmd(s), newMirrorsCmd(s), newRunCmd(s), newDiffCmd(s))
 	return root
 }
 
@@ -171,6 +173,10 @@ func runDoctor(parent context.Context, s streams, f rootFlags) error {
 	}
 	if err := f.fixFlags.validate(); err != nil {
 		return usageError{err}
+	}
+	saves, err := f.saveFlags.parse()
+	if err != nil {
+		return err
 	}
 	if f.dir != "" {
 		if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
@@ -202,6 +208,9 @@ func runDoctor(parent context.Context, s streams, f rootFlags) error {
 	}
 
 	if err := render(s, format, f.outputFlags, rep); err != nil {
+		return err
+	}
+	if err := saveReports(s, saves, f.outputFlags, rep); err != nil {
 		return err
 	}
 	return exitCode(rep.ExitCode())
