@@ -12,11 +12,14 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
+// benchVersions is the size of the benchmark build list.
+const benchVersions = 500
+
 // BenchmarkStructural is the structural pass over the whole benchmark
-// cache (300 module versions the app uses and 60 it does not, built by
+// cache (500 module versions the app uses and 100 it does not, built by
 // the go command; see fixtures.NewBenchCache), in-process.
 func BenchmarkStructural(b *testing.B) {
-	c := fixtures.NewBenchCache(b, 300)
+	c := fixtures.NewBenchCache(b, benchVersions)
 	s := NewScanner(c.Cache)
 	var st Stats
 	b.ResetTimer()
@@ -34,11 +37,11 @@ func BenchmarkStructural(b *testing.B) {
 }
 
 // BenchmarkBuildList compares computing the build list of the benchmark
-// module (300 dependencies) in-process with asking the go command
+// module (500 dependencies) in-process with asking the go command
 // ('go list -m -json all', off the network), the alternative the
 // modcache check uses only for workspaces.
 func BenchmarkBuildList(b *testing.B) {
-	c := fixtures.NewBenchCache(b, 300)
+	c := fixtures.NewBenchCache(b, benchVersions)
 	data, err := os.ReadFile(filepath.Join(c.App, "go.mod"))
 	if err != nil {
 		b.Fatal(err)
@@ -50,7 +53,7 @@ func BenchmarkBuildList(b *testing.B) {
 				b.Fatal(err)
 			}
 			bl, err := ComputeBuildList(Cache{Root: c.Cache}, mf, c.App)
-			if err != nil || len(bl.Deps) != 300 {
+			if err != nil || len(bl.Deps) != benchVersions {
 				b.Fatalf("%v, %d deps", err, len(bl.Deps))
 			}
 		}

@@ -156,12 +156,23 @@ type dirIssue struct {
 // the go command's hashing fail are returned as issues, all of them
 // rather than the first: symbolic links that lead nowhere or to a
 // directory, and unreadable directories and files.
-func (h *hasher) hashDir(dir, prefix string) (string, []dirIssue, error) {
+//
+// With a verification cache, the walk also takes the stamps of every
+// file and directory of the tree (an Lstat each): if they are what the
+// cache remembers, its hash is returned (cached true) and nothing is
+// read; else the tree is hashed and the hash remembered.
+func (h *hasher) hashDir(dir, prefix string, vc *VerifyCache) (hash string, issues []dirIssue, cached bool, err error) {
 	dir = filepath.Clean(dir)
-	var (
-		files  []string
-		issues []dirIssue
-	)
+	var files []string
+	var fp *fingerprinter
+	if vc != nil {
+		fp = newFingerprinter()
+		if fi, err := os.Lstat(dir); err == nil {
+			fp.add(".", fi)
+		} else {
+			fp.ok = false
+		}
+	}
 	var walk func(path, rel string) error
 	walk = func(path, rel string) error {
 		if h.stopped() {
@@ -177,6 +188,13 @@ func (h *hasher) hashDir(dir, prefix string) (string, []dirIssue, error) {
 			r := d.Name()
 			if rel != "" {
 				r = rel + "/" + d.Name()
+			}
+			if fp != nil && fp.ok {
+				if fi, err := d.Info(); err == nil {
+					fp.add(r, fi)
+				} else {
+					fp.ok = false
+				}
 			}
 			if d.IsDir() {
 				if err := walk(p, r); err != nil {
@@ -199,12 +217,20 @@ func (h *hasher) hashDir(dir, prefix string) (string, []dirIssue, error) {
 		return nil
 	}
 	if err := walk(dir, ""); err != nil {
-		return "", nil, err
+		return "", nil, false, err
 	}
 	if len(issues) > 0 {
-		return "", issues, nil
+		return "", issues, false, nil
 	}
-	hash, err := h.hash1(files, func(name string) (io.ReadCloser, error) {
+	remember := fp != nil && fp.ok
+	var sum [32]byte
+	if remember {
+		sum = fp.sum()
+		if hv, ok := vc.lookup('d', dir, sum); ok {
+			return hv, nil, true, nil
+		}
+	}
+	hash, err = h.hash1(files, func(name string) (io.ReadCloser, error) {
 		return os.Open(filepath.Join(dir, strings.TrimPrefix(name, prefix)))
 	})
 	if err != nil && err != errCanceled {
@@ -214,10 +240,40 @@ func (h *hasher) hashDir(dir, prefix string) (string, []dirIssue, error) {
 			if errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP) {
 				kind = BrokenSymlink
 			}
-			return "", []dirIssue{{kind, pe.Path, err.Error()}}, nil
+			return "", []dirIssue{{kind, pe.Path, err.Error()}}, false, nil
 		}
 	}
-	return hash, nil, err
+	if err == nil && remember {
+		vc.store('d', dir, sum, hash, fp.t0)
+	}
+	return hash, nil, false, err
+}
+
+// hashZipCached is hashZip through a verification cache: a zip whose
+// stamps are what the cache remembers is not read.
+func (h *hasher) hashZipCached(path string, vc *VerifyCache) (hash string, cached bool, err error) {
+	if vc == nil {
+		hash, err = h.hashZip(path)
+		return hash, false, err
+	}
+	fp := newFingerprinter()
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		fp.add(".", fi)
+	} else {
+		fp.ok = false
+	}
+	var sum [32]byte
+	if fp.ok {
+		sum = fp.sum()
+		if hv, ok := vc.lookup('z', path, sum); ok {
+			return hv, true, nil
+		}
+	}
+	hash, err = h.hashZip(path)
+	if err == nil && fp.ok {
+		vc.store('z', path, sum, hash, fp.t0)
+	}
+	return hash, false, err
 }
 
 // symlinkTarget describes a symbolic link and where it points.
