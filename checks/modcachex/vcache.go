@@ -75,12 +75,13 @@ const (
 	// is kept: about 150 bytes an entry, two entries a module version.
 	maxVCFile    = 32 << 20
 	maxVCEntries = 100_000
-	// racyWindow: a file whose modification or change time is this
-	// close to the moment it was looked at may change again within the
-	// same tick of the file system's clock without its stamp moving
-	// (git's "racily clean" entries): its hash is not remembered.
-	racyWindow = 2 * time.Second
 )
+
+// racyWindow: a file whose modification or change time is this close
+// to the moment it was looked at may change again within the same tick
+// of the file system's clock without its stamp moving (git's "racily
+// clean" entries): its hash is not remembered. Tests lower it.
+var racyWindow = 2 * time.Second
 
 // OpenVerifyCache opens the verification cache of the module cache at
 // root, kept in dir ("" means none: nil is returned, and a nil cache
