@@ -158,7 +158,7 @@ type dirIssue struct {
 // directory, and unreadable directories and files.
 //
 // With a verification cache, the walk also takes the stamps of every
-// file and directory of the tree (an Lstat each): if they are what the
+// file and directory of the tree (an fstatat(2) each): if they are what the
 // cache remembers, its hash is returned (cached true) and nothing is
 // read; else the tree is hashed and the hash remembered.
 func (h *hasher) hashDir(dir, prefix string, vc *VerifyCache) (hash string, issues []dirIssue, cached bool, err error) {
@@ -178,7 +178,7 @@ func (h *hasher) hashDir(dir, prefix string, vc *VerifyCache) (hash string, issu
 		if h.stopped() {
 			return errCanceled
 		}
-		ents, err := os.ReadDir(path)
+		ents, err := readDirStamps(path, fp)
 		if err != nil {
 			issues = append(issues, dirIssue{Unreadable, path, err.Error()})
 			return nil
@@ -188,13 +188,6 @@ func (h *hasher) hashDir(dir, prefix string, vc *VerifyCache) (hash string, issu
 			r := d.Name()
 			if rel != "" {
 				r = rel + "/" + d.Name()
-			}
-			if fp != nil && fp.ok {
-				if fi, err := d.Info(); err == nil {
-					fp.add(r, fi)
-				} else {
-					fp.ok = false
-				}
 			}
 			if d.IsDir() {
 				if err := walk(p, r); err != nil {
@@ -370,4 +363,27 @@ func readZipEnd(r io.ReaderAt, size int64) (zipEnd, error) {
 		return zipEnd{}, fmt.Errorf("the central directory (%d bytes at offset %d) does not fit before its end record at offset %d: the file is damaged", end.dirSize, end.dirStart, eocdAt)
 	}
 	return end, nil
+}
+
+// readDirStamps is os.ReadDir (entries sorted by name), also adding the
+// stamps of the entries to fp, if any, read relative to the open
+// directory (cheaper than an Lstat of each full path).
+func readDirStamps(path string, fp *fingerprinter) ([]fs.DirEntry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	if fp != nil && fp.ok {
+		for _, d := range ents {
+			sp, ok := statAt(f, d.Name())
+			fp.addStamp(path+"/"+d.Name(), sp, ok && d.Type()&fs.ModeSymlink == 0)
+		}
+	}
+	return ents, nil
 }

@@ -4,8 +4,11 @@ package modcachex
 
 import (
 	"io/fs"
+	"os"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // A stamp is what the file system says of a file without reading it:
@@ -33,5 +36,29 @@ func stampOf(fi fs.FileInfo) (stamp, bool) {
 		Mtime: time.Unix(int64(st.Mtim.Sec), int64(st.Mtim.Nsec)).UnixNano(),
 		Ctime: time.Unix(int64(st.Ctim.Sec), int64(st.Ctim.Nsec)).UnixNano(),
 		Ino:   uint64(st.Ino), Dev: uint64(st.Dev),
+	}, true
+}
+
+// statAt reads the stamp of name in the open directory dir
+// (fstatat(2), not following a symbolic link).
+func statAt(dir *os.File, name string) (stamp, bool) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return stamp{}, false
+	}
+	mode := fs.FileMode(st.Mode & 0o777)
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFDIR:
+		mode |= fs.ModeDir
+	case unix.S_IFLNK:
+		mode |= fs.ModeSymlink
+	case unix.S_IFREG:
+	default:
+		mode |= fs.ModeIrregular
+	}
+	return stamp{
+		Size: st.Size, Mode: mode,
+		Mtime: st.Mtim.Nano(), Ctime: st.Ctim.Nano(),
+		Ino: st.Ino, Dev: st.Dev,
 	}, true
 }

@@ -358,11 +358,16 @@ func newFingerprinter() *fingerprinter {
 }
 
 func (f *fingerprinter) add(rel string, fi fs.FileInfo) {
+	sp, ok := stampOf(fi)
+	f.addStamp(rel, sp, ok && fi.Mode()&fs.ModeSymlink == 0)
+}
+
+// addStamp adds the stamp of name; ok false spoils the fingerprint.
+func (f *fingerprinter) addStamp(rel string, sp stamp, ok bool) {
 	if !f.ok {
 		return
 	}
-	sp, ok := stampOf(fi)
-	if !ok || fi.Mode()&fs.ModeSymlink != 0 {
+	if !ok {
 		f.ok = false
 		return
 	}
