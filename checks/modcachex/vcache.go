@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"io/fs"
@@ -17,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/cachefile"
 )
 
 // A VerifyCache remembers, for each zip and extracted directory the deep
@@ -131,34 +132,9 @@ func (vc *VerifyCache) Counts() (reused, hashed int) {
 // load reads the file; it returns why the file cannot be trusted, or ""
 // (a missing file is no reason: the first run has none).
 func (vc *VerifyCache) load() string {
-	fi, err := os.Lstat(vc.file)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return ""
-	case err != nil:
-		return err.Error()
-	case !fi.Mode().IsRegular():
-		return "not a regular file"
-	case fi.Mode().Perm()&0o022 != 0:
-		return fmt.Sprintf("others may write it (mode %v)", fi.Mode().Perm())
-	case fi.Size() > maxVCFile:
-		return fmt.Sprintf("%s, more than a verification cache can be", HumanBytes(fi.Size()))
-	}
-	if own, ok := ownerOf(fi); ok && int(own) != vc.uid {
-		return fmt.Sprintf("it belongs to user %d, not to this user (%d)", own, vc.uid)
-	}
-	data, err := readSmall(vc.file, maxVCFile)
-	if err != nil {
-		return err.Error()
-	}
-	body, trailer, ok := cutLastLine(data)
-	sumHex, hasSum := strings.CutPrefix(trailer, "sum ")
-	if !ok || !hasSum {
-		return "damaged: it does not end with its checksum (truncated?)"
-	}
-	want := sha256.Sum256(body)
-	if sumHex != hex.EncodeToString(want[:]) {
-		return "damaged: its checksum does not match its content"
+	body, why := cachefile.Read(vc.file, maxVCFile)
+	if why != "" || body == nil {
+		return why
 	}
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(make([]byte, 0, 4096), 1<<16)
@@ -207,16 +183,6 @@ func (vc *VerifyCache) load() string {
 		return "damaged: no header"
 	}
 	return ""
-}
-
-// cutLastLine splits data ending in "\n" into what precedes its last
-// line and that line (without the newline).
-func cutLastLine(data []byte) (body []byte, last string, ok bool) {
-	if len(data) == 0 || data[len(data)-1] != '\n' {
-		return nil, "", false
-	}
-	i := bytes.LastIndexByte(data[:len(data)-1], '\n')
-	return data[:i+1], string(data[i+1 : len(data)-1]), true
 }
 
 func trimLong(s string) string {
@@ -316,31 +282,7 @@ func (vc *VerifyCache) Save() error {
 		e := keep[k]
 		fmt.Fprintf(&buf, "%c %d %s %x %s\n", k[0], e.at, e.hash, e.fp, strconv.Quote(k[1:]))
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	fmt.Fprintf(&buf, "sum %x\n", sum)
-
-	dir := filepath.Dir(vc.file)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".modcache-*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(buf.Bytes())
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), vc.file)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return cachefile.Write(vc.file, buf.Bytes())
 }
 
 // A fingerprinter accumulates the stamps of a zip or a tree; ok turns

@@ -40,11 +40,8 @@ func resign(body []byte) []byte {
 }
 
 func body(data []byte) []byte {
-	b, _, ok := cutLastLine(data)
-	if !ok {
-		panic("no last line")
-	}
-	return b
+	i := bytes.LastIndexByte(data[:len(data)-1], '\n')
+	return data[:i+1]
 }
 
 func lowerRacyWindow(t *testing.T) {
