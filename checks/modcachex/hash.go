@@ -312,19 +312,33 @@ func readZipEnd(r io.ReaderAt, size int64) (zipEnd, error) {
 	if size < eocdLen {
 		return zipEnd{}, fmt.Errorf("%d bytes: too short to be a zip file", size)
 	}
-	n := min(size, eocdLen+0xffff)
-	buf := make([]byte, n)
-	if _, err := r.ReadAt(buf, size-n); err != nil && err != io.EOF {
-		return zipEnd{}, err
-	}
-	p := -1
-	for i := len(buf) - eocdLen; i >= 0; i-- {
-		if binary.LittleEndian.Uint32(buf[i:]) == eocdSig {
-			comment := int(binary.LittleEndian.Uint16(buf[i+20:]))
-			if i+eocdLen+comment <= len(buf) {
-				p = i
-				break
+	// The record is almost always the last 22 bytes (the go command
+	// writes no comment): look in the last KiB first, then in the
+	// whole 64 KiB a comment may take. The scan from the end finds the
+	// same record in both when it is in the smaller window.
+	var (
+		buf []byte
+		n   int64
+		p   = -1
+	)
+	for _, window := range []int64{1 << 10, eocdLen + 0xffff} {
+		n = min(size, window)
+		buf = make([]byte, n)
+		if _, err := r.ReadAt(buf, size-n); err != nil && err != io.EOF {
+			return zipEnd{}, err
+		}
+		p = -1
+		for i := len(buf) - eocdLen; i >= 0; i-- {
+			if binary.LittleEndian.Uint32(buf[i:]) == eocdSig {
+				comment := int(binary.LittleEndian.Uint16(buf[i+20:]))
+				if i+eocdLen+comment <= len(buf) {
+					p = i
+					break
+				}
 			}
+		}
+		if n == size || p >= eocd64LocLen {
+			break
 		}
 	}
 	if p < 0 {
@@ -366,24 +380,26 @@ func readZipEnd(r io.ReaderAt, size int64) (zipEnd, error) {
 }
 
 // readDirStamps is os.ReadDir (entries sorted by name), also adding the
-// stamps of the entries to fp, if any, read relative to the open
-// directory (cheaper than an Lstat of each full path).
+// stamps of the entries to fp, if any. Where the system allows it
+// (readDirAt), the directory is read with one open, getdents(2) and an
+// fstatat(2) per entry relative to it, which also gives the types.
 func readDirStamps(path string, fp *fingerprinter) ([]fs.DirEntry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	ents, err := f.ReadDir(-1)
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	if fp != nil && fp.ok {
-		for _, d := range ents {
-			sp, ok := statAt(f, d.Name())
-			fp.addStamp(path+"/"+d.Name(), sp, ok && d.Type()&fs.ModeSymlink == 0)
+		if ents, ok := readDirAt(path, fp); ok {
+			return ents, nil
 		}
+		fp.ok = false
 	}
-	return ents, nil
+	return os.ReadDir(path)
 }
+
+// A statEntry is a directory entry whose type came from its stamp.
+type statEntry struct {
+	name string
+	mode fs.FileMode
+}
+
+func (e statEntry) Name() string               { return e.name }
+func (e statEntry) IsDir() bool                { return e.mode.IsDir() }
+func (e statEntry) Type() fs.FileMode          { return e.mode.Type() }
+func (e statEntry) Info() (fs.FileInfo, error) { return nil, errors.New("statEntry: no FileInfo") }

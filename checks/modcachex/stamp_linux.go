@@ -4,7 +4,7 @@ package modcachex
 
 import (
 	"io/fs"
-	"os"
+	"slices"
 	"syscall"
 	"time"
 
@@ -39,26 +39,54 @@ func stampOf(fi fs.FileInfo) (stamp, bool) {
 	}, true
 }
 
-// statAt reads the stamp of name in the open directory dir
-// (fstatat(2), not following a symbolic link).
-func statAt(dir *os.File, name string) (stamp, bool) {
+// readDirAt reads a directory with one open, getdents(2) and an
+// fstatat(2) of each entry relative to it, adding the entries' stamps
+// to fp in name order. ok is false when anything fails (the caller then
+// reads the directory the ordinary way and remembers nothing).
+func readDirAt(path string, fp *fingerprinter) (ents []fs.DirEntry, ok bool) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer unix.Close(fd)
+	var names []string
+	buf := make([]byte, 8<<10)
+	for {
+		n, err := unix.ReadDirent(fd, buf)
+		if err != nil {
+			return nil, false
+		}
+		if n <= 0 {
+			break
+		}
+		_, _, names = unix.ParseDirent(buf[:n], -1, names)
+		if len(names) > maxFiles {
+			return nil, false
+		}
+	}
+	slices.Sort(names)
+	ents = make([]fs.DirEntry, 0, len(names))
 	var st unix.Stat_t
-	if err := unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		return stamp{}, false
+	for _, name := range names {
+		if err := unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return nil, false
+		}
+		mode := fs.FileMode(st.Mode & 0o777)
+		switch st.Mode & unix.S_IFMT {
+		case unix.S_IFDIR:
+			mode |= fs.ModeDir
+		case unix.S_IFLNK:
+			mode |= fs.ModeSymlink
+		case unix.S_IFREG:
+		default:
+			mode |= fs.ModeIrregular
+		}
+		fp.addStamp(path+"/"+name, stamp{
+			Size: st.Size, Mode: mode,
+			Mtime: st.Mtim.Nano(), Ctime: st.Ctim.Nano(),
+			Ino: st.Ino, Dev: st.Dev,
+		}, mode&fs.ModeSymlink == 0)
+		ents = append(ents, statEntry{name: name, mode: mode})
 	}
-	mode := fs.FileMode(st.Mode & 0o777)
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFDIR:
-		mode |= fs.ModeDir
-	case unix.S_IFLNK:
-		mode |= fs.ModeSymlink
-	case unix.S_IFREG:
-	default:
-		mode |= fs.ModeIrregular
-	}
-	return stamp{
-		Size: st.Size, Mode: mode,
-		Mtime: st.Mtim.Nano(), Ctime: st.Ctim.Nano(),
-		Ino: st.Ino, Dev: st.Dev,
-	}, true
+	return ents, true
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -290,9 +291,10 @@ func (vc *VerifyCache) Save() error {
 // symbolic link whose target's changes its own stamp does not show, a
 // racily clean file).
 type fingerprinter struct {
-	h  hash.Hash
-	t0 time.Time
-	ok bool
+	buf []byte
+	h   hash.Hash
+	t0  time.Time
+	ok  bool
 }
 
 func newFingerprinter() *fingerprinter {
@@ -318,7 +320,14 @@ func (f *fingerprinter) addStamp(rel string, sp stamp, ok bool) {
 		f.ok = false
 		return
 	}
-	fmt.Fprintf(f.h, "%q %d %o %d %d %d %d\n", rel, sp.Size, uint32(sp.Mode), sp.Mtime, sp.Ctime, sp.Ino, sp.Dev)
+	b := f.buf[:0]
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(rel)))
+	b = append(b, rel...)
+	for _, v := range [...]uint64{uint64(sp.Size), uint64(sp.Mode), uint64(sp.Mtime), uint64(sp.Ctime), sp.Ino, sp.Dev} {
+		b = binary.LittleEndian.AppendUint64(b, v)
+	}
+	f.h.Write(b)
+	f.buf = b
 }
 
 func (f *fingerprinter) sum() [sha256.Size]byte { return [sha256.Size]byte(f.h.Sum(nil)) }
