@@ -154,7 +154,7 @@ func runModcache(ctx context.Context, env *checks.Env) ([]checks.Finding, error)
 	}
 	r.versions = st.Versions
 	if st.Stopped {
-		r.incomplete("the structural pass", st.Versions, 0, nil)
+		r.incomplete("the structural pass", st.Versions, 0, nil, false)
 		return r.finish(), nil
 	}
 
@@ -199,7 +199,7 @@ func runModcache(ctx context.Context, env *checks.Env) ([]checks.Finding, error)
 				}
 			}
 		}
-		r.incomplete("hashing", deep.Hashed, total, missed)
+		r.incomplete("hashing", deep.Hashed, total, missed, vc != nil)
 	}
 	detail := []string{
 		fmt.Sprintf("structure: %d module versions, %d zips (%s)", st.Versions, st.Zips, modcachex.HumanBytes(st.ZipBytes)),
@@ -400,7 +400,8 @@ func (r *cacheRun) space() {
 
 // incomplete notes that the deadline stopped a pass, naming (some of)
 // the module versions it did not verify.
-func (r *cacheRun) incomplete(pass string, done, total int, missed []module.Version) {
+// remembered says the verification cache keeps what was verified.
+func (r *cacheRun) incomplete(pass string, done, total int, missed []module.Version, remembered bool) {
 	msg := fmt.Sprintf("the run's deadline stopped %s after %d module versions", pass, done)
 	if total > 0 {
 		msg = fmt.Sprintf("the run's deadline stopped %s after %d of %d module versions", pass, done, total)
@@ -414,7 +415,9 @@ func (r *cacheRun) incomplete(pass string, done, total int, missed []module.Vers
 		if len(missed) > 10 {
 			lines = append(lines, fmt.Sprintf("\tand %d more", len(missed)-10))
 		}
-		lines = append(lines, "what was verified is remembered: the next run starts where this one stopped")
+		if remembered {
+			lines = append(lines, "what was verified is remembered: the next run starts where this one stopped")
+		}
 		detail = strings.Join(lines, "\n")
 	}
 	r.out = append(r.out, checks.Finding{

@@ -3,6 +3,7 @@ package modcache
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -257,11 +258,40 @@ func TestModcacheVerifyCacheBypass(t *testing.T) {
 	c := fixtures.NewModCache(t, fixtures.GoProxy(t).URL)
 	dir := t.TempDir()
 	time.Sleep(2100 * time.Millisecond)
-	runWarm(t, c, dir, checks.Options{})
+
+	// A run the deadline stops after the first version hashed: it says
+	// what it did not verify, and the next run re-uses what it did.
+	ctx, cancel := context.WithCancel(context.Background())
+	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: c.App, Environ: c.Environ()})
+	env.Options.CacheDir = dir
+	env.Options.Progress = func(p checks.Progress) {
+		if p.Phase == "hashing" && p.Done >= 1 {
+			cancel()
+		}
+	}
+	fs, err := runModcache(ctx, env)
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc := findFinding(fs, "MODCACHE_SCAN_INCOMPLETE", "")
+	if inc == nil || !strings.Contains(inc.Message, "of 3 module versions") {
+		t.Fatalf("a stopped run:\n%s", dumpFindings(fs))
+	}
+	t.Logf("stopped run: %s\n%s", inc.Message, inc.Detail)
+	var hashedFirst int
+	fmt.Sscanf(inc.Message[strings.Index(inc.Message, "after ")+len("after "):], "%d", &hashedFirst)
+	if hashedFirst < 3 && !strings.Contains(inc.Detail, fmt.Sprintf("not verified (%d):", 3-hashedFirst)) {
+		t.Errorf("the stopped run does not name what it did not verify:\n%s", dumpFindings(fs))
+	}
+	if got := unchanged(t, runWarm(t, c, dir, checks.Options{})); !strings.HasPrefix(got, fmt.Sprintf("%d module versions unchanged", hashedFirst)) {
+		t.Errorf("after a run stopped at %d versions, the next re-used %q", hashedFirst, got)
+	}
+
 	if got := unchanged(t, runWarm(t, c, dir, checks.Options{})); !strings.HasPrefix(got, "3 module versions unchanged") {
 		t.Fatalf("not warm: %q", got)
 	}
-	fs := runWarm(t, c, dir, checks.Options{Rehash: true})
+	fs = runWarm(t, c, dir, checks.Options{Rehash: true})
 	if got := unchanged(t, fs); got != "not used (--rehash): everything hashed again" {
 		t.Errorf("--rehash: %q", got)
 	}
