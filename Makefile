@@ -21,7 +21,7 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-# The module cache benchmarks build a cache of 300 module versions with
+# The module cache benchmarks build a cache of 600 module versions with
 # the go command the first time (about 15s, kept in $$TMPDIR for the
 # next run); BENCHTIME=10x gives steadier numbers.
 # BenchmarkHangingProxy lets the go command hang for 30s: bench allows 10 minutes.

@@ -51,6 +51,13 @@ type Options struct {
 	// (the default: the main module's build list) or ScopeAll (the
 	// whole module cache).
 	Scope string
+	// Rehash (--rehash) makes the modcache check hash every module
+	// version again instead of re-using the hashes it remembers.
+	Rehash bool
+	// CacheDir is the doctor's own cache directory (in the user's cache
+	// directory), where checks remember work between runs; "" remembers
+	// nothing.
+	CacheDir string
 	// ProbeBranches (--probe-branches) lets the module check ask the
 	// origins of requirements on pseudo-versions for their branches'
 	// tips: requests the go command sends only with GOPROXY=direct.

@@ -21,6 +21,7 @@ var codes = []checks.Code{
 	{Code: "MODCACHE_LOW_INODES", Severities: warnOrFail, Meaning: "the module cache's file system is short of free inodes, which extracting a module needs by the thousand"},
 	{Code: "MODCACHE_RW", Severities: infoOnly, Meaning: "GOFLAGS has -modcacherw: extracted modules stay writable, so a tool can change them unnoticed"},
 	{Code: "MODCACHE_SCAN_INCOMPLETE", Severities: warnOnly, Meaning: "the run's deadline stopped the scan: what was not checked may be damaged too"},
+	{Code: "MODCACHE_VERIFY_CACHE_IGNORED", Severities: infoOnly, Meaning: "the doctor's own verification cache (the hashes it remembers between runs) is damaged, another user's or another module cache's: it was ignored and everything hashed again"},
 	{Code: "MODCACHE_SUMMARY", Severities: infoOnly, Meaning: "how many module versions the cache holds, and which of them were hashed"},
 
 	// Problems of one module version (modcachex.Kind).

@@ -138,46 +138,74 @@ func runModcache(ctx context.Context, env *checks.Env) ([]checks.Finding, error)
 		}
 	}
 
+	// Inside a module the build list decides what matters, whatever the
+	// scope. It is computed (from the cached go.mod files) while the
+	// structural pass runs.
+	var (
+		mods []module.Version
+		how  string
+	)
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		if r.inModule {
+			mods, how = r.buildListMods(ctx)
+		}
+	}()
 	st, err := sc.Structural(ctx, r.problem)
+	<-listed
 	if err != nil {
 		return r.out, err
 	}
 	r.versions = st.Versions
 	defer r.recordFacts(st.Versions, st.Zips)
 	if st.Stopped {
-		r.incomplete("the structural pass", st.Versions, 0)
+		r.incomplete("the structural pass", st.Versions, 0, nil, false)
 		return r.finish(), nil
 	}
 
-	// Inside a module the build list decides what matters, whatever the
-	// scope.
-	var (
-		mods []module.Version
-		how  string
-	)
-	if r.inModule {
-		mods, how = r.buildListMods(ctx)
-	}
 	var (
 		deep   modcachex.Stats
 		what   string
 		hashed bool
+		total  int
+		vc     *modcachex.VerifyCache
 	)
+	var doneMu sync.Mutex
+	verified := map[module.Version]bool{}
+	sc.Done = func(m module.Version) {
+		doneMu.Lock()
+		verified[m] = true
+		doneMu.Unlock()
+	}
+	if env.Options.Scope == checks.ScopeAll || r.inModule {
+		vc = r.verifyCache()
+		sc.Verified = vc
+	}
 	switch {
 	case env.Options.Scope == checks.ScopeAll:
 		deep, err = sc.DeepAll(ctx, st.Versions, r.problem)
-		what, hashed = "every module version in the cache (--scope all)", true
+		what, hashed, total = "every module version in the cache (--scope all)", true, st.Versions
 	case r.inModule:
 		deep, err = sc.Deep(ctx, mods, r.problem)
-		what, hashed = fmt.Sprintf("the build list of %s (%d module versions in the cache; %s)", env.Module.Path(), deep.Versions, how), true
+		what, hashed, total = fmt.Sprintf("the build list of %s (%d module versions in the cache; %s)", env.Module.Path(), deep.Versions, how), true, len(mods)
 	default:
 		what = "nothing: outside a module only the structural checks run; --scope all hashes the whole cache"
 	}
 	if err != nil {
 		return r.out, err
 	}
+	saveErr := vc.Save()
 	if deep.Stopped {
-		r.incomplete("hashing", deep.Hashed, st.Versions)
+		var missed []module.Version
+		if env.Options.Scope != checks.ScopeAll {
+			for _, m := range mods {
+				if !verified[m] {
+					missed = append(missed, m)
+				}
+			}
+		}
+		r.incomplete("hashing", deep.Hashed, total, missed, vc != nil)
 	}
 	detail := []string{
 		fmt.Sprintf("structure: %d module versions, %d zips (%s)", st.Versions, st.Zips, modcachex.HumanBytes(st.ZipBytes)),
@@ -185,6 +213,7 @@ func runModcache(ctx context.Context, env *checks.Env) ([]checks.Finding, error)
 	}
 	if hashed {
 		detail = append(detail, fmt.Sprintf("versions hashed: %d", deep.Hashed))
+		detail = append(detail, r.verifyCacheNote(vc, deep, saveErr)...)
 	}
 	r.out = append(r.out, checks.Finding{
 		Code: "MODCACHE_SUMMARY", Severity: checks.SevInfo, Subject: root,
@@ -375,15 +404,32 @@ func (r *cacheRun) space() {
 	}
 }
 
-// incomplete notes that the deadline stopped a pass.
-func (r *cacheRun) incomplete(pass string, done, total int) {
+// incomplete notes that the deadline stopped a pass, naming (some of)
+// the module versions it did not verify.
+// remembered says the verification cache keeps what was verified.
+func (r *cacheRun) incomplete(pass string, done, total int, missed []module.Version, remembered bool) {
 	msg := fmt.Sprintf("the run's deadline stopped %s after %d module versions", pass, done)
 	if total > 0 {
 		msg = fmt.Sprintf("the run's deadline stopped %s after %d of %d module versions", pass, done, total)
 	}
+	var detail string
+	if len(missed) > 0 {
+		lines := []string{fmt.Sprintf("not verified (%d):", len(missed))}
+		for _, m := range missed[:min(len(missed), 10)] {
+			lines = append(lines, "\t"+m.String())
+		}
+		if len(missed) > 10 {
+			lines = append(lines, fmt.Sprintf("\tand %d more", len(missed)-10))
+		}
+		if remembered {
+			lines = append(lines, "what was verified is remembered: the next run starts where this one stopped")
+		}
+		detail = strings.Join(lines, "\n")
+	}
 	r.out = append(r.out, checks.Finding{
 		Code: "MODCACHE_SCAN_INCOMPLETE", Severity: checks.SevWarn, Subject: r.root,
 		Message: msg + ": what was not checked may be damaged too",
+		Detail:  detail,
 		Fixes:   []checks.Fix{checks.Manual("give the check more time", "gomoddoctor --check modcache --timeout 5m")},
 	})
 }

@@ -8,15 +8,19 @@ import (
 	"testing"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
+// benchVersions is the size of the benchmark build list.
+const benchVersions = 500
+
 // BenchmarkStructural is the structural pass over the whole benchmark
-// cache (300 module versions the app uses and 60 it does not, built by
+// cache (500 module versions the app uses and 100 it does not, built by
 // the go command; see fixtures.NewBenchCache), in-process.
 func BenchmarkStructural(b *testing.B) {
-	c := fixtures.NewBenchCache(b, 300)
+	c := fixtures.NewBenchCache(b, benchVersions)
 	s := NewScanner(c.Cache)
 	var st Stats
 	b.ResetTimer()
@@ -34,11 +38,11 @@ func BenchmarkStructural(b *testing.B) {
 }
 
 // BenchmarkBuildList compares computing the build list of the benchmark
-// module (300 dependencies) in-process with asking the go command
+// module (500 dependencies) in-process with asking the go command
 // ('go list -m -json all', off the network), the alternative the
 // modcache check uses only for workspaces.
 func BenchmarkBuildList(b *testing.B) {
-	c := fixtures.NewBenchCache(b, 300)
+	c := fixtures.NewBenchCache(b, benchVersions)
 	data, err := os.ReadFile(filepath.Join(c.App, "go.mod"))
 	if err != nil {
 		b.Fatal(err)
@@ -50,7 +54,7 @@ func BenchmarkBuildList(b *testing.B) {
 				b.Fatal(err)
 			}
 			bl, err := ComputeBuildList(Cache{Root: c.Cache}, mf, c.App)
-			if err != nil || len(bl.Deps) != 300 {
+			if err != nil || len(bl.Deps) != benchVersions {
 				b.Fatalf("%v, %d deps", err, len(bl.Deps))
 			}
 		}
@@ -64,4 +68,56 @@ func BenchmarkBuildList(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDeepWarm is the deep pass over the benchmark build list with
+// a warm verification cache (in-process): what a second run costs.
+// BenchmarkDeepCold hashes the same versions with the cache bypassed.
+func BenchmarkDeepWarm(b *testing.B) { benchDeep(b, true) }
+
+func BenchmarkDeepCold(b *testing.B) { benchDeep(b, false) }
+
+func benchDeep(b *testing.B, warm bool) {
+	c := fixtures.NewBenchCache(b, benchVersions)
+	data, err := os.ReadFile(filepath.Join(c.App, "go.mod"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	mf, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bl, err := ComputeBuildList(Cache{Root: c.Cache}, mf, c.App)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var mods []module.Version
+	for _, d := range bl.Deps {
+		mods = append(mods, d.Actual)
+	}
+	dir := b.TempDir()
+	s := NewScanner(c.Cache)
+	pass := func() Stats {
+		s.Verified = OpenVerifyCache(dir, c.Cache, warm)
+		st, err := s.Deep(context.Background(), mods, func(p Problem) { b.Fatalf("problem: %+v", p) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Verified.Save(); err != nil {
+			b.Fatal(err)
+		}
+		return st
+	}
+	pass()
+	var st Stats
+	b.ResetTimer()
+	for range b.N {
+		st = pass()
+	}
+	b.StopTimer()
+	if warm && st.Reused != len(mods) {
+		b.Fatalf("warm: %d of %d re-used", st.Reused, len(mods))
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/pass")
+	b.ReportMetric(float64(st.Reused), "reused")
 }

@@ -22,7 +22,9 @@ import (
 // Shape problems the structural pass reported (an invalid zip, a
 // malformed .ziphash, a directory that is a symbolic link) are not
 // reported again.
-func (s *Scanner) deep(h *hasher, e *Entry, report func(Problem)) error {
+//
+// reused reports that every hash came from the verification cache.
+func (s *Scanner) deep(h *hasher, e *Entry, report func(Problem)) (reused bool, err error) {
 	m := e.Mod
 	f := &e.Files
 	add := func(p Problem) {
@@ -37,16 +39,22 @@ func (s *Scanner) deep(h *hasher, e *Entry, report func(Problem)) error {
 		}
 	}
 	hSum := s.Sums.H1(m.Path, m.Version, false)
+	hashes, fromCache := 0, 0
+	defer func() { reused = err == nil && hashes > 0 && fromCache == hashes }()
 
 	var hZip string
 	zipGood := false
 	if st := f[Zip]; st.Regular() && st.Size > 0 && st.Size <= modzip.MaxZipFile {
-		hz, err := h.hashZip(st.Path)
+		hz, cached, err := h.hashZipCached(st.Path, s.Verified)
+		hashes++
+		if cached {
+			fromCache++
+		}
 		var tm *tooManyError
 		var shape *shapeError
 		switch {
 		case err == errCanceled:
-			return err
+			return false, err
 		case errors.As(err, &tm):
 			add(Problem{Kind: TooLarge, Path: st.Path, Detail: "the zip has " + tm.Error() + "; run 'go mod verify' to check it"})
 		case errors.As(err, &shape):
@@ -64,11 +72,15 @@ func (s *Scanner) deep(h *hasher, e *Entry, report func(Problem)) error {
 	var hDir string
 	dirDone := e.Dir.IsDir() && !e.Dir.Symlink && !f[Partial].Exists
 	if dirDone {
-		hd, issues, err := h.hashDir(e.Dir.Path, m.Path+"@"+m.Version)
+		hd, issues, cached, err := h.hashDir(e.Dir.Path, m.Path+"@"+m.Version, s.Verified)
+		hashes++
+		if cached {
+			fromCache++
+		}
 		var tm *tooManyError
 		switch {
 		case err == errCanceled:
-			return err
+			return false, err
 		case errors.As(err, &tm):
 			add(Problem{Kind: TooLarge, Path: e.Dir.Path, Detail: "the directory has " + tm.Error() + "; run 'go mod verify' to check it"})
 		case err != nil:
@@ -99,7 +111,7 @@ func (s *Scanner) deep(h *hasher, e *Entry, report func(Problem)) error {
 		if contentAgrees && (hZip != "" || hDir != "") {
 			add(Problem{Kind: SumMismatch, Path: f[ZipHash].Path, Want: hSum, Got: hZH,
 				Detail: fmt.Sprintf("in the cache: %s (the zip, the .ziphash and the extracted directory agree)\ngo.sum:       %s\nthe go command fails: \"verifying %s: checksum mismatch\"", hZH, hSum, m)})
-			return nil
+			return false, nil
 		}
 		add(Problem{Kind: ZipHashMismatch, Path: f[ZipHash].Path, Want: hSum, Got: hZH,
 			Detail: fmt.Sprintf(".ziphash: %s\ngo.sum:   %s%s\nthe go command fails: \"verifying %s: checksum mismatch\"", hZH, hSum, contentNote(hZip, hDir, hSum), m)})
@@ -120,7 +132,7 @@ func (s *Scanner) deep(h *hasher, e *Entry, report func(Problem)) error {
 		}
 		add(p)
 	}
-	return nil
+	return false, nil
 }
 
 // contentNote says what the content hashes to, next to a .ziphash that

@@ -19,7 +19,9 @@
 // bytes per module version. The deep pass hashes zips and extracted
 // directories with golang.org/x/mod/sumdb/dirhash's Hash1, in parallel
 // (GOMAXPROCS workers), streaming: it holds one file's name list per
-// worker, never the cache.
+// worker, never the cache. With a VerifyCache, the deep pass re-uses
+// the hash of a zip or extracted tree whose stamps (size, mode, times,
+// inode) have not moved since it was last hashed (vcache.go).
 //
 // What is wrong is reported as Problems: data with a Kind (the finding
 // code), the module version, the path and the evidence. Deciding how

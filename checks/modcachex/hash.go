@@ -156,18 +156,29 @@ type dirIssue struct {
 // the go command's hashing fail are returned as issues, all of them
 // rather than the first: symbolic links that lead nowhere or to a
 // directory, and unreadable directories and files.
-func (h *hasher) hashDir(dir, prefix string) (string, []dirIssue, error) {
+//
+// With a verification cache, the walk also takes the stamps of every
+// file and directory of the tree (an fstatat(2) each): if they are what the
+// cache remembers, its hash is returned (cached true) and nothing is
+// read; else the tree is hashed and the hash remembered.
+func (h *hasher) hashDir(dir, prefix string, vc *VerifyCache) (hash string, issues []dirIssue, cached bool, err error) {
 	dir = filepath.Clean(dir)
-	var (
-		files  []string
-		issues []dirIssue
-	)
+	var files []string
+	var fp *fingerprinter
+	if vc != nil {
+		fp = newFingerprinter()
+		if fi, err := os.Lstat(dir); err == nil {
+			fp.add(".", fi)
+		} else {
+			fp.ok = false
+		}
+	}
 	var walk func(path, rel string) error
 	walk = func(path, rel string) error {
 		if h.stopped() {
 			return errCanceled
 		}
-		ents, err := os.ReadDir(path)
+		ents, err := readDirStamps(path, fp)
 		if err != nil {
 			issues = append(issues, dirIssue{Unreadable, path, err.Error()})
 			return nil
@@ -199,12 +210,20 @@ func (h *hasher) hashDir(dir, prefix string) (string, []dirIssue, error) {
 		return nil
 	}
 	if err := walk(dir, ""); err != nil {
-		return "", nil, err
+		return "", nil, false, err
 	}
 	if len(issues) > 0 {
-		return "", issues, nil
+		return "", issues, false, nil
 	}
-	hash, err := h.hash1(files, func(name string) (io.ReadCloser, error) {
+	remember := fp != nil && fp.ok
+	var sum [32]byte
+	if remember {
+		sum = fp.sum()
+		if hv, ok := vc.lookup('d', dir, sum); ok {
+			return hv, nil, true, nil
+		}
+	}
+	hash, err = h.hash1(files, func(name string) (io.ReadCloser, error) {
 		return os.Open(filepath.Join(dir, strings.TrimPrefix(name, prefix)))
 	})
 	if err != nil && err != errCanceled {
@@ -214,10 +233,40 @@ func (h *hasher) hashDir(dir, prefix string) (string, []dirIssue, error) {
 			if errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP) {
 				kind = BrokenSymlink
 			}
-			return "", []dirIssue{{kind, pe.Path, err.Error()}}, nil
+			return "", []dirIssue{{kind, pe.Path, err.Error()}}, false, nil
 		}
 	}
-	return hash, nil, err
+	if err == nil && remember {
+		vc.store('d', dir, sum, hash, fp.t0)
+	}
+	return hash, nil, false, err
+}
+
+// hashZipCached is hashZip through a verification cache: a zip whose
+// stamps are what the cache remembers is not read.
+func (h *hasher) hashZipCached(path string, vc *VerifyCache) (hash string, cached bool, err error) {
+	if vc == nil {
+		hash, err = h.hashZip(path)
+		return hash, false, err
+	}
+	fp := newFingerprinter()
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		fp.add(".", fi)
+	} else {
+		fp.ok = false
+	}
+	var sum [32]byte
+	if fp.ok {
+		sum = fp.sum()
+		if hv, ok := vc.lookup('z', path, sum); ok {
+			return hv, true, nil
+		}
+	}
+	hash, err = h.hashZip(path)
+	if err == nil && fp.ok {
+		vc.store('z', path, sum, hash, fp.t0)
+	}
+	return hash, false, err
 }
 
 // symlinkTarget describes a symbolic link and where it points.
@@ -263,19 +312,33 @@ func readZipEnd(r io.ReaderAt, size int64) (zipEnd, error) {
 	if size < eocdLen {
 		return zipEnd{}, fmt.Errorf("%d bytes: too short to be a zip file", size)
 	}
-	n := min(size, eocdLen+0xffff)
-	buf := make([]byte, n)
-	if _, err := r.ReadAt(buf, size-n); err != nil && err != io.EOF {
-		return zipEnd{}, err
-	}
-	p := -1
-	for i := len(buf) - eocdLen; i >= 0; i-- {
-		if binary.LittleEndian.Uint32(buf[i:]) == eocdSig {
-			comment := int(binary.LittleEndian.Uint16(buf[i+20:]))
-			if i+eocdLen+comment <= len(buf) {
-				p = i
-				break
+	// The record is almost always the last 22 bytes (the go command
+	// writes no comment): look in the last KiB first, then in the
+	// whole 64 KiB a comment may take. The scan from the end finds the
+	// same record in both when it is in the smaller window.
+	var (
+		buf []byte
+		n   int64
+		p   = -1
+	)
+	for _, window := range []int64{1 << 10, eocdLen + 0xffff} {
+		n = min(size, window)
+		buf = make([]byte, n)
+		if _, err := r.ReadAt(buf, size-n); err != nil && err != io.EOF {
+			return zipEnd{}, err
+		}
+		p = -1
+		for i := len(buf) - eocdLen; i >= 0; i-- {
+			if binary.LittleEndian.Uint32(buf[i:]) == eocdSig {
+				comment := int(binary.LittleEndian.Uint16(buf[i+20:]))
+				if i+eocdLen+comment <= len(buf) {
+					p = i
+					break
+				}
 			}
+		}
+		if n == size || p >= eocd64LocLen {
+			break
 		}
 	}
 	if p < 0 {
@@ -315,3 +378,28 @@ func readZipEnd(r io.ReaderAt, size int64) (zipEnd, error) {
 	}
 	return end, nil
 }
+
+// readDirStamps is os.ReadDir (entries sorted by name), also adding the
+// stamps of the entries to fp, if any. Where the system allows it
+// (readDirAt), the directory is read with one open, getdents(2) and an
+// fstatat(2) per entry relative to it, which also gives the types.
+func readDirStamps(path string, fp *fingerprinter) ([]fs.DirEntry, error) {
+	if fp != nil && fp.ok {
+		if ents, ok := readDirAt(path, fp); ok {
+			return ents, nil
+		}
+		fp.ok = false
+	}
+	return os.ReadDir(path)
+}
+
+// A statEntry is a directory entry whose type came from its stamp.
+type statEntry struct {
+	name string
+	mode fs.FileMode
+}
+
+func (e statEntry) Name() string               { return e.name }
+func (e statEntry) IsDir() bool                { return e.mode.IsDir() }
+func (e statEntry) Type() fs.FileMode          { return e.mode.Type() }
+func (e statEntry) Info() (fs.FileInfo, error) { return nil, errors.New("statEntry: no FileInfo") }

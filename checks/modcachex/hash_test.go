@@ -72,7 +72,7 @@ func TestHashesMatchDirhash(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, issues, err := h.hashDir(dir, prefix)
+		got, issues, _, err := h.hashDir(dir, prefix, nil)
 		if err != nil || len(issues) > 0 || got != want {
 			t.Fatalf("hashDir = %s %v %v, dirhash says %s", got, issues, err, want)
 		}
@@ -126,7 +126,7 @@ func TestHashDirIssues(t *testing.T) {
 	os.Symlink("loop", filepath.Join(dir, "loop"))
 	os.Symlink("sub", filepath.Join(dir, "dirlink"))
 	os.Symlink("go.mod", filepath.Join(dir, "ok.go"))
-	_, issues, err := h.hashDir(dir, "m@v1.0.0")
+	_, issues, _, err := h.hashDir(dir, "m@v1.0.0", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestHashDirIssues(t *testing.T) {
 	writeTree(t, ok, map[string]string{"go.mod": "module m\n"})
 	os.Symlink("go.mod", filepath.Join(ok, "ok.go"))
 	want1, _ := dirhash.HashDir(ok, "m@v1.0.0", dirhash.Hash1)
-	got1, issues, err := h.hashDir(ok, "m@v1.0.0")
+	got1, issues, _, err := h.hashDir(ok, "m@v1.0.0", nil)
 	if got1 != want1 || len(issues) > 0 || err != nil {
 		t.Errorf("hashDir with a good link = %s %v %v, want %s", got1, issues, err, want1)
 	}
@@ -157,7 +157,7 @@ func TestHashDirIssues(t *testing.T) {
 		unreadable := t.TempDir()
 		writeTree(t, unreadable, map[string]string{"secret.go": "x"})
 		os.Chmod(filepath.Join(unreadable, "secret.go"), 0)
-		_, issues, err := h.hashDir(unreadable, "m@v1.0.0")
+		_, issues, _, err := h.hashDir(unreadable, "m@v1.0.0", nil)
 		if err != nil || len(issues) != 1 || issues[0].kind != Unreadable {
 			t.Errorf("unreadable file: %v %v", issues, err)
 		}
@@ -170,7 +170,7 @@ func TestHashStops(t *testing.T) {
 	h := newHasher(done)
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"a": "x"})
-	if _, _, err := h.hashDir(dir, "m@v1.0.0"); err != errCanceled {
+	if _, _, _, err := h.hashDir(dir, "m@v1.0.0", nil); err != errCanceled {
 		t.Errorf("hashDir after stop: %v", err)
 	}
 	zp := filepath.Join(t.TempDir(), "m.zip")

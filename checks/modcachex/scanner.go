@@ -26,8 +26,11 @@ type Stats struct {
 	Versions int   // module versions seen
 	Zips     int   // of which with a zip
 	ZipBytes int64 // total size of the zips
-	Hashed   int   // versions whose content was hashed (deep pass)
-	Stopped  bool  // the context ended the pass early
+	Hashed   int   // versions whose content was verified (deep pass)
+	// Reused counts the versions among Hashed whose every hash came
+	// from the verification cache (their stamps had not moved).
+	Reused  int
+	Stopped bool // the context ended the pass early
 }
 
 // A Scanner checks a module cache. Its fields are set before the first
@@ -48,6 +51,12 @@ type Scanner struct {
 	// Progress, when set, is called (from several goroutines) as the
 	// passes advance.
 	Progress func(Progress)
+	// Verified, when set, remembers hashes from run to run (see
+	// VerifyCache); the deep passes re-hash only what changed.
+	Verified *VerifyCache
+	// Done, when set, is told of each module version the deep pass
+	// verified (from several goroutines).
+	Done func(module.Version)
 
 	// The system seams, replaced by tests.
 	lockHolder func(path string) (held bool, pid int, holder string)
@@ -151,9 +160,15 @@ func (s *Scanner) DeepAll(ctx context.Context, total int, report func(Problem)) 
 func (s *Scanner) hashEntry(st *stats, done *atomic.Int64, total int, report func(Problem)) func(*hasher, *Entry) error {
 	return func(h *hasher, e *Entry) error {
 		st.add(e)
-		err := s.deep(h, e, report)
+		reused, err := s.deep(h, e, report)
 		if err == nil {
 			st.hashed.Add(1)
+			if reused {
+				st.reused.Add(1)
+			}
+			if s.Done != nil {
+				s.Done(e.Mod)
+			}
 		}
 		s.progress("hashing", int(done.Add(1)), total)
 		return err
@@ -329,6 +344,7 @@ func (s *Scanner) cacheWide(report func(Problem)) {
 // stats counts entries concurrently.
 type stats struct {
 	versions, zips, hashed atomic.Int64
+	reused                 atomic.Int64
 	zipBytes               atomic.Int64
 }
 
@@ -344,6 +360,7 @@ func (st *stats) get() Stats {
 	return Stats{
 		Versions: int(st.versions.Load()), Zips: int(st.zips.Load()),
 		ZipBytes: st.zipBytes.Load(), Hashed: int(st.hashed.Load()),
+		Reused: int(st.reused.Load()),
 	}
 }
 

@@ -18,6 +18,7 @@ var codes = []checks.Code{
 	{Code: "SUMDB_CONFIG_INVALID", Severities: warnOrFail, Meaning: "GOSUMDB is not usable: every checksum database lookup fails with \"verifying module: ...\"", Auto: true},
 	{Code: "SUMDB_INCOMPLETE", Severities: warnOrFail, Meaning: "the run's deadline passed before the check finished; a failure when the go command needs those answers, since it sets no deadline and would hang"},
 	{Code: "SUMDB_UNAVAILABLE", Severities: warnOrFail, Meaning: "a GOPROXY entry answers /sumdb/<name>/supported with an error other than 404/410, which the go command takes as \"database unavailable\""},
+	{Code: "SUMDB_MEMORY_IGNORED", Severities: infoOnly, Meaning: "the doctor's own memory of records it proved in earlier runs is damaged, another user's, or its tree head could not be proven consistent: it was not used, and every record was looked up and proven again"},
 	{Code: "SUMDB_ROUTE", Severities: infoOnly, Meaning: "how the go command reaches the checksum database: through a GOPROXY proxy, directly, or at GOSUMDB's URL"},
 
 	// The signed tree head.

@@ -94,7 +94,15 @@ type sumdbRun struct {
 	// latestBroken is set when /latest is not a signed tree head: then a
 	// "not found" for a lookup says nothing about the module.
 	latestBroken bool
-	out          []checks.Finding
+	// The doctor's memory of records proven in earlier runs (proven.go):
+	// its file and tree head, the records it spared a lookup, and
+	// whether it could be saved.
+	provenFile    string
+	provenMsg     []byte
+	provenTree    tlog.Tree
+	remembered    int
+	provenSaveErr error
+	out           []checks.Finding
 	// verdicts say, for each go.sum line, what the audit found: "ok",
 	// "mismatch", "not-found", "error", "absent", "exempt", "other"
 	// (a hash the database does not record) or "unchecked".
@@ -633,6 +641,8 @@ func (r *sumdbRun) fork(fe *sumdbx.ForkError) {
 			return "the tree head the go command kept (" + r.cachedHeadFile + ")"
 		case r.latestMsg != nil && bytes.Equal(msg, r.latestMsg):
 			return "the tree head the database serves at /latest"
+		case r.provenMsg != nil && bytes.Equal(msg, r.provenMsg):
+			return "the tree head the doctor verified in an earlier run (" + r.provenFile + ")"
 		}
 		return "the tree head of a lookup's answer"
 	}
@@ -748,12 +758,26 @@ func (r *sumdbRun) audit() {
 		return
 	}
 
+	pv, ok := r.openProven()
+	if !ok {
+		return
+	}
+	todo := list[:0:0]
+	for _, it := range list {
+		if rec := pv.Get(it.mod.Path, it.mod.Version); rec != nil && agrees(it, rec) {
+			it.rec, it.done = rec, true
+			r.remembered++
+			continue
+		}
+		todo = append(todo, it)
+	}
+
 	progress := r.env.Options.Progress
 	var mu sync.Mutex
-	done := 0
+	done := r.remembered
 	work := make(chan *auditItem)
 	var wg sync.WaitGroup
-	for range min(sumdbConcurrency, len(list)) {
+	for range min(sumdbConcurrency, len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -773,7 +797,7 @@ func (r *sumdbRun) audit() {
 		}()
 	}
 feed:
-	for _, it := range list {
+	for _, it := range todo {
 		select {
 		case work <- it:
 		case <-r.ctx.Done():
@@ -782,6 +806,12 @@ feed:
 	}
 	close(work)
 	wg.Wait()
+	for _, it := range todo {
+		if it.done && it.err == nil {
+			pv.Add(it.mod.Path, it.mod.Version, it.rec)
+		}
+	}
+	r.provenSaveErr = pv.Save(r.client)
 	r.judge(list)
 }
 
@@ -924,6 +954,12 @@ func (r *sumdbRun) verifiedFinding(t *tally) checks.Finding {
 	st := r.client.Stats()
 	d := []string{
 		fmt.Sprintf("lookups: %d from the go command's cache, %d from the database; tiles: %d from the go command's cache, %d from the database", st.CachedLookups, st.RemoteLookups, st.CachedTiles, st.RemoteTiles),
+	}
+	if r.remembered > 0 {
+		d = append(d, fmt.Sprintf("records: %d remembered from an earlier run (proven in the signed tree of %d records, which this tree was proven to contain: one consistency proof instead of an inclusion proof each), %d looked up", r.remembered, r.provenTree.N, t.verified-r.remembered))
+	}
+	if r.provenSaveErr != nil {
+		d = append(d, "the doctor's memory of proven records not saved: "+r.provenSaveErr.Error())
 	}
 	for _, f := range r.plan.Files {
 		d = append(d, "read "+f)

@@ -17,22 +17,25 @@ import (
 )
 
 // benchSumLines is the number of made-up module versions of the audit
-// benchmark: 2 go.sum lines each, 328 lines with the fixture ones.
-const benchSumLines = 160
+// benchmark: 2 go.sum lines each, 1,508 lines with the fixture ones.
+const benchSumLines = 750
 
-// BenchmarkSumDBAudit audits a go.sum of 328 lines against a fixture
-// database on loopback (a tree of 466 records, two tile levels): warm,
-// with the go command's cache of lookups and tiles filled as it leaves
-// it (the doctor then asks the database for /latest only); cold, with an
-// empty cache (every lookup and tile over loopback HTTP). Each iteration
-// is a whole sumdb check on a fresh snapshot (no shared probe results).
+// BenchmarkSumDBAudit audits a go.sum of 1,508 lines against a fixture
+// database on loopback (two tile levels): cold, with an empty cache
+// (every lookup and tile over loopback HTTP); warm, with the go
+// command's cache of lookups and tiles filled as it leaves it (the
+// doctor then asks the database for /latest only); remembered, with the
+// go command's cache empty but the doctor's memory of the records it
+// proved in an earlier run (it asks for /latest, the tiles of one
+// consistency proof, and the lookups of the planted lines only). Each
+// iteration is a whole sumdb check on a fresh snapshot (no shared probe
+// results).
 func BenchmarkSumDBAudit(b *testing.B) {
-	for _, warm := range []bool{true, false} {
-		name := map[bool]string{true: "warm", false: "cold"}[warm]
-		b.Run(name, func(b *testing.B) {
-			s := newSideBySide(b, benchSumLines, "sum.bench-"+name+".test")
+	for _, mode := range []string{"cold", "warm", "remembered"} {
+		b.Run(mode, func(b *testing.B) {
+			s := newSideBySide(b, benchSumLines, "sum.bench-"+mode+".test")
 			sb := fixtures.NewSandbox(b, fixtures.GoProxy(b).URL)
-			if warm {
+			if mode == "warm" {
 				var mods []module.Version
 				for _, l := range strings.Split(strings.TrimSpace(readString(b, s.gosum)), "\n") {
 					f := strings.Fields(l)
@@ -45,23 +48,40 @@ func BenchmarkSumDBAudit(b *testing.B) {
 				}
 			}
 			base := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: s.dir, Environ: sb.Environ(s.env...)})
-			lines := 0
-			for b.Loop() {
+			memory := ""
+			if mode == "remembered" {
+				memory = b.TempDir()
+			}
+			audit := func() *sumdbRun {
 				env := checks.NewEnv(base.Dir, base.Go, base.Module)
+				env.Options.CacheDir = memory
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
 				r, err := sumdbAudit(ctx, env)
-				cancel()
 				if err != nil {
 					b.Fatal(err)
 				}
+				return r
+			}
+			if mode == "remembered" {
+				audit()
+			}
+			lines := 0
+			for b.Loop() {
+				r := audit()
 				lines = len(r.verdicts)
 				if n := countVerdicts(r, "ok"); n != lines-6 {
 					b.Fatalf("%d of %d lines verified, want all but the 6 planted:\n%s", n, lines, checktest.Dump(checks.CheckResult{Findings: r.out}))
 				}
-				// Warm: only the module the database does not know is
-				// asked for, and no tile.
-				if st := r.client.Stats(); warm && (st.RemoteLookups != 1 || st.RemoteTiles != 0) {
+				st := r.client.Stats()
+				switch {
+				case mode == "warm" && (st.RemoteLookups != 1 || st.RemoteTiles != 0):
+					// Only the module the database does not know is
+					// asked for, and no tile.
 					b.Fatalf("warm cache, yet %+v", st)
+				case mode == "remembered" && (st.RemoteLookups+st.CachedLookups != 3 || r.remembered != benchSumLines):
+					// The planted modules only.
+					b.Fatalf("remembered %d, yet %+v", r.remembered, st)
 				}
 			}
 			b.ReportMetric(float64(lines), "lines")

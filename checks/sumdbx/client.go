@@ -339,7 +339,10 @@ type Record struct {
 	Tree      tlog.Tree
 	Relation  Relation // of its tree head to the timeline when it arrived
 	FromCache bool     // read from the go command's lookup cache
-	CacheFile string   // that file, when FromCache
+	// Remembered is set for a record a Proven remembered from an
+	// earlier run: proven then, in a tree the timeline contains.
+	Remembered bool
+	CacheFile  string // that file, when FromCache
 }
 
 // Lines returns the record's go.sum lines for path at version (with or

@@ -32,6 +32,7 @@ type rootFlags struct {
 	checks  []string
 	dir     string
 	scope   string
+	rehash  bool
 	// network checks
 	resolver    string
 	probeModule string
@@ -136,6 +137,7 @@ func newRootCmd(s streams) *cobra.Command {
 	root.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{checks.ScopeModule, checks.ScopeAll}, cobra.ShellCompDirectiveNoFileComp
 	})
+	fl.BoolVar(&f.rehash, "rehash", false, "make the modcache check hash every module version again instead of re-using the hashes of files unchanged since the last run ($"+cacheEnv+"=off remembers nothing)")
 	fl.StringVar(&f.resolver, "resolver", s.getenv(resolverEnv), "send DNS queries to these servers (host[:port],...) instead of the system's; the first also serves Go's resolver; default $"+resolverEnv)
 	fl.StringVar(&f.probeModule, "probe-module", "", "ask the module proxies about this module (path[@version]) instead of the main module's requirements")
 	fl.BoolVar(&f.probeBranches, "probe-branches", false, "let the module check ask the origins of pseudo-version requirements whether their branch moved on (as 'GOPROXY=direct' would)")
@@ -189,7 +191,8 @@ func runDoctor(parent context.Context, s streams, f rootFlags) error {
 
 	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: f.dir, Environ: s.environ})
 	env.StdinTerminal = s.inTTY
-	env.Options = checks.Options{Verbose: f.verbose, Scope: f.scope, Resolver: f.resolver, ProbeModule: f.probeModule, ProbeBranches: f.probeBranches}
+	env.Options = checks.Options{Verbose: f.verbose, Scope: f.scope, Resolver: f.resolver, ProbeModule: f.probeModule, ProbeBranches: f.probeBranches,
+		Rehash: f.rehash, CacheDir: doctorCacheDir(s)}
 	env.Options.Mirrors = mirrorCandidates(s, env, f.mirrors)
 	// Progress goes to standard error, and only to a terminal: never
 	// into a pipe, a log or a machine-readable report.
