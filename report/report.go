@@ -14,6 +14,11 @@ import (
 // JSON writes the report as one JSON object following the version 1
 // contract (see checks.SchemaVersion).
 func JSON(w io.Writer, r *checks.Report) error {
+	if r.RootCauses == nil { // always an array, as the contract says
+		c := *r
+		c.RootCauses = []checks.Ref{}
+		r = &c
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

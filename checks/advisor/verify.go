@@ -100,6 +100,10 @@ func (v *verifier) outcome(k trialKey) *checks.Verification {
 // download again).
 var cacheKeys = []string{"GOMODCACHE", "GOPATH", "GOFLAGS"}
 
+// routeKeys are the settings that decide where modules come from: a
+// change of one may break the private check, so it runs again too.
+var routeKeys = []string{"GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOVCS", "GOFLAGS", "GO111MODULE"}
+
 // try runs the checks again on the environment k would make and
 // compares their results with the report's.
 func (v *verifier) try(k trialKey) *checks.Verification {
@@ -113,10 +117,21 @@ func (v *verifier) try(k trialKey) *checks.Verification {
 		}
 	}
 	env := v.env.WithGo(g)
+	// The affected checks: those with a problem (what the step is for) or
+	// skipped (they may run after the change),
+	// the env check (a change may bring a problem of the configuration),
+	// the private check when the change moves modules, and the modcache
+	// check only for the settings it reads.
+	troubled := map[string]bool{"env": true}
+	for _, r := range v.results {
+		troubled[r.ID] = troubled[r.ID] || r.Status != checks.StatusPass // a skipped check may run after the change
+	}
+	troubled["private"] = troubled["private"] || slices.Contains(routeKeys, k.key)
+	offline := k.key == "GOPROXY" && (k.value == "off" || v.env.Go.Get("GOPROXY") == "off")
+	troubled["modcache"] = troubled["modcache"] && slices.Contains(cacheKeys, k.key) || offline
 	var list []*checks.Check
 	for _, c := range v.list {
-		offline := k.key == "GOPROXY" && (k.value == "off" || v.env.Go.Get("GOPROXY") == "off")
-		if c.ID != "modcache" || slices.Contains(cacheKeys, k.key) || offline {
+		if troubled[c.ID] {
 			list = append(list, c)
 		}
 	}

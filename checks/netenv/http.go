@@ -246,8 +246,7 @@ func (n *Net) Get(ctx context.Context, u *url.URL, limit int64) *Response {
 		return r
 	}
 	if err != nil {
-		n.FixDNSError(err)
-		r.Err = cleanURLError(err)
+		r.Err = n.FixDNSError(cleanURLError(err))
 		r.Kind = Classify(err)
 		if r.ProxyStatus != 0 {
 			r.Kind = KindProxyAns
@@ -336,10 +335,25 @@ func (e *redactedError) Unwrap() error { return e.err }
 
 // FixDNSError names the server that really answered a lookup: with
 // --resolver, Go's resolver names the nameserver of resolv.conf it meant
-// to ask, while the query went to --resolver.
-func (n *Net) FixDNSError(err error) {
+// to ask, while the query went to --resolver. The resolver may hand the
+// same *net.DNSError to concurrent lookups of one name, so the error is
+// never changed in place: the result says the right server and unwraps
+// to err.
+func (n *Net) FixDNSError(err error) error {
 	var de *net.DNSError
-	if addrs := n.resolverAddrs(); len(addrs) > 0 && n.cfg.GoResolver == nil && errors.As(err, &de) {
-		de.Server = addrs[0]
+	addrs := n.resolverAddrs()
+	if len(addrs) == 0 || n.cfg.GoResolver != nil || !errors.As(err, &de) || de.Server == "" || de.Server == addrs[0] {
+		return err
 	}
+	return &renamedServer{msg: strings.ReplaceAll(err.Error(), " on "+de.Server+":", " on "+addrs[0]+":"), err: err}
 }
+
+// renamedServer is an error whose message names the nameserver that
+// really answered.
+type renamedServer struct {
+	msg string
+	err error
+}
+
+func (e *renamedServer) Error() string { return e.msg }
+func (e *renamedServer) Unwrap() error { return e.err }

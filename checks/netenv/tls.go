@@ -98,8 +98,7 @@ func (n *Net) handshake(ctx context.Context, hostport string) *TLSResult {
 	}
 	rec.mu.Unlock()
 	if state == nil {
-		n.FixDNSError(err)
-		t.Err = cleanURLError(err)
+		t.Err = n.FixDNSError(cleanURLError(err))
 		t.Kind = Classify(err)
 		if t.ProxyStatus != 0 {
 			t.Kind = KindProxyAns

@@ -43,7 +43,7 @@ func Lookup(ctx context.Context, e *checks.Env, name string) *NameReport {
 		start := time.Now()
 		addrs, err := n.GoResolver().LookupIPAddr(ctx, name)
 		r.GoRTT = time.Since(start)
-		n.FixDNSError(err)
+		err = n.FixDNSError(err)
 		for _, a := range addrs {
 			r.GoAddrs = append(r.GoAddrs, a.IP)
 		}

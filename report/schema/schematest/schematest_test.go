@@ -118,7 +118,7 @@ func TestAdditiveFieldsAccepted(t *testing.T) {
 		m["root_causes"] = []any{map[string]any{"check": "proxy", "code": "PROXY_FORBIDDEN", "subject": "x"}}
 		m["something_new"] = map[string]any{"x": 1}
 		m["checks"].([]any)[0].(map[string]any)["findings"].([]any)[0].(map[string]any)["caused_by"] = map[string]any{"check": "dns", "code": "DNS_NXDOMAIN", "subject": "h"}
-		m["plan"] = []any{map[string]any{"title": "t", "command": "c", "kind": "manual", "auto": false, "applied_by": "you", "because": []any{map[string]any{"check": "proxy", "code": "PROXY_FORBIDDEN", "severity": "fail", "subject": "x"}}, "verified": map[string]any{"proxy": "fail → pass"}}}
+		m["plan"] = []any{map[string]any{"title": "t", "command": "c", "kind": "manual", "auto": false, "applied_by": "you", "because": []any{map[string]any{"check": "proxy", "code": "PROXY_FORBIDDEN", "severity": "fail", "subject": "x"}}, "verified": map[string]any{"works": true, "changes": []any{"proxy: fail → pass"}, "fixed": []any{}, "new": []any{}}}}
 	})
 	if _, err := Validate(data); err != nil {
 		t.Fatal(err)
