@@ -477,7 +477,7 @@ func TestApplyAfterSharesOneBackup(t *testing.T) {
 	t.Run("existing file", func(t *testing.T) {
 		ed := editor(t, original)
 		b := round(t, ed, nil, Change{Key: "GO111MODULE", Unset: true})
-		b = round(t, ed, b, Change{Key: "GOPROXY", Unset: true})
+		round(t, ed, b, Change{Key: "GOPROXY", Unset: true})
 		if got := read(t, ed.File); got != "# my settings\nGOPRIVATE=corp.example\n" {
 			t.Fatalf("after two rounds:\n%s", got)
 		}
