@@ -38,6 +38,17 @@ type Code struct {
 	Auto bool `json:"auto"`
 }
 
+// Severity sets of code declarations.
+var (
+	InfoOnly    = []Severity{SevInfo}
+	WarnOnly    = []Severity{SevWarn}
+	FailOnly    = []Severity{SevFail}
+	InfoOrWarn  = []Severity{SevInfo, SevWarn}
+	InfoOrFail  = []Severity{SevInfo, SevFail}
+	WarnOrFail  = []Severity{SevWarn, SevFail}
+	AnySeverity = []Severity{SevInfo, SevWarn, SevFail}
+)
+
 // Code returns the declaration of code, or nil when c does not declare it.
 func (c *Check) Code(code string) *Code {
 	for i := range c.Codes {
