@@ -147,9 +147,14 @@ func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, 
 				b.WriteString(p.faint.Sprint(wrap(2, fmt.Sprintf("(%d more in the plan: -v shows them)", len(steps)-i))) + "\n")
 				break
 			}
-			title := "fix: " + printable(s.Title)
-			if s.Verified != nil && s.Verified.Works {
-				title = "fix, tried (" + triedChanges(s.Verified) + "): " + printable(s.Title)
+			// Under its cause a step stands alone: "or, ..." alternatives
+			// of a finding read as the step they are.
+			title := "fix: " + printable(strings.TrimPrefix(strings.TrimPrefix(s.Title, "or, "), "or "))
+			switch v := s.Verified; {
+			case v != nil && v.Works:
+				title = "fix, tried (" + triedChanges(v) + "): " + strings.TrimPrefix(title, "fix: ")
+			case v != nil && !v.Incomplete:
+				title = "fix, tried (it does not work from here): " + strings.TrimPrefix(title, "fix: ")
 			}
 			if s.AppliedBy == checks.ByFix || s.AppliedBy == checks.ByFixCache {
 				title = byTag(s) + " " + title

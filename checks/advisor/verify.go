@@ -205,13 +205,42 @@ func better(a, b *checks.Verification) bool {
 
 // prune orders the plan (the steps seen to work first, the others in the
 // order they had) and leaves out the steps about causes a working step
-// removes: the other fixes of those causes and of their consequences.
+// removes: the other fixes of those causes and of their consequences. A
+// change that was tried and does not work is left out too when another
+// step answers its causes, and so is a step about consequences only when
+// a step answers their cause itself: one cause, one step.
 func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanStep {
-	removed := map[checks.Ref]bool{}
+	roots := func(s checks.PlanStep) []checks.Ref {
+		var out []checks.Ref
+		for _, b := range s.Because {
+			out = append(out, checks.RootOf(results, checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject}))
+		}
+		return out
+	}
+	futile := func(s checks.PlanStep) bool {
+		v := s.Verified
+		return v != nil && !v.Works && !v.Incomplete
+	}
+	// direct reports whether s answers root itself, not only what follows.
+	direct := func(s checks.PlanStep, root checks.Ref) bool {
+		for _, b := range s.Because {
+			if (checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject}) == root {
+				return true
+			}
+		}
+		return false
+	}
+	removed, answered, answeredDirectly := map[checks.Ref]bool{}, map[checks.Ref]bool{}, map[checks.Ref]bool{}
 	for _, s := range plan {
 		if s.Verified != nil && s.Verified.Works {
 			for _, r := range s.Verified.Fixed {
 				removed[r] = true
+			}
+		}
+		if !futile(s) {
+			for _, r := range roots(s) {
+				answered[r] = true
+				answeredDirectly[r] = answeredDirectly[r] || direct(s, r)
 			}
 		}
 	}
@@ -221,12 +250,14 @@ func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanSt
 			works = append(works, s)
 			continue
 		}
-		covered := len(s.Because) > 0
-		for _, b := range s.Because {
-			root := checks.RootOf(results, checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject})
-			covered = covered && removed[root]
+		rs := roots(s)
+		covered, otherwise, downstream := len(rs) > 0, len(rs) > 0 && futile(s), len(rs) > 0
+		for _, r := range rs {
+			covered = covered && removed[r]
+			otherwise = otherwise && answered[r]
+			downstream = downstream && !direct(s, r) && answeredDirectly[r]
 		}
-		if !covered {
+		if !covered && !otherwise && !downstream {
 			rest = append(rest, s)
 		}
 	}

@@ -183,3 +183,11 @@ func OrNone(list []string) string {
 	}
 	return strings.Join(list, ", ")
 }
+
+// ListSome names up to n items, then how many more.
+func ListSome(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}

@@ -215,7 +215,7 @@ func entryProblem(ctx context.Context, e *checks.Env, s *probe.Scope, i int, cod
 		}
 	}
 	first := refs[0].st
-	msg := fmt.Sprintf("GOPROXY entry %d %s (asked about %s)", i+1, first.What, strings.Join(mods, ", "))
+	msg := fmt.Sprintf("GOPROXY entry %d %s (asked about %s)", i+1, first.What, probe.ListSome(mods, 1))
 	sev := checks.SevWarn
 	next := ""
 	if i+1 < len(s.Entries) {
@@ -335,7 +335,7 @@ func proxyFixes(e *checks.Env, s *probe.Scope, i int, code string, st probe.Step
 		fixes = append(fixes, checks.Manual("see the tls check for the certificate problem and its fix", "gomoddoctor --check tls -v"))
 	case "PROXY_DNS":
 		fixes = append(fixes, checks.Manual("see the dns check for why "+host+" does not resolve", "gomoddoctor --check dns -v"))
-		fixes = append(fixes, defaultProxyFix(e, v, "or, if this proxy is not meant for this network, use the toolchain default (not probed by the doctor)"))
+		fixes = append(fixes, defaultProxyFix(e, v, "or, if this proxy is not meant for this network, use the toolchain default"))
 	case "PROXY_REFUSED", "PROXY_TIMEOUT", "PROXY_RESET", "PROXY_SERVER_ERROR", "PROXY_UNREACHABLE":
 		if code == "PROXY_TIMEOUT" {
 			// '|' does not help: a request that hangs never fails.
@@ -349,7 +349,7 @@ func proxyFixes(e *checks.Env, s *probe.Scope, i int, code string, st probe.Step
 		}
 		fixes = append(fixes, checks.Manual("ask the operators of "+host+" whether the proxy is up, and your network team whether it is reachable from here", "curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' "+checks.ShellQuote(r.URL)))
 		if code == "PROXY_REFUSED" {
-			fixes = append(fixes, defaultProxyFix(e, v, "or, if this proxy is not meant for this network, use the toolchain default (not probed by the doctor)"))
+			fixes = append(fixes, defaultProxyFix(e, v, "or, if this proxy is not meant for this network, use the toolchain default"))
 		}
 	case "PROXY_REDIRECT_LOOP", "PROXY_HTTP_ERROR", "PROXY_ERROR":
 		pipe()

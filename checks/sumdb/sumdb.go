@@ -167,7 +167,7 @@ func (r *sumdbRun) impact() string {
 	for _, q := range need {
 		names = append(names, q.Fetch.String())
 	}
-	return fmt.Sprintf("; this module needs it: go.sum lacks the hashes of %s, so 'go mod download' and builds fail", listSome(names, 5))
+	return fmt.Sprintf("; this module needs it: go.sum lacks the hashes of %s, so 'go mod download' and builds fail", probe.ListSome(names, 5))
 }
 
 func runSumDB(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
@@ -943,7 +943,7 @@ func (r *sumdbRun) reportFailures(t *tally, total int) {
 	r.lookupProblems("SUMDB_PROOF_FAILED", "the inclusion proof could not be completed for", t.proofs, t.otherNeed)
 	r.lookupProblems("SUMDB_RECORD_INVALID", "the checksum database's answer is not a valid, proven record for", t.bad, t.otherNeed)
 	if len(t.notChecked) > 0 {
-		r.incomplete(fmt.Sprintf("%d of %d module version(s) were not verified: %s", len(t.notChecked), total, listSome(t.notChecked, 5)), t.notCheckedNeed)
+		r.incomplete(fmt.Sprintf("%d of %d module version(s) were not verified: %s", len(t.notChecked), total, probe.ListSome(t.notChecked, 5)), t.notCheckedNeed)
 	}
 }
 
@@ -1137,8 +1137,8 @@ func (r *sumdbRun) notFound(items []*auditItem, needed bool) {
 	}
 	pats := goenv.MinimalPatterns(paths, public)
 	f := checks.Finding{
-		Code: "SUMDB_NOT_FOUND", Severity: sev, Subject: listSome(names, 3),
-		Message: fmt.Sprintf("the checksum database does not know %s: private modules (or versions never published) must be exempt from it; %s", listSome(names, 3), tail),
+		Code: "SUMDB_NOT_FOUND", Severity: sev, Subject: probe.ListSome(names, 3),
+		Message: fmt.Sprintf("the checksum database does not know %s: private modules (or versions never published) must be exempt from it; %s", probe.ListSome(names, 3), tail),
 		Detail:  strings.Join(capLines(d, maxDetailLines), "\n"),
 		// Private modules the patterns miss: when the private check
 		// says so, this follows from it.
@@ -1169,19 +1169,11 @@ func (r *sumdbRun) lookupProblems(code, what string, items []*auditItem, needed 
 		sev, tail = checks.SevFail, "the go command needs the database for some of them (missing from go.sum) and fails the same way"
 	}
 	r.add(checks.Finding{
-		Code: code, Severity: sev, Subject: listSome(names, 3),
-		Message: fmt.Sprintf("%s %s; %s", what, listSome(names, 3), tail),
+		Code: code, Severity: sev, Subject: probe.ListSome(names, 3),
+		Message: fmt.Sprintf("%s %s; %s", what, probe.ListSome(names, 3), tail),
 		Detail:  strings.Join(capLines(d, maxDetailLines), "\n"),
 		Fixes:   []checks.Fix{checks.Manual("retry later; if it persists, report it to the operator of the database (or of the proxy serving it); keep verification on (never GOSUMDB=off)", "go env GOSUMDB GOPROXY")},
 	})
-}
-
-// listSome names up to n items, then how many more.
-func listSome(items []string, n int) string {
-	if len(items) <= n {
-		return strings.Join(items, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
 }
 
 // capLines keeps the first n lines and says how many were left out.
