@@ -44,10 +44,7 @@ func newDiffCmd(s streams) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "", formatUsage+" (default text)")
-	fl.BoolVar(&f.json, "json", false, "print the comparison as JSON (schema version 1); short for --format json")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also list the differences that explain nothing")
-	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
+	f.addTo(fl, formatUsage+" (default text)", "print the comparison as JSON (schema version 1); short for --format json", "also list the differences that explain nothing")
 	return cmd
 }
 

@@ -63,13 +63,10 @@ func newExplainCmd(s streams) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "", formatUsage+" (default text)")
-	fl.BoolVar(&f.json, "json", false, "print the report as JSON (schema version 1); short for --format json")
+	f.outputFlags.addTo(fl, formatUsage+" (default text)", "print the report as JSON (schema version 1); short for --format json", "also show which checks can confirm each cause, and informational findings")
 	f.saveFlags.register(cmd)
 	fl.BoolVar(&f.check, "check", false, "run the live checks that can confirm or rule out each cause on this machine")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline for reading the Go environment and, with --check, for the checks")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also show which checks can confirm each cause, and informational findings")
-	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 	fl.StringVarP(&f.dir, "dir", "C", "", "read the Go environment as if run in this directory")
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/report"
@@ -24,6 +25,15 @@ type outputFlags struct {
 	json    bool
 	verbose bool
 	noColor bool
+}
+
+// addTo registers the output flags on fl, with the help of --format,
+// --json and -v for the command at hand.
+func (o *outputFlags) addTo(fl *pflag.FlagSet, formatHelp, jsonHelp, verboseHelp string) {
+	fl.StringVar(&o.format, "format", "", formatHelp)
+	fl.BoolVar(&o.json, "json", false, jsonHelp)
+	fl.BoolVarP(&o.verbose, "verbose", "v", false, verboseHelp)
+	fl.BoolVar(&o.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 }
 
 // resolve returns the format chosen: --json is short for --format json,

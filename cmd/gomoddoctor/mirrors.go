@@ -74,10 +74,7 @@ func newMirrorsCmd(s streams) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "", "output format: text, json or markdown (default text)")
-	fl.BoolVar(&f.json, "json", false, "short for --format json")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also say which HTTP proxy the requests went through")
-	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
+	f.outputFlags.addTo(fl, "output format: text, json or markdown (default text)", "short for --format json", "also say which HTTP proxy the requests went through")
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Second, "deadline of the measurement; every request honours it")
 	fl.StringVarP(&f.dir, "dir", "C", "", "measure for the module in this directory")
 	fl.StringVar(&f.resolver, "resolver", s.getenv(resolverEnv), "send DNS queries to these servers (host[:port],...) instead of the system's; default $"+resolverEnv)

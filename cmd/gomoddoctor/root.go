@@ -125,12 +125,9 @@ func newRootCmd(s streams) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
 	fl := root.Flags()
-	fl.StringVar(&f.format, "format", "", formatUsage+" (default text)")
-	fl.BoolVar(&f.json, "json", false, "print the report as JSON (schema version 1); short for --format json")
+	f.outputFlags.addTo(fl, formatUsage+" (default text)", "print the report as JSON (schema version 1); short for --format json", "show passing checks' details and informational findings")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline for the whole run; every network operation honours it")
 	fl.StringSliceVar(&f.checks, "check", nil, "run only these checks (comma-separated ids; see 'gomoddoctor checks')")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show passing checks' details and informational findings")
-	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 	fl.StringVarP(&f.dir, "dir", "C", "", "diagnose as if run in this directory")
 	fl.StringVar(&f.scope, "scope", checks.ScopeModule, "what the modcache check hashes: module (the main module's build list) or all (the whole module cache)")
 	f.saveFlags.register(root)

@@ -73,13 +73,10 @@ func newRunCmd(s streams) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "", formatUsage+" (default text)")
-	fl.BoolVar(&f.json, "json", false, "print the report as JSON (schema version 1); short for --format json")
+	f.outputFlags.addTo(fl, formatUsage+" (default text)", "print the report as JSON (schema version 1); short for --format json", "say when the command succeeded; in a report, also show which checks can confirm each cause, and informational findings")
 	f.saveFlags.register(cmd)
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline for the checks that run after a failure (the command itself has none)")
 	fl.DurationVar(&f.killAfter, "kill-after", 0, "interrupt the command if it runs longer than this, and kill it 10s later (default: never)")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "say when the command succeeded; in a report, also show which checks can confirm each cause, and informational findings")
-	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR=1 does the same)")
 	fl.StringVarP(&f.dir, "dir", "C", "", "run the command, and read the Go environment, in this directory")
 	return cmd
 }
