@@ -94,7 +94,11 @@ func RootCauses(results []CheckResult) []Ref {
 
 // RootOf follows the links of the finding ref names to its root cause
 // (ref itself when it follows from nothing).
-func RootOf(results []CheckResult, ref Ref) Ref {
+func RootOf(results []CheckResult, ref Ref) Ref { return Roots(results)(ref) }
+
+// Roots returns RootOf for results, indexing them once: for callers that
+// ask about many findings.
+func Roots(results []CheckResult) func(Ref) Ref {
 	byRef := map[Ref]*Finding{}
 	for _, r := range results {
 		for j := range r.Findings {
@@ -102,6 +106,10 @@ func RootOf(results []CheckResult, ref Ref) Ref {
 			byRef[Ref{r.ID, f.Code, f.Subject}] = f
 		}
 	}
+	return func(ref Ref) Ref { return rootIn(byRef, ref) }
+}
+
+func rootIn(byRef map[Ref]*Finding, ref Ref) Ref {
 	for range len(byRef) + 1 { // links are acyclic (linkCauses); bounded anyway
 		f := byRef[ref]
 		if f == nil || f.CausedBy == nil {

@@ -25,6 +25,7 @@ type causeView struct {
 func causeViews(r *checks.Report) ([]causeView, []checks.PlanStep) {
 	var views []causeView
 	index := map[checks.Ref]int{}
+	rootOf := checks.Roots(r.Checks)
 	for _, sev := range []checks.Severity{checks.SevFail, checks.SevWarn} {
 		for _, c := range r.Checks {
 			for _, f := range c.Findings {
@@ -41,7 +42,7 @@ func causeViews(r *checks.Report) ([]causeView, []checks.PlanStep) {
 			if !f.Problem() || f.CausedBy == nil {
 				continue
 			}
-			root := checks.RootOf(r.Checks, checks.Ref{Check: c.ID, Code: f.Code, Subject: f.Subject})
+			root := rootOf(checks.Ref{Check: c.ID, Code: f.Code, Subject: f.Subject})
 			if i, ok := index[root]; ok {
 				views[i].consequences = append(views[i].consequences, f)
 			}
@@ -61,7 +62,7 @@ func causeViews(r *checks.Report) ([]causeView, []checks.PlanStep) {
 		if !placed {
 			var roots []int
 			for _, b := range s.Because {
-				root := checks.RootOf(r.Checks, checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject})
+				root := rootOf(checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject})
 				if i, ok := index[root]; ok && !slices.Contains(roots, i) {
 					roots = append(roots, i)
 				}

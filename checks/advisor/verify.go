@@ -23,7 +23,8 @@ import (
 // step about a cause that a working step removes is not listed; the
 // steps that work come first.
 func Plan(ctx context.Context, env *checks.Env, results []checks.CheckResult, list []*checks.Check) []checks.PlanStep {
-	v := &verifier{ctx: ctx, env: env, results: results, list: list, tried: map[trialKey]*trial{}}
+	v := &verifier{ctx: ctx, env: env, results: results, list: list, tried: map[trialKey]*trial{},
+		had: problemsOf(results), roots: checks.RootCauses(results)}
 	plan := advise(env, results, v)
 	keys := map[trialKey]bool{}
 	for _, s := range plan {
@@ -66,6 +67,8 @@ type verifier struct {
 	env     *checks.Env
 	results []checks.CheckResult
 	list    []*checks.Check
+	had     map[checks.Ref]bool // the report's problems
+	roots   []checks.Ref        // and its root causes
 
 	mu    sync.Mutex
 	tried map[trialKey]*trial
@@ -142,7 +145,6 @@ func (v *verifier) try(k trialKey) *checks.Verification {
 	}
 	out := &checks.Verification{Changes: []string{}, Fixed: []checks.Ref{}, New: []checks.Ref{}}
 	ran := map[string]bool{}
-	problems := map[checks.Ref]bool{}
 	for _, r := range after {
 		ran[r.ID] = true
 		b, ok := before[r.ID]
@@ -151,23 +153,10 @@ func (v *verifier) try(k trialKey) *checks.Verification {
 		}
 		if ok && b.Status != r.Status {
 			out.Changes = append(out.Changes, fmt.Sprintf("%s: %s → %s", r.ID, b.Status, r.Status))
-			out.Changes = out.Changes[:len(out.Changes):len(out.Changes)]
-		}
-		for _, f := range r.Findings {
-			if f.Problem() {
-				problems[checks.Ref{Check: r.ID, Code: f.Code, Subject: f.Subject}] = true
-			}
 		}
 	}
-	had := map[checks.Ref]bool{}
-	for _, r := range v.results {
-		for _, f := range r.Findings {
-			if f.Problem() {
-				had[checks.Ref{Check: r.ID, Code: f.Code, Subject: f.Subject}] = true
-			}
-		}
-	}
-	for _, root := range checks.RootCauses(v.results) {
+	problems := problemsOf(after)
+	for _, root := range v.roots {
 		if ran[root.Check] && !problems[root] {
 			out.Fixed = append(out.Fixed, root)
 		}
@@ -176,7 +165,7 @@ func (v *verifier) try(k trialKey) *checks.Verification {
 	for _, r := range after {
 		for _, f := range r.Findings {
 			ref := checks.Ref{Check: r.ID, Code: f.Code, Subject: f.Subject}
-			if f.Problem() && !had[ref] {
+			if f.Problem() && !v.had[ref] {
 				out.New = append(out.New, ref)
 				newFail = newFail || f.Severity == checks.SevFail
 			}
@@ -210,10 +199,11 @@ func better(a, b *checks.Verification) bool {
 // step answers its causes, and so is a step about consequences only when
 // a step answers their cause itself: one cause, one step.
 func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanStep {
+	rootOf := checks.Roots(results)
 	roots := func(s checks.PlanStep) []checks.Ref {
 		var out []checks.Ref
 		for _, b := range s.Because {
-			out = append(out, checks.RootOf(results, checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject}))
+			out = append(out, rootOf(checks.Ref{Check: b.Check, Code: b.Code, Subject: b.Subject}))
 		}
 		return out
 	}
@@ -306,4 +296,17 @@ func (v *verifier) reread(k trialKey) (*goenv.Env, bool) {
 	g := goenv.Read(v.ctx, goenv.Options{Dir: v.env.Dir, Environ: cur.Environ(override), GoBin: cur.GoBin})
 	g.EnvFile = cur.EnvFile // the copy stands for the file
 	return g, true
+}
+
+// problemsOf indexes the warnings and failures of results.
+func problemsOf(results []checks.CheckResult) map[checks.Ref]bool {
+	out := map[checks.Ref]bool{}
+	for _, r := range results {
+		for _, f := range r.Findings {
+			if f.Problem() {
+				out[checks.Ref{Check: r.ID, Code: f.Code, Subject: f.Subject}] = true
+			}
+		}
+	}
+	return out
 }
