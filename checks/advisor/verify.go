@@ -207,9 +207,12 @@ func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanSt
 		}
 		return out
 	}
+	// futile: tried, it removes a cause but brings a new failure (a
+	// replacement that breaks elsewhere). A change that removes nothing
+	// stays: it may need a step before it (a file to write first).
 	futile := func(s checks.PlanStep) bool {
 		v := s.Verified
-		return v != nil && !v.Works && !v.Incomplete
+		return v != nil && !v.Works && !v.Incomplete && len(v.Fixed) > 0
 	}
 	// direct reports whether s answers root itself, not only what follows.
 	direct := func(s checks.PlanStep, root checks.Ref) bool {
@@ -220,7 +223,7 @@ func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanSt
 		}
 		return false
 	}
-	removed, answered, answeredDirectly := map[checks.Ref]bool{}, map[checks.Ref]bool{}, map[checks.Ref]bool{}
+	removed, answeredDirectly := map[checks.Ref]bool{}, map[checks.Ref]bool{}
 	for _, s := range plan {
 		if s.Verified != nil && s.Verified.Works {
 			for _, r := range s.Verified.Fixed {
@@ -229,7 +232,6 @@ func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanSt
 		}
 		if !futile(s) {
 			for _, r := range roots(s) {
-				answered[r] = true
 				answeredDirectly[r] = answeredDirectly[r] || direct(s, r)
 			}
 		}
@@ -241,13 +243,12 @@ func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanSt
 			continue
 		}
 		rs := roots(s)
-		covered, otherwise, downstream := len(rs) > 0, len(rs) > 0 && futile(s), len(rs) > 0
+		covered, otherwise := len(rs) > 0, len(rs) > 0 && futile(s)
 		for _, r := range rs {
 			covered = covered && removed[r]
-			otherwise = otherwise && answered[r]
-			downstream = downstream && !direct(s, r) && answeredDirectly[r]
+			otherwise = otherwise && answeredDirectly[r]
 		}
-		if !covered && !otherwise && !downstream {
+		if !covered && !otherwise {
 			rest = append(rest, s)
 		}
 	}

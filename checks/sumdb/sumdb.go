@@ -129,6 +129,25 @@ func (r *sumdbRun) add(f checks.Finding) {
 	r.out = append(r.out, f)
 }
 
+// entryDown reports whether GOPROXY entry i failed the module probes too
+// (not a 404 or 410): then the proxy is down, not its /sumdb/ path, and
+// asking its operator to repair that path would send a person the wrong
+// way.
+func (r *sumdbRun) entryDown(i int) bool {
+	rep, ok := probe.Chains(r.ctx, r.env)
+	if !ok || rep == nil {
+		return false
+	}
+	for _, mc := range rep.Modules {
+		for _, st := range mc.Steps {
+			if st.Entry == i && !st.OK && !st.NotExist {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // proxyCause is the link of a problem with the database's answers to
 // the GOPROXY entry they come through: when the proxy check finds that
 // entry broken (a captive portal, a server error), the database's
@@ -360,6 +379,8 @@ func (r *sumdbRun) findRoute() bool {
 			// The database is unavailable because the proxy that
 			// serves it is, when the proxy check says so.
 			f.CausedBy = &checks.Ref{Check: "proxy", Subject: checks.RedactString(s.Entries[last.Entry].URL)}
+		}
+		if u := probe.EntryURL(s.Entries[last.Entry]); u != nil && !r.entryDown(last.Entry) {
 			f.Fixes = append(f.Fixes, checks.Manual("ask the operator of that proxy to repair its /sumdb/ path: it must answer 200 and serve the database, or 404 so that the go command goes elsewhere; keep verification on (never GOSUMDB=off)",
 				"curl -sSI "+checks.ShellQuote(strings.TrimSuffix(checks.RedactString(u.String()), "/")+"/sumdb/"+r.db.Name+"/supported")))
 		}
