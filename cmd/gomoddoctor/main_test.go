@@ -21,6 +21,12 @@ func TestMain(m *testing.M) {
 	// is an error of the check here, in the tests' own runs and in the
 	// scripts' (TestScripts sets it for them).
 	os.Setenv(strictAutoFixEnv, "1")
+	// Under -race every run of the doctor that a test starts would sleep
+	// a second before it exits (the race detector's atexit_sleep_ms): the
+	// scripts start it hundreds of times.
+	if !strings.Contains(os.Getenv("GORACE"), "atexit_sleep_ms") {
+		os.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	}
 	testscript.Main(m, map[string]func(){
 		"gomoddoctor": func() { os.Exit(mainRecordingJSON()) },
 	})
