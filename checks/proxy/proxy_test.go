@@ -40,7 +40,7 @@ func TestProxyCheckClassifies(t *testing.T) {
 			status: checks.StatusFail, want: []string{"PROXY_REFUSED fail", "PROXY_MODULE_UNAVAILABLE fail"}},
 		{name: "hanging", process: map[string]string{"GOPROXY": "http://" + fixtures.Hanging(t)}, timeout: 500 * time.Millisecond,
 			status: checks.StatusFail, want: []string{"PROXY_TIMEOUT fail"}},
-		{name: "hanging before '|'", process: map[string]string{"GOPROXY": "http://" + fixtures.Hanging(t) + "|" + proxy.URL}, timeout: 500 * time.Millisecond,
+		{name: "hanging before '|'", process: map[string]string{"GOPROXY": "http://" + fixtures.Hanging(t) + "|" + proxy.URL}, timeout: 1500 * time.Millisecond,
 			status: checks.StatusFail, want: []string{"PROXY_TIMEOUT fail"}, fix: "GOPROXY=" + proxy.URL},
 		{name: "reset", process: map[string]string{"GOPROXY": "http://" + fixtures.Resetting(t)},
 			status: checks.StatusFail, want: []string{"PROXY_RESET fail"}},
