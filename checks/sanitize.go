@@ -33,6 +33,9 @@ import (
 // character (Cf: bidi overrides and isolates, zero-width characters) or
 // a line or paragraph separator.
 func MustEscape(r rune) bool {
+	if r >= 0x20 && r < 0x7f {
+		return false // printable ASCII: most of any text
+	}
 	return r == utf8.RuneError || unicode.IsControl(r) ||
 		unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }

@@ -54,6 +54,16 @@ func TestSanitizedCopies(t *testing.T) {
 	if r.Checks[0].Findings[0].Subject != f.Subject || r.Log.Causes[0].Fixes[0].Command != "c\u202e" {
 		t.Error("Output changed its receiver")
 	}
+
+	// A report renders only through Output: a secret registered after
+	// the report was built (explain reads a log) is hidden there too.
+	e := NewEnv("/work", goenv.New(nil, nil, nil), nil)
+	rep := NewReport(e, "test", nil, nil, 0)
+	rep.Log = &LogReport{Unrecognised: []LogEntry{{Line: 1, Text: "later: laterSECRET"}}}
+	e.AddSecretsIn("https://laterSECRET@h.example.test")
+	if got := rep.Output().Log.Unrecognised[0].Text; got != "later: xxxxx" {
+		t.Errorf("a secret registered later: %q", got)
+	}
 }
 
 // TestRedactCredentialShapes: a GOAUTH command's arguments, credential
@@ -92,13 +102,5 @@ func TestRedactCredentialShapes(t *testing.T) {
 		if got := e.Scrub(in); got != want {
 			t.Errorf("Scrub(%q) = %q, want %q", in, got, want)
 		}
-	}
-	// A report renders only through Output: a secret registered after
-	// the report was built (explain reads a log) is hidden there too.
-	rep := NewReport(e, "test", nil, nil, 0)
-	rep.Log = &LogReport{Unrecognised: []LogEntry{{Line: 1, Text: "later: laterSECRET"}}}
-	e.AddSecretsIn("https://laterSECRET@h.example.test")
-	if got := rep.Output().Log.Unrecognised[0].Text; got != "later: xxxxx" {
-		t.Errorf("a secret registered later: %q", got)
 	}
 }
