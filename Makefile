@@ -44,7 +44,8 @@ FUZZ_TARGETS := ./checks/goenv:FuzzParseProxyList ./checks/goenv:FuzzParseSumDB 
 	./checks/mainmod:FuzzParseGoSum ./checks/modcachex:FuzzReadZipEnd ./checks/explain:FuzzParse \
 	./checks/netenv:FuzzParseNetrc ./checks:FuzzProxyAnswer \
 	./checks/vcs:FuzzParseMetaImports ./checks/vcs:FuzzParseGitOutput ./checks/vcs:FuzzParseGOVCS \
-	./checks/mainmod:FuzzParseModulesTxt ./checks/sumdbx:FuzzAnswers ./checks/reportdiff:FuzzParse
+	./checks/mainmod:FuzzParseModulesTxt ./checks/sumdbx:FuzzAnswers ./checks/reportdiff:FuzzParse \
+	./report:FuzzRenderInert
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

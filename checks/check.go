@@ -99,7 +99,7 @@ type Finding struct {
 	Severity Severity `json:"severity"` // info, warn or fail
 	Subject  string   `json:"subject"`  // the key, host, module or path it is about
 	Message  string   `json:"message"`  // one line
-	Detail   string   `json:"detail,omitempty"`
+	Detail   string   `json:"detail,omitempty" sanitize:"lines"`
 	Fixes    []Fix    `json:"fixes"`
 	// CausedBy names the finding this one follows from (the proxy entry
 	// fails because its host does not resolve; a module cannot be

@@ -22,7 +22,7 @@ type FixOutcome struct {
 	// (credentials redacted), Backup where the file was saved before the
 	// change ('gomoddoctor undo' restores it).
 	File   string `json:"file,omitempty"`
-	Diff   string `json:"diff,omitempty"`
+	Diff   string `json:"diff,omitempty" sanitize:"lines"`
 	Backup string `json:"backup,omitempty"`
 	// Applied are the steps carried out; Left those of the plan that were
 	// not (yours, cache repairs without --fix-cache, or all of them when
@@ -36,7 +36,7 @@ type FixOutcome struct {
 	Fixed  []FindingRef  `json:"fixed,omitempty"`
 	New    []FindingRef  `json:"new,omitempty"`
 	// Error says what stopped --fix (with result failed or interrupted).
-	Error string `json:"error,omitempty"`
+	Error string `json:"error,omitempty" sanitize:"lines"`
 	// Rounds, when --fix repaired in more than one round (the checks
 	// run again showed steps it may apply that the plan did not have),
 	// are the rounds in order. Applied and Diff above are those of all
@@ -46,10 +46,10 @@ type FixOutcome struct {
 
 // FixRound is one round of a --fix run that took several.
 type FixRound struct {
-	Round   int           `json:"round"`          // 1, 2, ...
-	Diff    string        `json:"diff,omitempty"` // this round's change of the file
-	Applied []PlanStep    `json:"applied"`        // the steps of this round
-	After   []CheckStatus `json:"after"`          // the checks' statuses after it
+	Round   int           `json:"round"`                           // 1, 2, ...
+	Diff    string        `json:"diff,omitempty" sanitize:"lines"` // this round's change of the file
+	Applied []PlanStep    `json:"applied"`                         // the steps of this round
+	After   []CheckStatus `json:"after"`                           // the checks' statuses after it
 }
 
 // CheckStatus is the status of one check at one moment.

@@ -43,14 +43,14 @@ type Cause struct {
 	Evidence []LogEntry `json:"evidence"`
 	// Verdict says, after --check, what the live checks found.
 	Verdict       Verdict `json:"verdict,omitempty"`
-	VerdictDetail string  `json:"verdict_detail,omitempty"`
+	VerdictDetail string  `json:"verdict_detail,omitempty" sanitize:"lines"`
 }
 
 // A LogEntry is one error of a log: its first line's number (from 1) and
 // its text, continuation lines included.
 type LogEntry struct {
 	Line int    `json:"line"`
-	Text string `json:"text"`
+	Text string `json:"text" sanitize:"lines"`
 }
 
 // Verdict is what the live checks say about a cause on this machine.

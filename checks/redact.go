@@ -3,6 +3,7 @@ package checks
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -58,18 +59,78 @@ func (s *scrubber) add(secrets ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, x := range secrets {
-		if len(x) >= minSecret {
+		if len(x) >= minSecret && !slices.Contains(s.secrets, x) {
 			s.secrets = append(s.secrets, x)
 		}
 	}
+	// The longest first, so that a secret holding another is hidden whole.
+	slices.SortStableFunc(s.secrets, func(a, b string) int { return len(b) - len(a) })
 }
 
 func (s *scrubber) clean(text string) string {
-	text = RedactString(text)
+	text = redactText(text)
 	for _, x := range s.secrets {
 		text = strings.ReplaceAll(text, x, "xxxxx")
 	}
 	return text
+}
+
+// cleanLocked is clean for a caller that does not hold the lock.
+func (s *scrubber) cleanLocked(text string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clean(text)
+}
+
+// authHeaderRE finds the value of an HTTP header that carries a
+// credential, as curl -v, GODEBUG=http2debug or a proxy's log print it:
+// the scheme (Bearer, Basic...) is kept, the rest of the value hidden.
+var authHeaderRE = regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|private-token|job-token|x-api-key|x-auth-token|cookie)(\s*:\s*)(?:(basic|bearer|token|digest|negotiate|ntlm|aws4-hmac-sha256)\s+)?[^\s'"][^\r\n'"]*`)
+
+// tokenParamRE finds credentials in the query of a URL.
+var tokenParamRE = regexp.MustCompile(`(?i)([?&](?:access_token|token|private_token|api_key|apikey|key|password|passwd|secret|sig|signature|auth)=)[^&\s#'"]+`)
+
+// redactText hides what is a credential by its shape alone: the user
+// info of URLs (RedactString), credential headers and query parameters.
+func redactText(text string) string {
+	text = RedactString(text)
+	if strings.Contains(text, ":") {
+		text = authHeaderRE.ReplaceAllStringFunc(text, func(m string) string {
+			sub := authHeaderRE.FindStringSubmatch(m)
+			if sub[3] != "" {
+				return sub[1] + sub[2] + sub[3] + " xxxxx"
+			}
+			return sub[1] + sub[2] + "xxxxx"
+		})
+	}
+	if strings.Contains(text, "=") {
+		text = tokenParamRE.ReplaceAllString(text, "${1}xxxxx")
+	}
+	return text
+}
+
+// goAuthSecrets returns what a GOAUTH value holds that may be a
+// credential: the arguments of its commands (entries split at ';' and
+// into words as the go command does; "off", "netrc" and "git dir" hold
+// none). The arguments are returned as one string, as they appear, and
+// each one that looks like a value (KEY=value, user:pass, or long):
+// the command's name stays visible.
+func goAuthSecrets(v string) []string {
+	var out []string
+	for entry := range strings.SplitSeq(v, ";") {
+		words := strings.Fields(entry)
+		if len(words) < 2 || words[0] == "git" || words[0] == "netrc" || words[0] == "off" {
+			continue
+		}
+		entry = strings.TrimSpace(entry)
+		out = append(out, strings.TrimSpace(entry[len(words[0]):]))
+		for _, w := range words[1:] {
+			if strings.ContainsAny(w, "=:") || len(w) >= 12 {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
 
 // redact scrubs every rendered string of the results.

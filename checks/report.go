@@ -44,6 +44,10 @@ type Report struct {
 	// Run is set by 'gomoddoctor run': the command that failed. Log then
 	// explains its output and Checks are the live checks of its causes.
 	Run *RunInfo `json:"run,omitempty"`
+
+	// secrets are the credentials the run knows of, scrubbed again from
+	// every string by Output.
+	secrets *scrubber
 }
 
 // RunInfo is the command 'gomoddoctor run' ran.
@@ -92,6 +96,7 @@ func NewReport(env *Env, version string, results []CheckResult, plan []PlanStep,
 		Facts:       env.Facts(),
 	}
 	r.Plan = plan
+	r.secrets = &env.secrets
 	if r.Plan == nil {
 		r.Plan = []PlanStep{}
 	}

@@ -18,7 +18,7 @@ type CheckResult struct {
 	DurationMS int64         `json:"duration_ms"`
 	Findings   []Finding     `json:"findings"`
 	SkipReason string        `json:"skip_reason,omitempty"`
-	Error      string        `json:"error,omitempty"` // with status error: what went wrong
+	Error      string        `json:"error,omitempty" sanitize:"lines"` // with status error: what went wrong
 	Duration   time.Duration `json:"-"`
 }
 

@@ -115,6 +115,8 @@ func NewEnv(dir string, g *goenv.Env, m *mainmod.Module) *Env {
 		e.secrets.add(secretsIn(g.Get(k))...)
 		e.secrets.add(secretsIn(g.Var(k).FileValue)...)
 	}
+	e.secrets.add(goAuthSecrets(g.Get("GOAUTH"))...)
+	e.secrets.add(goAuthSecrets(g.Var("GOAUTH").FileValue)...)
 	for _, k := range proxyVars {
 		if v, ok := g.Getenv(k); ok {
 			e.secrets.add(secretsIn(v)...)

@@ -11,7 +11,9 @@ import (
 
 // ChecksText lists the checks with their documentation and the codes
 // each may report, for 'gomoddoctor checks'.
-func ChecksText(w io.Writer, list []*checks.Check) error {
+func ChecksText(w io.Writer, list []*checks.Check) (err error) {
+	w, done := guarded(w, guardMode{})
+	defer done(&err)
 	var b strings.Builder
 	for _, c := range list {
 		fmt.Fprintf(&b, "%s: %s\n", c.ID, c.Title)
@@ -32,7 +34,7 @@ func ChecksText(w io.Writer, list []*checks.Check) error {
 		}
 		b.WriteString("\n")
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
 }
 
@@ -47,7 +49,9 @@ type checkDoc struct {
 // ChecksJSON lists the checks and their codes as JSON:
 // {"schema_version": 1, "checks": [{"id", "title", "doc", "codes":
 // [{"code", "severities", "meaning", "auto"}]}]}.
-func ChecksJSON(w io.Writer, list []*checks.Check) error {
+func ChecksJSON(w io.Writer, list []*checks.Check) (err error) {
+	w, done := guarded(w, guardMode{})
+	defer done(&err)
 	out := struct {
 		SchemaVersion int        `json:"schema_version"`
 		Checks        []checkDoc `json:"checks"`

@@ -6,12 +6,16 @@ import (
 	"io"
 	"strings"
 
+	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/reportdiff"
 )
 
 // RenderDiff writes the comparison of two reports in format, one of
 // Formats.
-func RenderDiff(w io.Writer, format string, d *reportdiff.Diff, o Options) error {
+func RenderDiff(w io.Writer, format string, d *reportdiff.Diff, o Options) (err error) {
+	w, done := guarded(w, formatMode(format, o))
+	defer done(&err)
+	d = checks.Sanitized(d)
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)

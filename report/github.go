@@ -21,7 +21,10 @@ type GitHubOptions struct {
 // a workflow command whose data and properties are escaped as the runner
 // requires (%, CR and LF; also ':' and ',' in properties), so no text
 // from the environment, a server or a log can start a command of its own.
-func GitHub(w io.Writer, r *checks.Report, opts GitHubOptions) error {
+func GitHub(w io.Writer, r *checks.Report, opts GitHubOptions) (err error) {
+	w, done := guarded(w, guardMode{annotations: true})
+	defer done(&err)
+	r = r.Output()
 	var b strings.Builder
 	if r.Log != nil {
 		ghLog(&b, r.Log)
@@ -36,7 +39,7 @@ func GitHub(w io.Writer, r *checks.Report, opts GitHubOptions) error {
 	}
 	ghPlan(&b, r)
 	ghCommand(&b, "notice", ghProps{title: "gomoddoctor"}, ghSummary(r))
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
 }
 

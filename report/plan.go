@@ -101,7 +101,7 @@ func planText(b *strings.Builder, r *checks.Report, steps []checks.PlanStep, p p
 // it asks.
 type FixPreview struct {
 	File  string            // the GOENV file
-	Diff  string            // its change, credentials redacted
+	Diff  string            `sanitize:"lines"` // its change, credentials redacted
 	Apply []checks.PlanStep // go env steps --fix applies
 	Cache []checks.PlanStep // cache repairs it runs (with --fix-cache)
 	Left  []checks.PlanStep // steps it leaves to you
@@ -111,7 +111,10 @@ type FixPreview struct {
 // FixPreviewText writes the change --fix is about to make: the diff of
 // the GOENV file with the commands that make it, the cache repairs, and
 // what is left to the user.
-func FixPreviewText(w io.Writer, f FixPreview, opts TextOptions) error {
+func FixPreviewText(w io.Writer, f FixPreview, opts TextOptions) (err error) {
+	w, done := guarded(w, guardMode{color: opts.Color})
+	defer done(&err)
+	f = *checks.Sanitized(&f)
 	p, wrap := textTools(w, opts)
 	var b strings.Builder
 	b.WriteString("\n" + p.code.Sprint("gomoddoctor --fix") + "\n")
@@ -141,7 +144,7 @@ func FixPreviewText(w io.Writer, f FixPreview, opts TextOptions) error {
 		b.WriteString(wrap(0, "Left to you (--fix does not do these):") + "\n")
 		planSteps(&b, f.Left, p, wrap)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
 }
 
@@ -251,9 +254,11 @@ func statusRank(s checks.Status) int {
 }
 
 // Say writes a message of the CLI as wrapped prose.
-func Say(w io.Writer, msg string, opts TextOptions) error {
+func Say(w io.Writer, msg string, opts TextOptions) (err error) {
+	w, done := guarded(w, guardMode{})
+	defer done(&err)
 	_, wrap := textTools(w, opts)
-	_, err := io.WriteString(w, wrap(0, printable(msg))+"\n")
+	_, err = io.WriteString(w, wrap(0, checks.SanitizeText(msg))+"\n")
 	return err
 }
 

@@ -19,7 +19,9 @@ type Options struct {
 }
 
 // Render writes the report in format, one of Formats.
-func Render(w io.Writer, format string, rep *checks.Report, o Options) error {
+func Render(w io.Writer, format string, rep *checks.Report, o Options) (err error) {
+	w, done := guarded(w, formatMode(format, o))
+	defer done(&err)
 	switch format {
 	case "json":
 		return JSON(w, rep)
@@ -31,6 +33,11 @@ func Render(w io.Writer, format string, rep *checks.Report, o Options) error {
 		return Text(w, rep, TextOptions{Verbose: o.Verbose, Color: o.Color, Width: o.Width})
 	}
 	return fmt.Errorf("unknown format %q", format)
+}
+
+// formatMode is what format may write on purpose (see guard).
+func formatMode(format string, o Options) guardMode {
+	return guardMode{color: format == "text" && o.Color, annotations: format == "github"}
 }
 
 // FixHandler returns the renderer of a 'gomoddoctor --fix' run
@@ -64,10 +71,13 @@ func (h *textFix) Say(msg string) { Say(h.out, msg, TextOptions{Width: h.o.Width
 
 func (h *textFix) Ran(command string, output []byte) {
 	if output == nil {
-		fmt.Fprintf(h.out, "$ %s\n", command)
+		sayLine(h.out, "$ "+command)
 		return
 	}
-	h.out.Write(output)
+	w, done := guarded(h.out, guardMode{})
+	w.Write(output)
+	var err error
+	done(&err)
 }
 
 // Round says that the checks run again ask for another round, and why.
@@ -92,10 +102,17 @@ type machineFix struct {
 
 func (h *machineFix) Found(*checks.Report) error { return nil }
 func (h *machineFix) Planned(repair.Plan) error  { return nil }
-func (h *machineFix) Say(msg string)             { fmt.Fprintln(h.errOut, msg) }
+func (h *machineFix) Say(msg string)             { sayLine(h.errOut, msg) }
 func (h *machineFix) Ran(string, []byte)         {}
 func (h *machineFix) Round(n int, rep *checks.Report) error {
-	_, err := fmt.Fprintln(h.errOut, roundText(n, rep))
+	return sayLine(h.errOut, roundText(n, rep))
+}
+
+// sayLine writes a message of the CLI as it is, on its own line.
+func sayLine(w io.Writer, msg string) (err error) {
+	w, done := guarded(w, guardMode{})
+	defer done(&err)
+	_, err = fmt.Fprintln(w, checks.SanitizeText(msg))
 	return err
 }
 func (h *machineFix) Done(rep *checks.Report, _ bool) error {

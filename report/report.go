@@ -13,7 +13,10 @@ import (
 
 // JSON writes the report as one JSON object following the version 1
 // contract (see checks.SchemaVersion).
-func JSON(w io.Writer, r *checks.Report) error {
+func JSON(w io.Writer, r *checks.Report) (err error) {
+	w, done := guarded(w, guardMode{})
+	defer done(&err)
+	r = r.Output()
 	if r.RootCauses == nil { // always an array, as the contract says
 		c := *r
 		c.RootCauses = []checks.Ref{}

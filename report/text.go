@@ -53,7 +53,10 @@ func newPalette(on bool) palette {
 // check, then each problem (worst first) with its evidence and the exact
 // command that fixes it, then a one-line summary. A report of 'explain'
 // (r.Log set) is written as the explanation of its log.
-func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
+func Text(w io.Writer, r *checks.Report, opts TextOptions) (err error) {
+	w, done := guarded(w, guardMode{color: opts.Color})
+	defer done(&err)
+	r = r.Output()
 	if r.Log != nil {
 		return explainText(w, r, opts)
 	}
@@ -90,7 +93,7 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
 	}
 	fixText(&b, r, p, wrap)
 	b.WriteString("\n" + wrap(0, summary(r, p)) + "\n")
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
 }
 

@@ -5,11 +5,13 @@
 package mainmod
 
 import (
+	"errors"
 	"go/version"
 	"os"
 	"path/filepath"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 )
 
 // Module is the main module and its workspace.
@@ -74,6 +76,9 @@ func Load(gomod, gowork string) *Module {
 		if err == nil {
 			m.File, err = modfile.Parse(gomod, data, nil)
 		}
+		if err == nil {
+			err = checkModulePath(m.File)
+		}
 		m.Err = err
 		if sum := filepath.Join(m.Dir, "go.sum"); fileExists(sum) {
 			m.GoSum = sum
@@ -95,6 +100,22 @@ func Load(gomod, gowork string) *Module {
 		m.WorkErr = err
 	}
 	return m
+}
+
+// checkModulePath rejects the module path of f as the go command does
+// when it loads the main module (modload: module.CheckImportPath, the
+// error's kind "module"): "malformed module path "a.test/app\n...":
+// invalid char '\n'". The file parses, but every go command fails.
+func checkModulePath(f *modfile.File) error {
+	if f == nil || f.Module == nil {
+		return nil
+	}
+	err := module.CheckImportPath(f.Module.Mod.Path)
+	var pathErr *module.InvalidPathError
+	if errors.As(err, &pathErr) {
+		pathErr.Kind = "module"
+	}
+	return err
 }
 
 // Find returns the go.mod governing dir, searching upwards as the go

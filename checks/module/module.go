@@ -108,11 +108,18 @@ func (r *moduleRun) parsed() bool {
 		case strings.Contains(msg, "invalid version") || strings.Contains(msg, "version \"") && strings.Contains(msg, "invalid"):
 			code, what = "MODULE_INVALID_VERSION", "names a version that is not a valid semantic version: every go command fails"
 		}
+		fix := checks.Manual("show where it fails to parse, then correct that line", "go mod edit -json >/dev/null")
+		var pathErr *module.InvalidPathError
+		if errors.As(e.err, &pathErr) && pathErr.Kind == "module" {
+			// The file parses: its module line names a path the go command rejects.
+			what = "names a main module path that the go command rejects: every go command fails"
+			fix = checks.Manual("give the module line a valid module path", "go mod edit -module=<module path>")
+		}
 		r.add(checks.Finding{
 			Code: code, Severity: checks.SevFail, Subject: e.file,
 			Message: fmt.Sprintf("%s %s", filepath.Base(e.file), what),
 			Detail:  msg,
-			Fixes:   []checks.Fix{checks.Manual("show where it fails to parse, then correct that line", "go mod edit -json >/dev/null")},
+			Fixes:   []checks.Fix{fix},
 		})
 	}
 	return ok

@@ -49,6 +49,7 @@ func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
 		args  []string // the go command; default: build ./...
 		ok    bool
 		code  string // the finding, when not ok
+		same  bool   // the finding's detail is the go command's error
 	}{
 		{name: "healthy", files: hello, ok: true},
 		{name: "go 1.99 with GOTOOLCHAIN=local", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.99\n"}), args: []string{"mod", "download"}, code: "MODULE_REQUIRES_NEWER_GO"},
@@ -59,6 +60,7 @@ func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
 		{name: "replacement directory without go.mod", files: with(map[string]string{"go.mod": checktest.HelloReq + "\nreplace example.test/hello => ./lib\n", "lib/hello.go": "package hello\n"}), code: "MODULE_REPLACE_INVALID"},
 		{name: "replacement directory", files: with(map[string]string{"go.mod": checktest.HelloReq + "\nreplace example.test/hello => ./lib\n", "lib/go.mod": "module example.test/hello\n", "lib/hello.go": "package hello\n\nconst Hello = 1\n"}), ok: true},
 		{name: "major version without /v2", files: with(map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire example.test/hello v2.0.0\n"}), code: "MODULE_MAJOR_VERSION_MISMATCH"},
+		{name: "module path with newlines", files: with(map[string]string{"go.mod": "module \"a.test/app\\n::error title=X::INJECTED\\n::add-mask::y\"\n\ngo 1.21\n"}), code: "MODULE_MALFORMED_PATH", same: true},
 		{name: "vendor consistent", files: with(vendored), ok: true},
 		{name: "vendor inconsistent", files: with(map[string]string{
 			"vendor/example.test/hello/hello.go": vendored["vendor/example.test/hello/hello.go"],
@@ -92,6 +94,9 @@ func TestModuleCheckAgreesWithGoCommand(t *testing.T) {
 			}
 			if tc.code != "" {
 				checktest.Want(t, r, tc.code+" fail")
+			}
+			if f := checktest.Finding(r, tc.code); tc.same && (f == nil || !strings.Contains(out, "go: "+f.Detail+"\n")) {
+				t.Errorf("the go command says\n%s\nthe doctor:\n%s", out, checktest.Dump(r))
 			}
 		})
 	}

@@ -45,3 +45,20 @@ func TestExplainFlags(t *testing.T) {
 		}
 	}
 }
+
+// An error line holds what the user or a file gave (here a path with a
+// newline and a workflow command): its lines are kept (an error may
+// quote the go command's), the command is neutralised.
+func TestErrorLineInert(t *testing.T) {
+	var out, errb bytes.Buffer
+	bad := filepath.Join(t.TempDir(), "build.log\n::error title=X::INJECTED")
+	code := run(streams{in: strings.NewReader(""), out: &out, err: &errb, environ: os.Environ()}, []string{"explain", bad})
+	if code != 2 || !strings.Contains(errb.String(), "build.log\n\\::error title=X::INJECTED") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+	for _, line := range strings.Split(errb.String(), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "::") {
+			t.Errorf("a workflow command line in stderr: %q", line)
+		}
+	}
+}

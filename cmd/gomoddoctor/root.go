@@ -97,7 +97,7 @@ func run(s streams, args []string) int {
 	case errors.As(err, &ee):
 		return ee.code
 	}
-	fmt.Fprintf(s.err, "gomoddoctor: %v\n", err)
+	fmt.Fprintf(s.err, "gomoddoctor: %s\n", checks.SanitizeText(checks.RedactString(err.Error())))
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintln(s.err, "Run 'gomoddoctor --help' for usage.")

@@ -68,11 +68,11 @@ func runUndo(ctx context.Context, s streams, f undoFlags) int {
 		fmt.Fprintf(s.out, "Nothing to undo: 'gomoddoctor --fix' has no backup of %s.\n", file)
 		return checks.ExitFail
 	case err != nil:
-		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", checks.RedactString(err.Error()))
+		fmt.Fprintf(s.out, "gomoddoctor undo: %s\n", checks.SanitizeText(checks.RedactString(err.Error())))
 		return checks.ExitFail
 	}
 	if d := u.Diff(); d != "" {
-		fmt.Fprint(s.out, checks.RedactString(d))
+		fmt.Fprint(s.out, checks.SanitizeText(checks.RedactString(d)))
 	}
 	when := u.Backup.Time.Local().Format(time.DateTime)
 	switch {
