@@ -331,3 +331,22 @@ replace example.test/old v1.0.0 => example.test/new v1.2.0
 		t.Errorf("private %+v", p)
 	}
 }
+
+// TestProxyCheckFileMirrorGap: a file:// directory that lacks a module
+// of a public code host is a mirror gap: the fixes are about the mirror,
+// never GOPRIVATE for the host or its organization.
+func TestProxyCheckFileMirrorGap(t *testing.T) {
+	dir := t.TempDir()
+	mirror := "file://" + filepath.ToSlash(dir)
+	gomod := "module example.test/app\n\ngo 1.21\n\nrequire github.com/google/uuid v1.6.0\n"
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": mirror}, GoMod: gomod})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "PROXY_MODULE_NOT_FOUND fail")
+	cmds := checktest.FixCommands(r, "PROXY_MODULE_NOT_FOUND")
+	if strings.Contains(cmds, "GOPRIVATE") {
+		t.Errorf("GOPRIVATE advised for a mirror gap:\n%s", checktest.Dump(r))
+	}
+	if !strings.Contains(cmds, "GOPROXY="+mirror+","+checktest.Defaults["GOPROXY"]) || !strings.Contains(cmds, "go mod download github.com/google/uuid@v1.6.0") {
+		t.Errorf("no mirror fix:\n%s", checktest.Dump(r))
+	}
+}

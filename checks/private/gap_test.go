@@ -1,0 +1,80 @@
+package private
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
+)
+
+// gapGoMod requires a module on a public code host and one on a host
+// that is not a public name.
+const gapGoMod = "module example.test/app\n\ngo 1.21\n\nrequire (\n\tgithub.com/google/uuid v1.6.0\n\tcorp.test/lib v1.0.0\n)\n"
+
+// TestPrivateMirrorGapIsNotPrivate: a file:// GOPROXY directory that
+// lacks a module of a public code host says that directory does not
+// have it, not that the module is private: the advice is about the
+// mirror (a fallback, filling the directory), never GOPRIVATE for the
+// host or its organization. A module whose host is not a public name is
+// still taken for private.
+func TestPrivateMirrorGapIsNotPrivate(t *testing.T) {
+	dir := t.TempDir() // an empty file:// mirror
+	mirror := "file://" + filepath.ToSlash(dir)
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": mirror}, GoMod: gapGoMod})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "PRIVATE_MIRROR_GAP fail", "PRIVATE_MODULE_NOT_EXCLUDED fail")
+	if f := checktest.Finding(r, "PRIVATE_MODULE_NOT_EXCLUDED"); f != nil && f.Subject != "corp.test" {
+		t.Errorf("private pattern %q, want corp.test only:\n%s", f.Subject, checktest.Dump(r))
+	}
+	if strings.Contains(checktest.FixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"), "github.com") {
+		t.Errorf("GOPRIVATE advised for a public code host on a mirror gap:\n%s", checktest.Dump(r))
+	}
+	gap := checktest.FixCommands(r, "PRIVATE_MIRROR_GAP")
+	for _, want := range []string{
+		"GOPROXY=" + mirror + "," + checktest.Defaults["GOPROXY"],
+		"go mod download github.com/google/uuid@v1.6.0",
+		"cp -R",
+	} {
+		if !strings.Contains(gap, want) {
+			t.Errorf("mirror gap fixes lack %q:\n%s", want, checktest.Dump(r))
+		}
+	}
+	if strings.Contains(gap, "GOPRIVATE") {
+		t.Errorf("mirror gap fixes advise GOPRIVATE:\n%s", gap)
+	}
+}
+
+// TestPrivateDefaultProxyEvidence: when the toolchain's default proxy,
+// which fetches public modules from their origin, lacks a module of a
+// public code host too, it is taken for private, but the pattern is the
+// module's own path, no wider than that evidence.
+func TestPrivateDefaultProxyEvidence(t *testing.T) {
+	proxy := fixtures.GoProxy(t) // stands for the toolchain's default proxy
+	dir := t.TempDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gomod := "module example.test/app\n\ngo 1.21\n\nrequire (\n\texample.test/hello v1.0.0\n\tgithub.com/acme/secret v1.0.0\n\tgithub.com/acme/public v1.0.0 // indirect\n)\n"
+	env := checktest.Env(t, checktest.Case{
+		Process:  map[string]string{"GOPROXY": "file://" + filepath.ToSlash(dir) + "," + proxy.URL},
+		Defaults: map[string]string{"GOPROXY": proxy.URL + ",direct"},
+		GoMod:    gomod,
+	})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "PRIVATE_MODULE_NOT_EXCLUDED fail")
+	checktest.Absent(t, r, "PRIVATE_MIRROR_GAP")
+	f := checktest.Finding(r, "PRIVATE_MODULE_NOT_EXCLUDED")
+	if f == nil {
+		return
+	}
+	if f.Subject != "github.com/acme/public,github.com/acme/secret" {
+		t.Errorf("pattern %q, want the modules' own paths:\n%s", f.Subject, checktest.Dump(r))
+	}
+	if !strings.Contains(f.Detail, "default proxy") {
+		t.Errorf("the evidence is not shown:\n%s", f.Detail)
+	}
+}
