@@ -245,6 +245,12 @@ func entryProblem(ctx context.Context, e *checks.Env, s *probe.Scope, i int, cod
 		msg += fmt.Sprintf("; the go command moves on to %s (after '|'), so it works, more slowly", next)
 	}
 	detail := append(probe.ViaEvidence(first.Resp), evidence...)
+	if code == "PROXY_UNAUTHORIZED" {
+		if u, err := url.Parse(en.URL); err == nil {
+			why, _ := probe.NetrcAdvice(e, u, first.Resp)
+			msg += "; " + why
+		}
+	}
 	if code == "PROXY_TLS" {
 		if u, err := url.Parse(en.URL); err == nil {
 			if hs, ok := e.Net().Handshake(ctx, probe.HostPort(u)); ok && hs.Reachable() {
@@ -303,8 +309,10 @@ func proxyFixes(e *checks.Env, s *probe.Scope, i int, code string, st probe.Step
 		pipe()
 		fixes = append(fixes, checks.Manual("ask the administrators of "+host+" to allow these modules (the proxy answers 403 Forbidden)", "curl -sS -o /dev/null -w '%{http_code}\\n' "+checks.ShellQuote(r.URL)))
 	case "PROXY_UNAUTHORIZED":
-		fixes = append(fixes, checks.Manual("give the go command credentials for "+host+" in ~/.netrc (GOAUTH=netrc is the default)",
-			probe.NetrcCommand(host)))
+		if u, err := url.Parse(en.URL); err == nil {
+			_, advice := probe.NetrcAdvice(e, u, r)
+			fixes = append(fixes, advice...)
+		}
 	case "PROXY_AUTH_REQUIRED":
 		via := r.Via
 		if via != nil {

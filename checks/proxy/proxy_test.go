@@ -49,7 +49,7 @@ func TestProxyCheckClassifies(t *testing.T) {
 		{name: "untrusted certificate", process: map[string]string{"GOPROXY": tlsProxy(fixtures.LeafOptions{Hosts: []string{"127.0.0.1"}})},
 			status: checks.StatusFail, want: []string{"PROXY_TLS fail"}, fix: "--check tls"},
 		{name: "401", process: map[string]string{"GOPROXY": srv(fixtures.Status(401, "text/plain", "login first"))},
-			status: checks.StatusFail, want: []string{"PROXY_UNAUTHORIZED fail"}, fix: ".netrc"},
+			status: checks.StatusFail, want: []string{"PROXY_UNAUTHORIZED fail"}, fix: "GOPROXY=https://"}, // never .netrc over plain http
 		{name: "403 with comma", process: map[string]string{"GOPROXY": srv(fixtures.Status(403, "text/plain", "not on the allow-list")) + "," + proxy.URL},
 			status: checks.StatusFail, want: []string{"PROXY_FORBIDDEN fail", "PROXY_MODULE_UNAVAILABLE fail"}, fix: "|" + proxy.URL},
 		{name: "403 with pipe", process: map[string]string{"GOPROXY": srv(fixtures.Status(403, "text/plain", "no")) + "|" + proxy.URL},
