@@ -8,7 +8,11 @@ import (
 	"time"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/probe"
+	"github.com/gomoddoctor/gomoddoctor/checks/reqs"
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
+	"golang.org/x/mod/module"
 )
 
 // gapGoMod requires a module on a public code host and one on a host
@@ -76,5 +80,49 @@ func TestPrivateDefaultProxyEvidence(t *testing.T) {
 	}
 	if !strings.Contains(f.Detail, "default proxy") {
 		t.Errorf("the evidence is not shown:\n%s", f.Detail)
+	}
+}
+
+// TestPrivateOriginEvidence: on a public host, the origin's word decides.
+// An origin that refuses anonymous requests makes the module private,
+// with the pattern the private check always gave (its organization on a
+// shared code host); an origin that answered anonymously, or was not
+// asked, is no evidence, and without the default proxy's word either the
+// module is not taken for private.
+func TestPrivateOriginEvidence(t *testing.T) {
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": "file:///nonexistent"}, GoMod: checktest.AppGoMod})
+	r := &privateRun{env: env, g: env.Go, s: probe.ScopeOf(env)}
+	missing := func(path string) *route {
+		mv := module.Version{Path: path, Version: "v1.0.0"}
+		return &route{Req: reqs.Requirement{Mod: mv, Fetched: mv}, Mod: mv, Chain: &probe.ModuleChain{
+			Probe: probe.ProbeModule{Path: path, Version: "v1.0.0"}, OK: true, Direct: true, Entry: -1,
+			Steps: []probe.Step{{Entry: 0, NotExist: true, Resp: &netenv.Response{StatusCode: 404}}},
+		}}
+	}
+	refused := missing("github.com/acme/secret")
+	refused.Origin = &probe.OriginReport{Problem: "PRIVATE_TERMINAL_PROMPTS_DISABLED", What: "git needs credentials"}
+	withCreds := missing("github.com/acme/tools")
+	withCreds.Origin = &probe.OriginReport{Reached: true, Creds: []string{"~/.netrc machine github.com"}}
+	anonymous := missing("github.com/acme/public")
+	anonymous.Origin = &probe.OriginReport{Reached: true}
+	unasked := missing("github.com/acme/other")
+	for _, rt := range []*route{refused, withCreds} {
+		if r.privateEvidence(rt) == "" {
+			t.Errorf("%s: no evidence from its origin (%+v)", rt.Mod.Path, rt.Origin)
+		}
+	}
+	for _, rt := range []*route{anonymous, unasked} {
+		if why := r.privateEvidence(rt); why != "" {
+			t.Errorf("%s: taken for private: %s", rt.Mod.Path, why)
+		}
+	}
+	r.routes = []*route{refused, anonymous}
+	if got := strings.Join(r.patternsFor([]*route{refused}), ","); got != "github.com/acme/secret" {
+		// The public github.com/acme/public is beside it: the organization would cover it.
+		t.Errorf("pattern %q, want github.com/acme/secret", got)
+	}
+	r.routes = []*route{refused}
+	if got := strings.Join(r.patternsFor([]*route{refused}), ","); got != "github.com/acme" {
+		t.Errorf("pattern %q, want github.com/acme (origin evidence)", got)
 	}
 }
