@@ -71,7 +71,14 @@ func NetrcAdvice(e *checks.Env, u *url.URL, r *netenv.Response) (why string, fix
 			[]checks.Fix{checks.Manual("make "+nr.Path+" a file this user can read (and only this user)", "ls -l "+checks.ShellQuote(nr.Path)+" && chmod 600 "+checks.ShellQuote(nr.Path))}
 	}
 	if l, ok := e.Net().Credential(u); ok && r != nil && r.Credentials == "netrc:"+l.Machine {
-		return fmt.Sprintf("the go command sends the entry on line %d of %s (machine %s, login %s) and the server refuses it", l.Line, file, l.Machine, l.Login),
+		why = fmt.Sprintf("the go command sends the entry on line %d of %s (machine %s, login %s) and the server refuses it", l.Line, file, l.Machine, l.Login)
+		for _, m := range nr.Mentions {
+			if m.Line > l.Line && netrcKey(m.Machine) == netrcKey(l.Machine) {
+				why += fmt.Sprintf("; the entry on line %d for the same machine is never read (the first one wins)", m.Line)
+				break
+			}
+		}
+		return why,
 			[]checks.Fix{checks.Manual(fmt.Sprintf("correct the login or password on line %d of %s (the go command reads only the first entry for %s: an entry added after it is never read)", l.Line, file, l.Machine), editAt(nr.Path, l.Line))}
 	}
 	// An entry meant for this machine that the go command does not read.

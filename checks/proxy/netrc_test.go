@@ -59,6 +59,8 @@ func TestProxyNetrcAdvice(t *testing.T) {
 			msg: []string{"no entry for " + m, "line 1 names 127.0.0.1"}, fix: []string{"printf 'machine " + m + " "}},
 		{name: "stale entry", netrc: "machine " + m + " login alice password old-pass-1\n",
 			msg: []string{"sends the entry on line 1", "refuses it"}, fix: []string{"+1 "}, notFix: []string{">>"}},
+		{name: "right entry after a stale one", netrc: "machine " + m + " login alice password old-pass-1\n" + right,
+			msg: []string{"sends the entry on line 1", "line 2 for the same machine is never read"}, fix: []string{"+1 "}, notFix: []string{">>"}},
 		{name: "GOAUTH without netrc", netrc: right, process: map[string]string{"GOAUTH": "git /tmp"},
 			msg: []string{"GOAUTH does not include netrc"}, fix: []string{`GOAUTH="netrc;$GOAUTH"`}, notFix: []string{">>"}},
 		{name: "GOAUTH=off", netrc: right, process: map[string]string{"GOAUTH": "off"},
@@ -188,8 +190,7 @@ func TestProxyNetrcAgreement(t *testing.T) {
 	if cmds := checktest.FixCommands(r, "PROXY_UNAUTHORIZED"); strings.Contains(cmds, ">>") || !strings.Contains(cmds, "+1 ") {
 		t.Errorf("advice for a stale first entry is not to edit line 1:\n%s", checktest.Dump(r))
 	}
-	write(right) // line 1 edited
-	download("line 1 edited", true)
+	write(right) // line 1 edited (the go command works with it below, once GOAUTH reads it)
 
 	// The right entry, but GOAUTH without netrc: not the same entry again.
 	download("GOAUTH=/bin/true", false, "GOAUTH=/bin/true")
