@@ -126,3 +126,27 @@ func TestPrivateOriginEvidence(t *testing.T) {
 		t.Errorf("pattern %q, want github.com/acme (origin evidence)", got)
 	}
 }
+
+// TestPrivateOriginDecidesOnAPublicHost: git.corp.test stands for a
+// public code host here. The proxy lacks git.corp.test/lib and the go
+// command goes direct: a repository that wants credentials (git ls-remote
+// over loopback, prompts off) is evidence that the module is private.
+// (An origin that answers anonymously is no evidence:
+// TestPrivateOriginEvidence.)
+func TestPrivateOriginDecidesOnAPublicHost(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	gomod := "module example.test/app\n\ngo 1.21\n\nrequire (\n\texample.test/hello v1.0.0\n\tgit.corp.test/lib v1.0.0\n)\n"
+	gs := fixtures.NewGitServer(t, "git.corp.test", "alice", "s3cret-pw-8")
+	gs.AddModule(t, "lib", checktest.LibFiles("git.corp.test/lib"), "v1.0.0")
+	process := map[string]string{"GOPROXY": proxy.URL + ",direct", "PATH": os.Getenv("PATH")}
+	for _, kv := range gs.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		process[k] = v
+	}
+	env := checktest.Env(t, checktest.Case{Process: process, GoMod: gomod, Public: "corp.test"})
+	r := checktest.Run(t, env, Check, 20*time.Second)
+	checktest.Want(t, r, "PRIVATE_MODULE_NOT_EXCLUDED", "PRIVATE_TERMINAL_PROMPTS_DISABLED")
+	if f := checktest.Finding(r, "PRIVATE_MODULE_NOT_EXCLUDED"); f == nil || !strings.Contains(f.Detail, "its origin refuses anonymous requests") {
+		t.Errorf("origin evidence not shown:\n%s", checktest.Dump(r))
+	}
+}
