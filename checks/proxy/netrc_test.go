@@ -77,6 +77,7 @@ func TestProxyNetrcAdvice(t *testing.T) {
 			msg: []string{"its own user info"}, notFix: []string{">>"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			home := t.TempDir()
 			if tt.netrc != "" {
 				if err := os.WriteFile(filepath.Join(home, ".netrc"), []byte(tt.netrc), 0o600); err != nil {
@@ -137,74 +138,90 @@ func TestProxyNetrcAgreement(t *testing.T) {
 	g := newGuardedProxy(t)
 	m := g.Machine
 	right := "machine " + m + " login alice password netrc-pass-3\n"
-	sb := fixtures.NewSandbox(t, g.URL+"/mod")
-	home := sb.Vars["HOME"]
-	netrc := filepath.Join(home, ".netrc")
-	dir := t.TempDir()
-	checktest.WriteTree(t, dir, map[string]string{"go.mod": checktest.AppGoMod})
-	extra := []string{"SSL_CERT_FILE=" + g.CA.File, "GOFLAGS=-mod=mod -modcacherw"}
-	write := func(data string) {
-		t.Helper()
-		if err := os.WriteFile(netrc, []byte(data), 0o600); err != nil {
+	// setup gives each part a sandbox of its own (they run in parallel)
+	// with a .netrc holding data, and the go command and the doctor in it.
+	type part struct {
+		sb       *fixtures.Sandbox
+		dir, rc  string
+		download func(what string, wantOK bool, more ...string)
+		doctor   func(more ...string) checks.CheckResult
+	}
+	setup := func(t *testing.T, data string) *part {
+		p := &part{sb: fixtures.NewSandbox(t, g.URL+"/mod"), dir: t.TempDir()}
+		p.rc = filepath.Join(p.sb.Vars["HOME"], ".netrc")
+		if err := os.WriteFile(p.rc, []byte(data), 0o600); err != nil {
 			t.Fatal(err)
 		}
-	}
-	download := func(what string, wantOK bool, more ...string) {
-		t.Helper()
-		// A module cache of its own: nothing is served from an earlier step.
-		fresh := append([]string{"GOMODCACHE=" + filepath.Join(t.TempDir(), "mod")}, extra...)
-		out, ok := checktest.GoModDownload(t, sb, dir, append(fresh, more...), time.Minute)
-		if ok != wantOK {
-			t.Fatalf("%s: go mod download ok=%v, want %v:\n%s", what, ok, wantOK, out)
+		checktest.WriteTree(t, p.dir, map[string]string{"go.mod": checktest.AppGoMod})
+		extra := []string{"SSL_CERT_FILE=" + g.CA.File, "GOFLAGS=-mod=mod -modcacherw"}
+		p.download = func(what string, wantOK bool, more ...string) {
+			t.Helper()
+			// A module cache of its own: nothing is served from an earlier step.
+			fresh := append([]string{"GOMODCACHE=" + filepath.Join(t.TempDir(), "mod")}, extra...)
+			out, ok := checktest.GoModDownload(t, p.sb, p.dir, append(fresh, more...), time.Minute)
+			if ok != wantOK {
+				t.Fatalf("%s: go mod download ok=%v, want %v:\n%s", what, ok, wantOK, out)
+			}
+			if !ok && !strings.Contains(out, "401 Unauthorized") {
+				t.Fatalf("%s: want a 401 from the go command:\n%s", what, out)
+			}
 		}
-		if !ok && !strings.Contains(out, "401 Unauthorized") {
-			t.Fatalf("%s: want a 401 from the go command:\n%s", what, out)
+		p.doctor = func(more ...string) checks.CheckResult {
+			t.Helper()
+			r := checktest.Doctor(t, p.sb, p.dir, append(append([]string{}, extra...), more...), Check)
+			checktest.Want(t, r, "PROXY_UNAUTHORIZED fail")
+			return r
 		}
-	}
-	doctor := func(more ...string) checks.CheckResult {
-		t.Helper()
-		r := checktest.Doctor(t, sb, dir, append(append([]string{}, extra...), more...), Check)
-		checktest.Want(t, r, "PROXY_UNAUTHORIZED fail")
-		return r
+		return p
 	}
 
 	// The host without its port: the go command ignores it; the advised
 	// entry, filled in, works.
-	write("machine 127.0.0.1 login alice password netrc-pass-3\n")
-	download("machine 127.0.0.1", false)
-	r := doctor()
-	cmd := checktest.FixCommands(r, "PROXY_UNAUTHORIZED")
-	if !strings.Contains(cmd, "machine "+m+" ") {
-		t.Fatalf("advised machine is not %s:\n%s", m, checktest.Dump(r))
-	}
-	fixed := strings.NewReplacer("<user>", "alice", "<token>", "netrc-pass-3", "~/.netrc", netrc).Replace(cmd)
-	if out, err := shell(sb, dir, fixed); err != nil {
-		t.Fatalf("%s: %v\n%s", fixed, err, out)
-	}
-	download("the advised entry", true)
+	t.Run("host without its port", func(t *testing.T) {
+		t.Parallel()
+		p := setup(t, "machine 127.0.0.1 login alice password netrc-pass-3\n")
+		p.download("machine 127.0.0.1", false)
+		r := p.doctor()
+		cmd := checktest.FixCommands(r, "PROXY_UNAUTHORIZED")
+		if !strings.Contains(cmd, "machine "+m+" ") {
+			t.Fatalf("advised machine is not %s:\n%s", m, checktest.Dump(r))
+		}
+		fixed := strings.NewReplacer("<user>", "alice", "<token>", "netrc-pass-3", "~/.netrc", p.rc).Replace(cmd)
+		if out, err := shell(p.sb, p.dir, fixed); err != nil {
+			t.Fatalf("%s: %v\n%s", fixed, err, out)
+		}
+		p.download("the advised entry", true)
+	})
 
-	// A stale entry first: a right one appended after it is never read.
-	write("machine " + m + " login alice password old-pass-1\n" + right)
-	download("right entry after a stale one", false)
-	r = doctor()
-	if cmds := checktest.FixCommands(r, "PROXY_UNAUTHORIZED"); strings.Contains(cmds, ">>") || !strings.Contains(cmds, "+1 ") {
-		t.Errorf("advice for a stale first entry is not to edit line 1:\n%s", checktest.Dump(r))
-	}
-	write(right) // line 1 edited (the go command works with it below, once GOAUTH reads it)
+	// A stale entry first: a right one appended after it is never read,
+	// so the advice is to edit line 1, not to append.
+	t.Run("stale entry first", func(t *testing.T) {
+		t.Parallel()
+		p := setup(t, "machine "+m+" login alice password old-pass-1\n"+right)
+		p.download("right entry after a stale one", false)
+		r := p.doctor()
+		if cmds := checktest.FixCommands(r, "PROXY_UNAUTHORIZED"); strings.Contains(cmds, ">>") || !strings.Contains(cmds, "+1 ") {
+			t.Errorf("advice for a stale first entry is not to edit line 1:\n%s", checktest.Dump(r))
+		}
+	})
 
-	// The right entry, but GOAUTH without netrc: not the same entry again.
-	download("GOAUTH=/bin/true", false, "GOAUTH=/bin/true")
-	r = doctor("GOAUTH=/bin/true")
-	cmds := checktest.FixCommands(r, "PROXY_UNAUTHORIZED")
-	if strings.Contains(cmds, ">>") || !strings.Contains(cmds, "GOAUTH") {
-		t.Fatalf("advice under GOAUTH=/bin/true is not about GOAUTH:\n%s", checktest.Dump(r))
-	}
-	out, err := shell(sb, dir, cmds+` && echo "GOAUTH=$GOAUTH"`, "GOAUTH=/bin/true")
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", cmds, err, out)
-	}
-	fixedAuth := strings.TrimSpace(out[strings.LastIndex(out, "GOAUTH="):])
-	download("GOAUTH fixed", true, fixedAuth)
+	// The right entry, but GOAUTH without netrc: the advice is about
+	// GOAUTH, not the same entry again, and it works.
+	t.Run("GOAUTH without netrc", func(t *testing.T) {
+		t.Parallel()
+		p := setup(t, right)
+		p.download("GOAUTH=/bin/true", false, "GOAUTH=/bin/true")
+		r := p.doctor("GOAUTH=/bin/true")
+		cmds := checktest.FixCommands(r, "PROXY_UNAUTHORIZED")
+		if strings.Contains(cmds, ">>") || !strings.Contains(cmds, "GOAUTH") {
+			t.Fatalf("advice under GOAUTH=/bin/true is not about GOAUTH:\n%s", checktest.Dump(r))
+		}
+		out, err := shell(p.sb, p.dir, cmds+` && echo "GOAUTH=$GOAUTH"`, "GOAUTH=/bin/true")
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", cmds, err, out)
+		}
+		p.download("GOAUTH fixed", true, strings.TrimSpace(out[strings.LastIndex(out, "GOAUTH="):]))
+	})
 }
 
 // shell runs a command line in dir with the sandbox's environment.
