@@ -17,6 +17,7 @@ package checktest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -54,6 +55,9 @@ type Case struct {
 	IPv6   bool
 	Now    time.Time
 	Probe  string // --probe-module
+	// Defaults overrides entries of Defaults ($GOROOT/go.env) for this
+	// case: a fixture proxy standing for the toolchain's default one.
+	Defaults map[string]string
 }
 
 // DefaultZone resolves the fixture names of the tests.
@@ -72,7 +76,12 @@ func Env(t testing.TB, c Case) *checks.Env {
 	for k, v := range c.Process {
 		process[k] = v
 	}
-	g := goenv.New(process, c.File, Defaults)
+	defaults := Defaults
+	if c.Defaults != nil {
+		defaults = maps.Clone(Defaults)
+		maps.Copy(defaults, c.Defaults)
+	}
+	g := goenv.New(process, c.File, defaults)
 	var m *mainmod.Module
 	if c.GoMod != "" {
 		f, err := modfile.Parse("go.mod", []byte(c.GoMod), nil)

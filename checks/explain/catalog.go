@@ -694,7 +694,7 @@ var catalog = []rule{
 		Subject: []string{"host"},
 		Message: "the module proxy {host|} asks for credentials (401)",
 		Fixes: []fixSpec{
-			manual("give the credentials for {host} in ~/.netrc (the go command reads it)", `printf 'machine {host} login <user> password <token>\n' >> ~/.netrc && chmod 600 ~/.netrc`),
+			manual("give the credentials for {machine|{host}} in ~/.netrc (the go command reads it, matching the host with its port; an entry already there for it is the one read: correct it rather than add one after it)", `printf 'machine {machine|{host}} login <user> password <token>\n' >> ~/.netrc && chmod 600 ~/.netrc`),
 		},
 	},
 	{

@@ -498,3 +498,18 @@ func TestExactFixes(t *testing.T) {
 		}
 	}
 }
+
+// A 401 from a proxy on a port that is not the default: the .netrc
+// machine is host:port, what the go command matches (never the bare
+// host, which it ignores for that URL).
+func TestNetrcMachineHasThePort(t *testing.T) {
+	in := "go: example.test/m@v1.0.0: reading https://127.0.0.1:8443/mod/example.test/m/@v/v1.0.0.mod: 401 Unauthorized\n"
+	env := checks.NewEnv("/w", goenv.New(nil, nil, map[string]string{"GOPROXY": "https://proxy.example.test,direct"}), nil)
+	lr := Explain(parse(t, in), env, "-")
+	if len(lr.Causes) == 0 || len(lr.Causes[0].Fixes) == 0 {
+		t.Fatalf("no cause or fix for %q", in)
+	}
+	if got := lr.Causes[0].Fixes[0].Command; !strings.Contains(got, "machine 127.0.0.1:8443 login") {
+		t.Errorf("fix %q, want machine 127.0.0.1:8443", got)
+	}
+}

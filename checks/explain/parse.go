@@ -848,6 +848,11 @@ func derive(r *rule, vars map[string]string, text, own string) {
 			if vars["host"] == "" && pu.Hostname() != "" {
 				vars["host"] = pu.Hostname()
 			}
+			// The machine name the go command matches in .netrc for the
+			// URL: its host as written, with the port (cmd/go/internal/auth).
+			if vars["machine"] == "" && pu.Host != "" {
+				vars["machine"] = pu.Host
+			}
 			if vars["module"] == "" {
 				if m, v := moduleFromURLPath(pu.Path); m != "" {
 					vars["module"] = m

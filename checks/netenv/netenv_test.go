@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -86,7 +87,7 @@ machine after.test login z password zz
 `
 	got := netenv.ParseNetrc(data)
 	want := []netenv.NetrcLine{
-		{"a.test", "alice", "pw1"}, {"b.test", "bob", "pw2"}, {"a.test", "second", "pw3"},
+		{"a.test", "alice", "pw1", 1}, {"b.test", "bob", "pw2", 2}, {"a.test", "second", "pw3", 8},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ParseNetrc = %+v, want %+v", got, want)
@@ -208,5 +209,38 @@ func TestClassify(t *testing.T) {
 	}
 	if k := netenv.Classify(errors.New("something odd")); k != netenv.KindOther {
 		t.Errorf("other: %s", k)
+	}
+}
+
+// TestScanNetrc: every machine token with its line and what the go
+// command makes of it; "default" ends the file only where a pair would
+// start with it and nothing follows, as in the go command's parser.
+func TestScanNetrc(t *testing.T) {
+	data := "machine a.test login alice password pw1\n" + // 1: read
+		"machine b.test login bob\n" + // 2: no password
+		"default login x password y\n" + // 3: not the end (paired tokens)
+		"macdef init\n" + // 4
+		"machine in.macro login m password n\n" + // 5: inside the macro
+		"\n" + // 6: ends it
+		"machine c.test login carol password pw2\n" + // 7: read
+		"default\n" + // 8: the end
+		"machine after.test login z password zz\n" // 9: never read
+	got, def := netenv.ScanNetrc(data)
+	want := []netenv.NetrcMention{
+		{Machine: "a.test", Line: 1, Complete: true},
+		{Machine: "b.test", Line: 2, Ignored: "no login or password"},
+		{Machine: "in.macro", Line: 5, Ignored: "inside a macro definition"},
+		{Machine: "c.test", Line: 7, Complete: true},
+		{Machine: "after.test", Line: 9, Ignored: "after default"},
+	}
+	if !reflect.DeepEqual(got, want) || def != 8 {
+		t.Errorf("ScanNetrc = %+v, default line %d; want %+v, 8", got, def, want)
+	}
+	var read []string
+	for _, l := range netenv.ParseNetrc(data) {
+		read = append(read, l.Machine)
+	}
+	if strings.Join(read, ",") != "a.test,c.test" {
+		t.Errorf("ParseNetrc reads %v, want a.test and c.test", read)
 	}
 }

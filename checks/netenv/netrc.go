@@ -15,6 +15,7 @@ type NetrcLine struct {
 	Machine  string
 	Login    string
 	Password string
+	Line     int // the line of its machine token, from 1
 }
 
 // Netrc is the credentials file the go command reads under GOAUTH=netrc.
@@ -24,6 +25,12 @@ type Netrc struct {
 	Exists  bool
 	Err     error // the file exists but cannot be read
 	Lines   []NetrcLine
+	// Mentions are every machine token of the file, as written, with
+	// what the go command makes of it (see ScanNetrc).
+	Mentions []NetrcMention
+	// DefaultLine is the line of the "default" token, where the go
+	// command stops reading; 0 when there is none.
+	DefaultLine int
 	// Commands are GOAUTH methods other than netrc and off (git, custom
 	// commands), which the doctor does not run.
 	Commands []string
@@ -65,6 +72,7 @@ func (n *Net) Netrc() *Netrc {
 		case err == nil:
 			nr.Exists = true
 			nr.Lines = ParseNetrc(string(data))
+			nr.Mentions, nr.DefaultLine = ScanNetrc(string(data))
 			for _, l := range nr.Lines {
 				n.cfg.AddSecret(l.Password)
 			}
@@ -94,7 +102,7 @@ func ParseNetrc(data string) []NetrcLine {
 	var nrc []NetrcLine
 	var l NetrcLine
 	inMacro := false
-	for _, line := range strings.Split(data, "\n") {
+	for n, line := range strings.Split(data, "\n") {
 		if inMacro {
 			if line == "" {
 				inMacro = false
@@ -106,7 +114,7 @@ func ParseNetrc(data string) []NetrcLine {
 		for ; i < len(f)-1; i += 2 {
 			switch f[i] {
 			case "machine":
-				l = NetrcLine{Machine: f[i+1]}
+				l = NetrcLine{Machine: f[i+1], Line: n + 1}
 			case "login":
 				l.Login = f[i+1]
 			case "password":
@@ -156,4 +164,81 @@ func (n *Net) Credential(u *url.URL) (NetrcLine, bool) {
 		}
 		prefix = prefix[:i]
 	}
+}
+
+// A NetrcMention is one machine token of a .netrc file.
+type NetrcMention struct {
+	Machine string
+	Line    int
+	// Complete is true when the go command reads it as an entry (a
+	// machine, a login and a password, before any "default"); Ignored
+	// says why it does not otherwise: "after default", "inside a macro
+	// definition" or "no login or password".
+	Complete bool
+	Ignored  string
+}
+
+// ScanNetrc lists every machine token of a .netrc file with its line
+// and whether the go command reads it (ParseNetrc's rules), and the line
+// of the "default" token (0 when none). It says what the file holds that
+// the go command ignores, so that advice can point at the line to edit
+// rather than add an entry the go command would not read either.
+func ScanNetrc(data string) (mentions []NetrcMention, defaultLine int) {
+	read := map[int]string{}
+	for _, l := range ParseNetrc(data) {
+		read[l.Line] = l.Machine
+	}
+	inMacro := false
+	for n, line := range strings.Split(data, "\n") {
+		if defaultLine != 0 {
+			for _, m := range machinesIn(line) {
+				mentions = append(mentions, NetrcMention{Machine: m, Line: n + 1, Ignored: "after default"})
+			}
+			continue
+		}
+		if inMacro {
+			if line == "" {
+				inMacro = false
+			} else {
+				for _, m := range machinesIn(line) {
+					mentions = append(mentions, NetrcMention{Machine: m, Line: n + 1, Ignored: "inside a macro definition"})
+				}
+			}
+			continue
+		}
+		// Tokens are read in pairs, as the go command reads them: a
+		// "default" ends the file only where a pair would start with it
+		// and nothing follows (a line "default", or one ending in it).
+		f := strings.Fields(line)
+		i := 0
+		for ; i < len(f)-1; i += 2 {
+			switch f[i] {
+			case "machine":
+				m := NetrcMention{Machine: f[i+1], Line: n + 1}
+				if read[n+1] == f[i+1] {
+					m.Complete = true
+				} else {
+					m.Ignored = "no login or password"
+				}
+				mentions = append(mentions, m)
+			case "macdef":
+				inMacro = true
+			}
+		}
+		if i < len(f) && f[i] == "default" {
+			defaultLine = n + 1
+		}
+	}
+	return mentions, defaultLine
+}
+
+func machinesIn(line string) []string {
+	var out []string
+	f := strings.Fields(line)
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == "machine" {
+			out = append(out, f[i+1])
+		}
+	}
+	return out
 }

@@ -2,7 +2,10 @@ package private
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +139,72 @@ func TestPrivateAgreementGONOSUMDB(t *testing.T) {
 			t.Errorf("the checksum database was asked about the private module after the fix: %s", p)
 		}
 	}
+}
+
+// TestPrivateAgreementMirrorGap: a file:// GOPROXY directory that lacks
+// a module of a public code host. The go command fails ("no such file
+// or directory"); the doctor calls it a mirror gap, never advises
+// GOPRIVATE, and its two remedies work: the directory followed by a
+// proxy that has the module (a fixture proxy stands for the toolchain's
+// default list the fix names), and filling the directory with the
+// command it gives (from that proxy).
+func TestPrivateAgreementMirrorGap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	goodDir := t.TempDir()
+	if err := fixtures.WriteModules(goodDir, []fixtures.Module{{Path: "github.com/google/uuid", Version: "v1.6.0", Files: checktest.LibFiles("github.com/google/uuid")}}); err != nil {
+		t.Fatal(err)
+	}
+	good := fixtures.ServeModules(t, goodDir)
+	mirrorDir := t.TempDir()
+	mirror := "file://" + filepath.ToSlash(mirrorDir)
+	sb := fixtures.NewSandbox(t, mirror)
+	dir := t.TempDir()
+	checktest.WriteTree(t, dir, map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n\nrequire github.com/google/uuid v1.6.0\n"})
+	extra := []string{"GOSUMDB=off", "GOFLAGS=-mod=mod"}
+
+	out, ok := checktest.GoModDownload(t, sb, dir, extra, time.Minute)
+	if ok || !strings.Contains(out, "github.com/google/uuid/@v/v1.6.0") {
+		t.Fatalf("go mod download: ok=%v, want a failure reading the directory:\n%s", ok, out)
+	}
+	r := checktest.Doctor(t, sb, dir, extra, Check)
+	checktest.Want(t, r, "PRIVATE_MIRROR_GAP fail")
+	checktest.Absent(t, r, "PRIVATE_MODULE_NOT_EXCLUDED")
+	if checktest.HasFix(r, "GOPRIVATE") {
+		t.Fatalf("GOPRIVATE advised for a mirror gap:\n%s", checktest.Dump(r))
+	}
+	cmds := checktest.FixCommands(r, "PRIVATE_MIRROR_GAP")
+	fallback := regexp.MustCompile(`GOPROXY=` + regexp.QuoteMeta(mirror) + `,(\S+)`).FindStringSubmatch(cmds)
+	fill := regexp.MustCompile(`GOPROXY=(\S+) go mod download`).FindStringSubmatch(cmds)
+	if fallback == nil || fill == nil {
+		t.Fatalf("no fallback or fill fix:\n%s", checktest.Dump(r))
+	}
+
+	// The fallback, with a proxy that has the module in the place of the
+	// toolchain's default list.
+	if out, ok := checktest.GoModDownload(t, sb, dir, append(slices.Clone(extra), "GOPROXY="+mirror+","+good.URL), time.Minute); !ok {
+		t.Errorf("go mod download with %s after the directory fails:\n%s", fallback[1], out)
+	}
+
+	// Filling the directory with the fix's own command.
+	fillCmd := ""
+	for _, line := range strings.Split(cmds, "\n") {
+		if strings.Contains(line, "go mod download") {
+			fillCmd = strings.Replace(line, "GOPROXY="+fill[1], "GOPROXY="+good.URL, 1)
+		}
+	}
+	sh := exec.Command("sh", "-c", fillCmd)
+	sh.Dir = dir
+	sh.Env = sb.Environ("GOSUMDB=off")
+	if out, err := sh.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", fillCmd, err, out)
+	}
+	sb.Vars["GOMODCACHE"] = filepath.Join(t.TempDir(), "modcache") // nothing cached from before
+	if out, ok := checktest.GoModDownload(t, sb, dir, extra, time.Minute); !ok {
+		t.Errorf("go mod download from the filled directory fails:\n%s", out)
+	}
+	t.Cleanup(func() { fixtures.MakeWritable(sb.Vars["GOMODCACHE"]) })
+	r = checktest.Doctor(t, sb, dir, extra, Check)
+	checktest.Absent(t, r, "PRIVATE_MIRROR_GAP", "PRIVATE_MODULE_NOT_EXCLUDED")
 }

@@ -8,6 +8,7 @@ import "github.com/gomoddoctor/gomoddoctor/checks"
 var codes = []checks.Code{
 	// How requirements are routed (notExcluded, noSumDB, tooBroad, table).
 	{Code: "PRIVATE_MODULE_NOT_EXCLUDED", Severities: checks.WarnOrFail, Meaning: "requirements that look private are sent to the proxies or the checksum database (404/410 there): GOPRIVATE or GONOSUMDB does not cover them", Auto: true},
+	{Code: "PRIVATE_MIRROR_GAP", Severities: checks.WarnOrFail, Meaning: "requirements that no GOPROXY entry serves (404/410), with nothing to fall back to, while nothing says they are private (a public host, an origin not asked, not the toolchain's default proxy): the mirror lacks them; the remedy is about the mirror (a fallback, another proxy, filling a file:// directory), never GOPRIVATE"},
 	{Code: "PRIVATE_NEEDS_DIRECT", Severities: checks.WarnOrFail, Meaning: "public requirements that no GOPROXY entry serves (404/410) cannot be fetched from their origin: GOPROXY has no direct"},
 	{Code: "PRIVATE_GONOSUMDB_MISSING", Severities: checks.WarnOrFail, Meaning: "GONOPROXY sends modules directly to their origin, but GONOSUMDB does not exempt them: their names go to the checksum database, which does not know them", Auto: true},
 	{Code: "PRIVATE_PATTERN_TOO_BROAD", Severities: checks.WarnOnly, Meaning: "a GOPRIVATE, GONOPROXY, GONOSUMDB or GOINSECURE pattern covers public modules or a whole shared code host"},

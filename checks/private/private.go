@@ -276,7 +276,7 @@ func (r *privateRun) probeDatabase() {
 // notExcluded reports likely-private modules that the go command sends
 // to the proxies or to the checksum database.
 func (r *privateRun) notExcluded() {
-	var needPrivate, needNoSum, needDirect []*route
+	var needPrivate, needNoSum, needDirect, gaps []*route
 	for _, rt := range r.routes {
 		switch {
 		case rt.Req.Local() || rt.NoProxy != "":
@@ -286,12 +286,18 @@ func (r *privateRun) notExcluded() {
 			needDirect = append(needDirect, rt)
 		case rt.proxyMissing() && (rt.DB != nil && rt.DB.Known || r.knownPublic(rt.Mod.Path)):
 			// A public module the proxies lack, fetched from its origin.
-		case rt.proxyMissing():
+		case rt.proxyMissing() && r.privateEvidence(rt) != "":
 			needPrivate = append(needPrivate, rt)
+		case rt.proxyMissing() && !rt.Chain.OK:
+			// One mirror lacking a module says nothing more than that.
+			gaps = append(gaps, rt)
 		}
 	}
 	if len(needPrivate) > 0 {
 		r.reportNotExcluded(needPrivate, "GOPRIVATE")
+	}
+	if len(gaps) > 0 {
+		r.reportGap(gaps)
 	}
 	if len(needNoSum) > 0 {
 		r.reportNotExcluded(needNoSum, "GONOSUMDB")
@@ -348,11 +354,17 @@ func (r *privateRun) reportNotExcluded(rts []*route, key string) {
 			public = false
 		}
 		evidence = append(evidence, r.evidence(rt)...)
+		if key == "GOPRIVATE" {
+			evidence = append(evidence, rt.Mod.String()+": taken for private: "+r.privateEvidence(rt))
+		}
 		if r.failsNow(rt) {
 			fail = true
 		}
 	}
 	patterns := goenv.MinimalPatterns(paths, r.publicPaths(rts))
+	if key == "GOPRIVATE" {
+		patterns = r.patternsFor(rts)
+	}
 	sev := checks.SevWarn
 	if fail {
 		sev = checks.SevFail

@@ -80,15 +80,20 @@ require (
 		t.Fatal(err)
 	}
 	public := fixtures.ServeModules(t, dir)
-	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": public.URL + "," + proxy.URL}, GoMod: gomod})
+	// The second proxy stands for the toolchain's default one: its "not
+	// found" is evidence for modules of a shared code host, but only for
+	// each module itself (no organization-wide pattern without the
+	// origin's word).
+	def := map[string]string{"GOPROXY": proxy.URL + ",direct"}
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": public.URL + "," + proxy.URL}, GoMod: gomod, Defaults: def})
 	r := checktest.Run(t, env, Check, 10*time.Second)
 	checktest.Want(t, r, "PRIVATE_MODULE_NOT_EXCLUDED fail")
 	f := checktest.Finding(r, "PRIVATE_MODULE_NOT_EXCLUDED")
 	if f == nil {
 		return
 	}
-	if f.Subject != "corp.test,github.com/acme" {
-		t.Errorf("pattern %q, want corp.test,github.com/acme", f.Subject)
+	if f.Subject != "corp.test,github.com/acme/other,github.com/acme/secret" {
+		t.Errorf("pattern %q, want corp.test,github.com/acme/other,github.com/acme/secret", f.Subject)
 	}
 	for _, p := range []string{"corp.test/team/a", "corp.test/team/b/v2", "github.com/acme/secret", "github.com/acme/other"} {
 		if !module.MatchPrefixPatterns(f.Subject, p) {
@@ -100,14 +105,14 @@ require (
 			t.Errorf("%s covers the public %s", f.Subject, p)
 		}
 	}
-	if cmds := checktest.FixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"); cmds != "go env -w GOPRIVATE=corp.test,github.com/acme" {
+	if cmds := checktest.FixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"); cmds != "go env -w GOPRIVATE=corp.test,github.com/acme/other,github.com/acme/secret" {
 		t.Errorf("fix %q", cmds)
 	}
 
 	// Merged with the user's patterns, never replacing them.
-	env = checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": public.URL + "," + proxy.URL, "GOPRIVATE": "other.test/x"}, GoMod: gomod})
+	env = checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": public.URL + "," + proxy.URL, "GOPRIVATE": "other.test/x"}, GoMod: gomod, Defaults: def})
 	r = checktest.Run(t, env, Check, 10*time.Second)
-	if cmds := checktest.FixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"); cmds != "export GOPRIVATE=other.test/x,corp.test,github.com/acme" {
+	if cmds := checktest.FixCommands(r, "PRIVATE_MODULE_NOT_EXCLUDED"); cmds != "export GOPRIVATE=other.test/x,corp.test,github.com/acme/other,github.com/acme/secret" {
 		t.Errorf("fix %q", cmds)
 	}
 }

@@ -188,8 +188,9 @@ func metaRoot(ctx context.Context, e *checks.Env, o *OriginReport, path string, 
 		o.What = fmt.Sprintf("unrecognized import path %q: %s answers %s", path, host, resp.Status)
 		if resp.StatusCode == 401 || resp.StatusCode == 403 {
 			o.Problem = "PRIVATE_AUTH_FAILED"
-			o.What += ": it wants credentials, which the go command takes from ~/.netrc"
-			o.Fixes = []checks.Fix{checks.Manual("give the go command credentials for "+host+" in ~/.netrc", NetrcCommand(host))}
+			why, fixes := NetrcAdvice(e, u, resp)
+			o.What += ": it wants credentials, which the go command takes from ~/.netrc; " + why
+			o.Fixes = fixes
 			return nil
 		}
 		o.Problem = "PRIVATE_NO_META"

@@ -19,6 +19,7 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/checks/reqs"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"golang.org/x/mod/module"
 )
 
 // ProxyCheck speaks the module proxy protocol with every GOPROXY entry
@@ -244,6 +245,12 @@ func entryProblem(ctx context.Context, e *checks.Env, s *probe.Scope, i int, cod
 		msg += fmt.Sprintf("; the go command moves on to %s (after '|'), so it works, more slowly", next)
 	}
 	detail := append(probe.ViaEvidence(first.Resp), evidence...)
+	if code == "PROXY_UNAUTHORIZED" {
+		if u, err := url.Parse(en.URL); err == nil {
+			why, _ := probe.NetrcAdvice(e, u, first.Resp)
+			msg += "; " + why
+		}
+	}
 	if code == "PROXY_TLS" {
 		if u, err := url.Parse(en.URL); err == nil {
 			if hs, ok := e.Net().Handshake(ctx, probe.HostPort(u)); ok && hs.Reachable() {
@@ -302,8 +309,10 @@ func proxyFixes(e *checks.Env, s *probe.Scope, i int, code string, st probe.Step
 		pipe()
 		fixes = append(fixes, checks.Manual("ask the administrators of "+host+" to allow these modules (the proxy answers 403 Forbidden)", "curl -sS -o /dev/null -w '%{http_code}\\n' "+checks.ShellQuote(r.URL)))
 	case "PROXY_UNAUTHORIZED":
-		fixes = append(fixes, checks.Manual("give the go command credentials for "+host+" in ~/.netrc (GOAUTH=netrc is the default)",
-			probe.NetrcCommand(host)))
+		if u, err := url.Parse(en.URL); err == nil {
+			_, advice := probe.NetrcAdvice(e, u, r)
+			fixes = append(fixes, advice...)
+		}
 	case "PROXY_AUTH_REQUIRED":
 		via := r.Via
 		if via != nil {
@@ -408,12 +417,22 @@ func chainFindings(e *checks.Env, s *probe.Scope, rep *probe.ChainReport) []chec
 	for _, key := range failKeys {
 		mcs := failed[key]
 		var names, paths, evidence []string
+		gap := false
 		for _, mc := range mcs {
 			names = append(names, mc.Probe.String())
-			if mc.Probe.From != "default" { // the well-known public module is never private
-				paths = append(paths, mc.Probe.Path)
-			}
 			evidence = append(evidence, probe.ChainEvidence(s, mc)...)
+			// One mirror lacking a module is no evidence that it is
+			// private; the well-known public module never is.
+			why := ""
+			if mc.Probe.From != "default" {
+				why = probe.PrivateEvidence(e, s, mc)
+			}
+			if why == "" {
+				gap = true
+				continue
+			}
+			paths = append(paths, mc.Probe.Path)
+			evidence = append(evidence, mc.Probe.String()+": may be private: "+why)
 		}
 		final := mcs[0].Final
 		code := "PROXY_MODULE_UNAVAILABLE"
@@ -431,9 +450,18 @@ func chainFindings(e *checks.Env, s *probe.Scope, rep *probe.ChainReport) []chec
 					others = append(others, req.Fetched.Path)
 				}
 			}
-			fix := checks.SetVar(e.Go, e.Go.Var("GOPRIVATE"), goenv.UnionPatterns(e.Go.Get("GOPRIVATE"), strings.Join(goenv.MinimalPatterns(paths, others), ",")), "if these modules are private, fetch them directly instead (and keep their names from the proxies)")
+			fix := checks.SetVar(e.Go, e.Go.Var("GOPRIVATE"), goenv.UnionPatterns(e.Go.Get("GOPRIVATE"), strings.Join(privatePatterns(e, paths, others), ",")), "if these modules are private, fetch them directly instead (and keep their names from the proxies)")
 			fix.Auto = false
 			fixes = append(fixes, fix)
+		}
+		if final.NotExist && gap {
+			var gapped []*probe.ModuleChain
+			for _, mc := range mcs {
+				if mc.Probe.From == "default" || !slices.Contains(paths, mc.Probe.Path) {
+					gapped = append(gapped, mc)
+				}
+			}
+			fixes = append(fixes, probe.GapFixes(e, s, gapped)...)
 		}
 		f := checks.Finding{
 			Code: code, Severity: checks.SevFail, Subject: strings.Join(names, ", "),
@@ -449,6 +477,8 @@ func chainFindings(e *checks.Env, s *probe.Scope, rep *probe.ChainReport) []chec
 			f.CausedBy = &checks.Ref{Check: "proxy", Code: final.Code, Subject: checks.RedactString(s.Entries[final.Entry].URL)}
 		case final.NotExist && len(paths) > 0:
 			f.CausedBy = &checks.Ref{Check: "private"}
+		case final.NotExist:
+			f.CausedBy = &checks.Ref{Check: "private", Code: "PRIVATE_MIRROR_GAP"}
 		}
 		out = append(out, f)
 	}
@@ -485,4 +515,31 @@ func sumdbRouteFindings(ctx context.Context, e *checks.Env, s *probe.Scope) []ch
 		f.Message = fmt.Sprintf("the checksum database %s is unavailable through GOPROXY: %s; modules missing from go.sum fail to verify (the sumdb check says whether this module needs it)", route.DB.Name, checks.RedactString(route.Err))
 	}
 	return []checks.Finding{f}
+}
+
+// privatePatterns is the smallest set of GOPRIVATE patterns for paths
+// that stays no wider than the evidence: a module of a public host
+// (whose only evidence is the default proxy's "not found") gets its own
+// path, never its organization's or its host's.
+func privatePatterns(e *checks.Env, paths, others []string) []string {
+	var wide, exact []string
+	for _, p := range paths {
+		host, _, _ := strings.Cut(p, "/")
+		if e.Net().IsPublicName(host) {
+			exact = append(exact, p)
+		} else {
+			wide = append(wide, p)
+		}
+	}
+	var out []string
+	if len(wide) > 0 {
+		out = goenv.MinimalPatterns(wide, append(others, exact...))
+	}
+	slices.Sort(exact)
+	for _, p := range exact {
+		if !module.MatchPrefixPatterns(strings.Join(out, ","), p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

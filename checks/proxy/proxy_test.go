@@ -49,7 +49,7 @@ func TestProxyCheckClassifies(t *testing.T) {
 		{name: "untrusted certificate", process: map[string]string{"GOPROXY": tlsProxy(fixtures.LeafOptions{Hosts: []string{"127.0.0.1"}})},
 			status: checks.StatusFail, want: []string{"PROXY_TLS fail"}, fix: "--check tls"},
 		{name: "401", process: map[string]string{"GOPROXY": srv(fixtures.Status(401, "text/plain", "login first"))},
-			status: checks.StatusFail, want: []string{"PROXY_UNAUTHORIZED fail"}, fix: ".netrc"},
+			status: checks.StatusFail, want: []string{"PROXY_UNAUTHORIZED fail"}, fix: "GOPROXY=https://"}, // never .netrc over plain http
 		{name: "403 with comma", process: map[string]string{"GOPROXY": srv(fixtures.Status(403, "text/plain", "not on the allow-list")) + "," + proxy.URL},
 			status: checks.StatusFail, want: []string{"PROXY_FORBIDDEN fail", "PROXY_MODULE_UNAVAILABLE fail"}, fix: "|" + proxy.URL},
 		{name: "403 with pipe", process: map[string]string{"GOPROXY": srv(fixtures.Status(403, "text/plain", "no")) + "|" + proxy.URL},
@@ -329,5 +329,24 @@ replace example.test/old v1.0.0 => example.test/new v1.2.0
 	}
 	if p := probe.ScopeOf(env).Private; len(p) != 1 || p[0].Path != "private.corp.test/lib" || !p[0].Direct {
 		t.Errorf("private %+v", p)
+	}
+}
+
+// TestProxyCheckFileMirrorGap: a file:// directory that lacks a module
+// of a public code host is a mirror gap: the fixes are about the mirror,
+// never GOPRIVATE for the host or its organization.
+func TestProxyCheckFileMirrorGap(t *testing.T) {
+	dir := t.TempDir()
+	mirror := "file://" + filepath.ToSlash(dir)
+	gomod := "module example.test/app\n\ngo 1.21\n\nrequire github.com/google/uuid v1.6.0\n"
+	env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": mirror}, GoMod: gomod})
+	r := checktest.Run(t, env, Check, 5*time.Second)
+	checktest.Want(t, r, "PROXY_MODULE_NOT_FOUND fail")
+	cmds := checktest.FixCommands(r, "PROXY_MODULE_NOT_FOUND")
+	if strings.Contains(cmds, "GOPRIVATE") {
+		t.Errorf("GOPRIVATE advised for a mirror gap:\n%s", checktest.Dump(r))
+	}
+	if !strings.Contains(cmds, "GOPROXY="+mirror+","+checktest.Defaults["GOPROXY"]) || !strings.Contains(cmds, "go mod download github.com/google/uuid@v1.6.0") {
+		t.Errorf("no mirror fix:\n%s", checktest.Dump(r))
 	}
 }
