@@ -101,12 +101,37 @@ func unified(oldName string, old []byte, newName string, new []byte) string {
 // previewed (another program changed it meanwhile).
 var ErrChanged = errors.New("the GOENV file changed since the plan was made; nothing was changed: run again")
 
-// target is the file to change: File with symbolic links resolved.
-func (ed *Editor) target() string {
-	if real, err := filepath.EvalSymlinks(ed.File); err == nil {
+// target is the file to change: File with symbolic links resolved,
+// the last one too when it dangles (a dotfiles manager's link to a file
+// not made yet): 'go env -w' writes through such a link and creates the
+// file it names, and so does --fix.
+func (ed *Editor) target() string { return resolve(ed.File) }
+
+// resolve follows the symbolic links of path, as opening it would; when
+// the last link names a file that does not exist, that file.
+func resolve(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
 		return real
 	}
-	return ed.File
+	p := path
+	for range 40 { // the system's own bound on links followed
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			break
+		}
+		dest, err := os.Readlink(p)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(p), dest)
+		}
+		p = dest
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		return filepath.Join(dir, filepath.Base(p))
+	}
+	return p
 }
 
 // stateDir holds the lock and the backups of a file.
@@ -257,6 +282,9 @@ func (ed *Editor) apply(ctx context.Context, changes []Change, p *Preview, prev 
 	if file != p.File {
 		return nil, ErrChanged
 	}
+	if err := writable(file); err != nil {
+		return nil, err
+	}
 	state := stateDir(file)
 	// The GOENV file's directory as 'go env -w' would make it; the state
 	// directory private to the user.
@@ -309,6 +337,21 @@ func (ed *Editor) apply(ctx context.Context, changes []Change, p *Preview, prev 
 			b.Keys = append(b.Keys, c.Key)
 		}
 	}
+	// A run that fails before the rename takes back what it wrote: no
+	// backup of a change never made is left behind (a run killed
+	// outright leaves one, which the next run or undo drops).
+	committed := false
+	defer func() {
+		switch {
+		case committed:
+		case prev == nil:
+			b.remove()
+		default:
+			if meta, err := json.MarshalIndent(prev, "", "  "); err == nil {
+				writeAtomic(prev.metaPath, meta, 0o600)
+			}
+		}
+	}()
 	if prev == nil && existed {
 		b.DataPath = filepath.Join(state, "backup-"+b.ID+".env")
 		if err := writeAtomic(b.DataPath, before, 0o600); err != nil {
@@ -354,6 +397,7 @@ func (ed *Editor) apply(ctx context.Context, changes []Change, p *Preview, prev 
 	if err := os.Rename(copyPath, file); err != nil {
 		return nil, err
 	}
+	committed = true
 	syncDir(filepath.Dir(file))
 	return b, nil
 }
@@ -519,7 +563,46 @@ func (b *Backup) remove() {
 	if b.DataPath != "" {
 		os.Remove(b.DataPath)
 	}
-	os.Remove(b.metaPath)
+	if b.metaPath != "" {
+		os.Remove(b.metaPath)
+	}
+}
+
+// ReadOnlyError is returned by Apply when this user cannot write the
+// GOENV file, or the directory it is replaced in: 'go env -w' fails
+// there too. Nothing was changed.
+type ReadOnlyError struct {
+	File string // the GOENV file
+	Dir  bool   // its directory is the one not writable
+	Err  error
+}
+
+func (e *ReadOnlyError) Error() string {
+	if e.Dir {
+		dir := filepath.Dir(e.File)
+		return fmt.Sprintf("cannot change the GOENV file %s: its directory %s is not writable by this user (%v), and --fix replaces the file there; make the directory writable (chmod u+w %s) or set GOENV to a file in a directory you can write", e.File, dir, e.Err, dir)
+	}
+	return fmt.Sprintf("cannot change the GOENV file %s: it is not writable by this user (%v), and 'go env -w' fails on it too; make it writable (chmod u+w %s) or set GOENV to a file you can write", e.File, e.Err, e.File)
+}
+
+func (e *ReadOnlyError) Unwrap() error { return e.Err }
+
+// writable checks that this user may write file (when it exists) and
+// replace it in its directory (when that exists: Apply makes it
+// otherwise, as 'go env -w' does).
+func writable(file string) error {
+	if _, err := os.Lstat(file); err == nil {
+		if err := canWrite(file); err != nil {
+			return &ReadOnlyError{File: file, Err: err}
+		}
+	}
+	dir := filepath.Dir(file)
+	if _, err := os.Stat(dir); err == nil {
+		if err := canWrite(dir); err != nil {
+			return &ReadOnlyError{File: file, Dir: true, Err: err}
+		}
+	}
+	return nil
 }
 
 // cleanStale removes what an interrupted run left: copies, and backups

@@ -537,3 +537,66 @@ func TestApplyAfterSharesOneBackup(t *testing.T) {
 		}
 	})
 }
+
+// A GOENV file that is a symbolic link to a file not made yet (dotfiles
+// managers do this): 'go env -w' writes through it and creates the file
+// it names; so does Apply, and undo removes that file, not the link.
+func TestApplyDanglingLink(t *testing.T) {
+	ed := editor(t, "")
+	dir := filepath.Dir(filepath.Dir(ed.File))
+	dots := filepath.Join(dir, "dotfiles")
+	if err := os.MkdirAll(dots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(ed.File), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const dest = "../dotfiles/goenv"
+	if err := os.Symlink(dest, ed.File); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dots, "goenv")
+	isLink := func() bool {
+		fi, err := os.Lstat(ed.File)
+		got, _ := os.Readlink(ed.File)
+		return err == nil && fi.Mode()&os.ModeSymlink != 0 && got == dest
+	}
+	ctx := context.Background()
+
+	// What the go command does.
+	if _, err := ed.Go(ctx, map[string]string{"GOENV": ed.File}, "env", "-w", "GOFLAGS=-mod=mod"); err != nil {
+		t.Fatal(err)
+	}
+	byGo := read(t, target)
+	if !isLink() {
+		t.Fatal("go env -w replaced the link")
+	}
+	os.Remove(target)
+
+	changes := []Change{{Key: "GOFLAGS", Value: "-mod=mod"}}
+	p, err := ed.Preview(ctx, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Existed || p.File != target {
+		t.Errorf("preview of %s (existed %v), want %s", p.File, p.Existed, target)
+	}
+	if _, err := ed.Apply(ctx, changes, p); err != nil {
+		t.Fatal(err)
+	}
+	if !isLink() {
+		t.Fatal("Apply replaced the link")
+	}
+	if got := read(t, target); got != byGo {
+		t.Errorf("Apply wrote %q through the link, go env -w %q", got, byGo)
+	}
+	if _, err := Undo(ctx, ed.File, false, false, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !isLink() {
+		t.Fatal("undo removed the link")
+	}
+	if _, err := os.Stat(target); !os.IsNotExist(err) {
+		t.Errorf("undo left the file the link names: %v", err)
+	}
+}
