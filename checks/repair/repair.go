@@ -143,6 +143,13 @@ func Run(parent context.Context, env *checks.Env, before *checks.Report, opts Op
 		return checks.ExitInternal, err
 	}
 	r.out.File = env.Go.EnvFile
+	if err := env.Go.EnvFileErr; err != nil {
+		// The go command ignores a GOENV file it cannot read, and
+		// 'go env -w' fails on it: --fix can neither see nor change
+		// what it holds.
+		f := env.Go.EnvFile
+		return r.stop(checks.FixFailed, fmt.Errorf("cannot read the GOENV file %s (%v): the go command ignores it and 'go env -w' fails on it, so --fix changes nothing; make it readable and writable by your user (chmod u+rw %s), or set GOENV to another file", f, err, checks.ShellQuote(f)))
+	}
 	ed := r.editor()
 	seen := autoSteps(before.Plan, nil)
 	for round := 1; ; round++ {
