@@ -600,3 +600,35 @@ func TestApplyDanglingLink(t *testing.T) {
 		t.Errorf("undo left the file the link names: %v", err)
 	}
 }
+
+// The change is what 'go env -w' makes of the same bytes, whatever the
+// file holds: comments, blank lines, keys that are no Go setting,
+// duplicates, lines that are not KEY=VALUE, CRLF, no final newline.
+func TestApplyIsGoEnvW(t *testing.T) {
+	const content = "# my settings\r\n\nMYNOTE=keep-me\nGOPRIVATE=corp.example\nGOFLAGS=-v\n" +
+		"export NOTAKEY=1\nGOPRIVATE=corp.example\nOTHER=x\r\n  indented\n# last line, no newline"
+	ed := editor(t, content)
+	ctx := context.Background()
+	twin := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(twin, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ed.Go(ctx, map[string]string{"GOENV": twin}, "env", "-w", "GOFLAGS=-mod=mod", "GOINSECURE=a.example"); err != nil {
+		t.Fatal(err)
+	}
+	want := read(t, twin)
+	changes := []Change{{Key: "GOFLAGS", Value: "-mod=mod"}, {Key: "GOINSECURE", Value: "a.example"}}
+	p, err := ed.Preview(ctx, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ed.Apply(ctx, changes, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, ed.File); got != want || string(p.After) != want {
+		t.Errorf("Apply wrote\n%q\n(preview %q)\n'go env -w' writes\n%q", got, p.After, want)
+	}
+	if !strings.Contains(want, "MYNOTE=keep-me\n") {
+		t.Errorf("go env -w dropped MYNOTE: %q", want)
+	}
+}
