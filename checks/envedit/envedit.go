@@ -62,7 +62,8 @@ type Editor struct {
 	LockWait time.Duration
 	// Hook, when set, is called at the stages of Apply: "backup" (the
 	// backup is written, the file not yet) and "commit" (the new file is
-	// ready beside the old one), with Apply's context. An error stops
+	// ready beside the old one), with Apply's context; and of Preview:
+	// "preview" (the go command changed the copy). An error stops
 	// Apply there. Tests use it to interrupt Apply at a known point.
 	Hook func(ctx context.Context, stage string) error
 }
@@ -137,37 +138,33 @@ func resolve(path string) string {
 // stateDir holds the lock and the backups of a file.
 func stateDir(file string) string { return file + ".gomoddoctor" }
 
-// Preview makes the change on a copy of the file in a temporary
-// directory and returns the file before and after it. Nothing is
-// written next to the file.
+// Preview makes the change on a copy of the file (a MemFile: in memory
+// where the system allows, so that no copy of it survives a kill) and
+// returns the file before and after it. Nothing is written next to the
+// file.
 func (ed *Editor) Preview(ctx context.Context, changes []Change) (*Preview, error) {
 	file := ed.target()
 	before, existed, err := readFile(file)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "gomoddoctor-preview-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	copyPath := filepath.Join(dir, "env")
-	after, err := ed.edit(ctx, copyPath, before, existed, 0o600, changes)
+	after, err := ed.edit(ctx, before, existed, changes)
 	if err != nil {
 		return nil, err
 	}
 	return &Preview{File: file, Existed: existed, Before: before, After: after}, nil
 }
 
-// edit writes before (when the file existed) to path, runs the go
-// command on it, checks that it did what was asked, and returns the new
-// content (nil when there is no file).
-func (ed *Editor) edit(ctx context.Context, path string, before []byte, existed bool, mode fs.FileMode, changes []Change) ([]byte, error) {
-	if existed {
-		if err := os.WriteFile(path, before, mode); err != nil {
-			return nil, err
-		}
+// edit runs the go command on a copy of before, checks that it did what
+// was asked, and returns the new content (nil when there is no file).
+// An empty copy stands for a file that does not exist: the go command
+// reads both the same way.
+func (ed *Editor) edit(ctx context.Context, before []byte, existed bool, changes []Change) ([]byte, error) {
+	mf, err := NewMemFile(before)
+	if err != nil {
+		return nil, err
 	}
+	defer mf.Close()
 	present := map[string]bool{}
 	for _, l := range goenv.ParseEnvFile(before) {
 		if l.Key != "" {
@@ -191,7 +188,7 @@ func (ed *Editor) edit(ctx context.Context, path string, before []byte, existed 
 			unsets = append(unsets, c.Key)
 		}
 	}
-	vars["GOENV"] = path
+	vars["GOENV"] = mf.Path
 	if len(sets) > 0 {
 		if _, err := ed.Go(ctx, vars, append([]string{"env", "-w"}, sets...)...); err != nil {
 			return nil, fmt.Errorf("go env -w: %v", err)
@@ -202,12 +199,15 @@ func (ed *Editor) edit(ctx context.Context, path string, before []byte, existed 
 			return nil, fmt.Errorf("go env -u: %v", err)
 		}
 	}
-	after, exists, err := readFile(path)
-	if err != nil {
+	if err := ed.hook(ctx, "preview"); err != nil {
 		return nil, err
 	}
-	if !exists {
-		after = nil
+	var after []byte
+	if existed || len(sets) > 0 {
+		// The go command wrote it (or kept it).
+		if after, err = mf.Read(); err != nil {
+			return nil, err
+		}
 	}
 	if err := verify(after, changes); err != nil {
 		return nil, err

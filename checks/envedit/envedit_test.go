@@ -632,3 +632,46 @@ func TestApplyIsGoEnvW(t *testing.T) {
 		t.Errorf("go env -w dropped MYNOTE: %q", want)
 	}
 }
+
+// The copy of the GOENV file that the go command changes in Preview (it
+// may hold credentials) is nowhere on disk: not in the temporary
+// directory, not next to the file, so that a --fix killed outright
+// leaves none behind.
+func TestPreviewCopyNotOnDisk(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	const secret = "GOPROXY=https://user:s3cret@proxy.corp.example\n"
+	ed := editor(t, secret+"GO111MODULE=off\n")
+	dir := filepath.Dir(ed.File)
+	run := ed.Go
+	var seen []string
+	ed.Go = func(ctx context.Context, vars map[string]string, args ...string) ([]byte, error) {
+		out, err := run(ctx, vars, args...)
+		// The go command has changed the copy: where is it?
+		for _, d := range []string{tmp, dir} {
+			filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
+				if err == nil && !e.IsDir() && p != ed.File && !strings.Contains(p, "telemetry") {
+					seen = append(seen, p)
+				}
+				return nil
+			})
+		}
+		if strings.HasPrefix(vars["GOENV"], tmp) || strings.HasPrefix(vars["GOENV"], dir) {
+			seen = append(seen, "GOENV="+vars["GOENV"])
+		}
+		return out, err
+	}
+	p, err := ed.Preview(context.Background(), []Change{{Key: "GO111MODULE", Unset: true}, {Key: "GOFLAGS", Value: "-mod=mod"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "GOFLAGS=-mod=mod\n" + secret; string(p.After) != want {
+		t.Errorf("after %q, want %q", p.After, want)
+	}
+	if len(seen) > 0 {
+		t.Errorf("the copy is on disk while the go command runs: %v", seen)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("Preview left %d entries in the temporary directory", len(entries))
+	}
+}
