@@ -521,6 +521,12 @@ func (r *run) apply(ctx context.Context, ed *envedit.Editor, changes []envedit.C
 // fails.
 func (r *run) runCache(ctx context.Context, cache []checks.PlanStep) {
 	for i, st := range cache {
+		if err := guardCache(r.env, st); err != nil {
+			r.out.Left = append(r.out.Left, cache[i:]...)
+			r.out.Error = r.env.Scrub(err.Error())
+			r.h.Say("\ngomoddoctor --fix: " + r.out.Error)
+			return
+		}
 		if err := r.runShell(ctx, st.Command); err != nil {
 			r.out.Left = append(r.out.Left, cache[i:]...)
 			r.out.Error = fmt.Sprintf("cache repair %q failed: %v", st.Command, err)
