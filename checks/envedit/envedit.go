@@ -572,12 +572,17 @@ func (b *Backup) remove() {
 // GOENV file, or the directory it is replaced in: 'go env -w' fails
 // there too. Nothing was changed.
 type ReadOnlyError struct {
-	File string // the GOENV file
-	Dir  bool   // its directory is the one not writable
-	Err  error
+	File  string // the GOENV file
+	Dir   bool   // its directory is the one not writable
+	State bool   // the directory of its backups is the one not writable
+	Err   error
 }
 
 func (e *ReadOnlyError) Error() string {
+	if e.State {
+		state := stateDir(e.File)
+		return fmt.Sprintf("cannot change the GOENV file %s: the directory of its backups, %s, is not writable by this user (%v; left by a 'sudo gomoddoctor --fix'?); give it back to your user (sudo chown -R $(id -u):$(id -g) %s) or remove it", e.File, state, e.Err, state)
+	}
 	if e.Dir {
 		dir := filepath.Dir(e.File)
 		return fmt.Sprintf("cannot change the GOENV file %s: its directory %s is not writable by this user (%v), and --fix replaces the file there; make the directory writable (chmod u+w %s) or set GOENV to a file in a directory you can write", e.File, dir, e.Err, dir)
@@ -600,6 +605,11 @@ func writable(file string) error {
 	if _, err := os.Stat(dir); err == nil {
 		if err := canWrite(dir); err != nil {
 			return &ReadOnlyError{File: file, Dir: true, Err: err}
+		}
+	}
+	if _, err := os.Lstat(stateDir(file)); err == nil {
+		if err := canWrite(stateDir(file)); err != nil {
+			return &ReadOnlyError{File: file, State: true, Err: err}
 		}
 	}
 	return nil

@@ -70,6 +70,8 @@ func TestApplyReadOnly(t *testing.T) {
 	}{
 		{"file", 0o444, 0o755, []string{"it is not writable by this user (permission denied)", "chmod u+w {file}"}},
 		{"directory", 0o644, 0o555, []string{"its directory {dir} is not writable by this user (permission denied)", "chmod u+w {dir}"}},
+		// The backups' directory left by a run as root.
+		{"backups", 0o644, 0o755, []string{"the directory of its backups, {state}, is not writable by this user (permission denied", "chown -R $(id -u):$(id -g) {state}"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
@@ -115,12 +117,19 @@ func TestApplyReadOnly(t *testing.T) {
 			}
 			os.Chmod(dir, tc.dirMode)
 			defer os.Chmod(dir, 0o755)
+			if tc.name == "backups" {
+				if !asRoot {
+					t.Skip("needs a directory of another user")
+				}
+				os.Chown(state, 0, 0)
+				os.Chmod(state, 0o700)
+			}
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
 			msg := strings.TrimSpace(string(out))
-			r := strings.NewReplacer("{file}", file, "{dir}", dir)
+			r := strings.NewReplacer("{file}", file, "{dir}", dir, "{state}", state)
 			for _, w := range append(tc.want, "cannot change the GOENV file "+file) {
 				if w = r.Replace(w); !strings.Contains(msg, w) {
 					t.Errorf("error %q lacks %q", msg, w)
