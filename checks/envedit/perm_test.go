@@ -63,6 +63,19 @@ func TestApplyReadOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	asRoot := os.Geteuid() == 0
+	// One copy of this test binary that nobody can run, for every case.
+	bin := filepath.Join(t.TempDir(), "envedit.test")
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data = nil
+	if asRoot {
+		openUp(filepath.Dir(bin))
+	}
 	for _, tc := range []struct {
 		name              string
 		fileMode, dirMode fs.FileMode
@@ -89,24 +102,12 @@ func TestApplyReadOnly(t *testing.T) {
 			if err := os.WriteFile(file, []byte(content), tc.fileMode); err != nil {
 				t.Fatal(err)
 			}
-			bin := filepath.Join(root, "envedit.test")
-			data, err := os.ReadFile(exe)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(bin, data, 0o755); err != nil {
-				t.Fatal(err)
-			}
 			cmd := exec.Command(bin, "-test.run=^TestEnveditHelperProcess$")
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + root, "GOTOOLCHAIN=local", "CGO_ENABLED=0",
 				"GOCACHE=" + filepath.Join(root, "gocache"), "GOMODDOCTOR_HELPER=envedit", "GOENV_FILE=" + file}
 			if asRoot {
 				// nobody must reach the directory and own what is in it.
-				for d := filepath.Dir(root); d != os.TempDir() && d != "/" && d != "."; d = filepath.Dir(d) {
-					if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
-						os.Chmod(d, fi.Mode().Perm()|0o055)
-					}
-				}
+				openUp(root)
 				filepath.WalkDir(root, func(p string, _ fs.DirEntry, err error) error {
 					if err == nil {
 						os.Lchown(p, nobody, nobody)
@@ -149,5 +150,15 @@ func TestApplyReadOnly(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// openUp lets other users reach dir: the test's temporary directories
+// above it are private.
+func openUp(dir string) {
+	for d := dir; d != os.TempDir() && d != "/" && d != "."; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
+			os.Chmod(d, fi.Mode().Perm()|0o055)
+		}
 	}
 }
