@@ -32,6 +32,11 @@ type Fix struct {
 	// did not help (such as deleting the whole module cache): the advisor
 	// lists it last and never applies it.
 	LastResort bool `json:"last_resort,omitempty"`
+	// Touches are the paths a cache fix removes, makes writable or has
+	// the go command write: --fix runs it only when each lies in the
+	// module cache (or the build cache, for the go command's entries
+	// there), symbolic links resolved. Never rendered.
+	Touches []string `json:"-"`
 	// raw is Value with its credentials, for applying; never rendered.
 	raw string
 }

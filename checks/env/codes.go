@@ -8,7 +8,7 @@ var codes = []checks.Code{
 	{Code: "GOENV_OFF", Severities: checks.InfoOnly, Meaning: "GOENV=off: the go command reads no GOENV file, and 'go env -w' cannot save settings"},
 	{Code: "GOENV_FILE_UNREADABLE", Severities: checks.WarnOnly, Meaning: "the GOENV file cannot be read: the go command silently ignores it, so settings made with 'go env -w' are not in effect"},
 	{Code: "GOENV_FILE_NOT_TEXT", Severities: checks.WarnOnly, Meaning: "the GOENV file holds binary data or NUL bytes: the go command silently skips what it cannot read in it"},
-	{Code: "GOENV_FILE_UNKNOWN_KEY", Severities: checks.WarnOnly, Meaning: "the GOENV file sets a variable that is not a Go setting, which the go command never reads from that file", Auto: true},
+	{Code: "GOENV_FILE_UNKNOWN_KEY", Severities: checks.WarnOnly, Meaning: "the GOENV file sets a variable that is not a Go setting, which the go command never reads from that file (--fix keeps the line, as 'go env -w' does)"},
 	{Code: "GOENV_FILE_DUPLICATE", Severities: checks.InfoOnly, Meaning: "the GOENV file sets the same key more than once: the last line wins"},
 	{Code: "GOENV_FILE_IGNORED_LINE", Severities: checks.WarnOnly, Meaning: "a line of the GOENV file is not KEY=VALUE with an upper-case key, so the go command silently ignores it", Auto: true},
 	{Code: "GOENV_FILE_CRLF", Severities: checks.WarnOnly, Meaning: "the GOENV file has Windows (CRLF) line endings: every value it sets ends in a carriage return the go command keeps"},

@@ -149,7 +149,9 @@ func (r *envRules) envFile() {
 				Detail:  fmt.Sprintf("%s line %d: %s", g.EnvFile, l.N, l.Text),
 				Fixes: []checks.Fix{
 					checks.SetVar(g, v, l.Value, "set it in the environment instead"),
-					{Title: "and remove it from the GOENV file", Command: "go env -u " + l.Key, Kind: checks.FixGoEnv, Auto: true, Key: l.Key, Unset: true},
+					// Not applied by --fix: 'go env -w' keeps such a line,
+					// and so does --fix; removing it is the person's call.
+					{Title: "and remove it from the GOENV file", Command: "go env -u " + l.Key, Kind: checks.FixGoEnv, Key: l.Key, Unset: true},
 				},
 			})
 		case l.Shadowed:

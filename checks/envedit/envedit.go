@@ -62,7 +62,8 @@ type Editor struct {
 	LockWait time.Duration
 	// Hook, when set, is called at the stages of Apply: "backup" (the
 	// backup is written, the file not yet) and "commit" (the new file is
-	// ready beside the old one), with Apply's context. An error stops
+	// ready beside the old one), with Apply's context; and of Preview:
+	// "preview" (the go command changed the copy). An error stops
 	// Apply there. Tests use it to interrupt Apply at a known point.
 	Hook func(ctx context.Context, stage string) error
 }
@@ -101,48 +102,69 @@ func unified(oldName string, old []byte, newName string, new []byte) string {
 // previewed (another program changed it meanwhile).
 var ErrChanged = errors.New("the GOENV file changed since the plan was made; nothing was changed: run again")
 
-// target is the file to change: File with symbolic links resolved.
-func (ed *Editor) target() string {
-	if real, err := filepath.EvalSymlinks(ed.File); err == nil {
+// target is the file to change: File with symbolic links resolved,
+// the last one too when it dangles (a dotfiles manager's link to a file
+// not made yet): 'go env -w' writes through such a link and creates the
+// file it names, and so does --fix.
+func (ed *Editor) target() string { return resolve(ed.File) }
+
+// resolve follows the symbolic links of path, as opening it would; when
+// the last link names a file that does not exist, that file.
+func resolve(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
 		return real
 	}
-	return ed.File
+	p := path
+	for range 40 { // the system's own bound on links followed
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			break
+		}
+		dest, err := os.Readlink(p)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(p), dest)
+		}
+		p = dest
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		return filepath.Join(dir, filepath.Base(p))
+	}
+	return p
 }
 
 // stateDir holds the lock and the backups of a file.
 func stateDir(file string) string { return file + ".gomoddoctor" }
 
-// Preview makes the change on a copy of the file in a temporary
-// directory and returns the file before and after it. Nothing is
-// written next to the file.
+// Preview makes the change on a copy of the file (a MemFile: in memory
+// where the system allows, so that no copy of it survives a kill) and
+// returns the file before and after it. Nothing is written next to the
+// file.
 func (ed *Editor) Preview(ctx context.Context, changes []Change) (*Preview, error) {
 	file := ed.target()
 	before, existed, err := readFile(file)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "gomoddoctor-preview-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	copyPath := filepath.Join(dir, "env")
-	after, err := ed.edit(ctx, copyPath, before, existed, 0o600, changes)
+	after, err := ed.edit(ctx, before, existed, changes)
 	if err != nil {
 		return nil, err
 	}
 	return &Preview{File: file, Existed: existed, Before: before, After: after}, nil
 }
 
-// edit writes before (when the file existed) to path, runs the go
-// command on it, checks that it did what was asked, and returns the new
-// content (nil when there is no file).
-func (ed *Editor) edit(ctx context.Context, path string, before []byte, existed bool, mode fs.FileMode, changes []Change) ([]byte, error) {
-	if existed {
-		if err := os.WriteFile(path, before, mode); err != nil {
-			return nil, err
-		}
+// edit runs the go command on a copy of before, checks that it did what
+// was asked, and returns the new content (nil when there is no file).
+// An empty copy stands for a file that does not exist: the go command
+// reads both the same way.
+func (ed *Editor) edit(ctx context.Context, before []byte, existed bool, changes []Change) ([]byte, error) {
+	mf, err := NewMemFile(before)
+	if err != nil {
+		return nil, err
 	}
+	defer mf.Close()
 	present := map[string]bool{}
 	for _, l := range goenv.ParseEnvFile(before) {
 		if l.Key != "" {
@@ -166,7 +188,7 @@ func (ed *Editor) edit(ctx context.Context, path string, before []byte, existed 
 			unsets = append(unsets, c.Key)
 		}
 	}
-	vars["GOENV"] = path
+	vars["GOENV"] = mf.Path
 	if len(sets) > 0 {
 		if _, err := ed.Go(ctx, vars, append([]string{"env", "-w"}, sets...)...); err != nil {
 			return nil, fmt.Errorf("go env -w: %v", err)
@@ -177,12 +199,15 @@ func (ed *Editor) edit(ctx context.Context, path string, before []byte, existed 
 			return nil, fmt.Errorf("go env -u: %v", err)
 		}
 	}
-	after, exists, err := readFile(path)
-	if err != nil {
+	if err := ed.hook(ctx, "preview"); err != nil {
 		return nil, err
 	}
-	if !exists {
-		after = nil
+	var after []byte
+	if existed || len(sets) > 0 {
+		// The go command wrote it (or kept it).
+		if after, err = mf.Read(); err != nil {
+			return nil, err
+		}
 	}
 	if err := verify(after, changes); err != nil {
 		return nil, err
@@ -257,6 +282,9 @@ func (ed *Editor) apply(ctx context.Context, changes []Change, p *Preview, prev 
 	if file != p.File {
 		return nil, ErrChanged
 	}
+	if err := writable(file); err != nil {
+		return nil, err
+	}
 	state := stateDir(file)
 	// The GOENV file's directory as 'go env -w' would make it; the state
 	// directory private to the user.
@@ -309,6 +337,21 @@ func (ed *Editor) apply(ctx context.Context, changes []Change, p *Preview, prev 
 			b.Keys = append(b.Keys, c.Key)
 		}
 	}
+	// A run that fails before the rename takes back what it wrote: no
+	// backup of a change never made is left behind (a run killed
+	// outright leaves one, which the next run or undo drops).
+	committed := false
+	defer func() {
+		switch {
+		case committed:
+		case prev == nil:
+			b.remove()
+		default:
+			if meta, err := json.MarshalIndent(prev, "", "  "); err == nil {
+				writeAtomic(prev.metaPath, meta, 0o600)
+			}
+		}
+	}()
 	if prev == nil && existed {
 		b.DataPath = filepath.Join(state, "backup-"+b.ID+".env")
 		if err := writeAtomic(b.DataPath, before, 0o600); err != nil {
@@ -354,6 +397,7 @@ func (ed *Editor) apply(ctx context.Context, changes []Change, p *Preview, prev 
 	if err := os.Rename(copyPath, file); err != nil {
 		return nil, err
 	}
+	committed = true
 	syncDir(filepath.Dir(file))
 	return b, nil
 }
@@ -519,7 +563,56 @@ func (b *Backup) remove() {
 	if b.DataPath != "" {
 		os.Remove(b.DataPath)
 	}
-	os.Remove(b.metaPath)
+	if b.metaPath != "" {
+		os.Remove(b.metaPath)
+	}
+}
+
+// ReadOnlyError is returned by Apply when this user cannot write the
+// GOENV file, or the directory it is replaced in: 'go env -w' fails
+// there too. Nothing was changed.
+type ReadOnlyError struct {
+	File  string // the GOENV file
+	Dir   bool   // its directory is the one not writable
+	State bool   // the directory of its backups is the one not writable
+	Err   error
+}
+
+func (e *ReadOnlyError) Error() string {
+	if e.State {
+		state := stateDir(e.File)
+		return fmt.Sprintf("cannot change the GOENV file %s: the directory of its backups, %s, is not writable by this user (%v; left by a 'sudo gomoddoctor --fix'?); give it back to your user (sudo chown -R $(id -u):$(id -g) %s) or remove it", e.File, state, e.Err, state)
+	}
+	if e.Dir {
+		dir := filepath.Dir(e.File)
+		return fmt.Sprintf("cannot change the GOENV file %s: its directory %s is not writable by this user (%v), and --fix replaces the file there; make the directory writable (chmod u+w %s) or set GOENV to a file in a directory you can write", e.File, dir, e.Err, dir)
+	}
+	return fmt.Sprintf("cannot change the GOENV file %s: it is not writable by this user (%v), and 'go env -w' fails on it too; make it writable (chmod u+w %s) or set GOENV to a file you can write", e.File, e.Err, e.File)
+}
+
+func (e *ReadOnlyError) Unwrap() error { return e.Err }
+
+// writable checks that this user may write file (when it exists) and
+// replace it in its directory (when that exists: Apply makes it
+// otherwise, as 'go env -w' does).
+func writable(file string) error {
+	if _, err := os.Lstat(file); err == nil {
+		if err := canWrite(file); err != nil {
+			return &ReadOnlyError{File: file, Err: err}
+		}
+	}
+	dir := filepath.Dir(file)
+	if _, err := os.Stat(dir); err == nil {
+		if err := canWrite(dir); err != nil {
+			return &ReadOnlyError{File: file, Dir: true, Err: err}
+		}
+	}
+	if _, err := os.Lstat(stateDir(file)); err == nil {
+		if err := canWrite(stateDir(file)); err != nil {
+			return &ReadOnlyError{File: file, State: true, Err: err}
+		}
+	}
+	return nil
 }
 
 // cleanStale removes what an interrupted run left: copies, and backups

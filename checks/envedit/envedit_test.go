@@ -537,3 +537,141 @@ func TestApplyAfterSharesOneBackup(t *testing.T) {
 		}
 	})
 }
+
+// A GOENV file that is a symbolic link to a file not made yet (dotfiles
+// managers do this): 'go env -w' writes through it and creates the file
+// it names; so does Apply, and undo removes that file, not the link.
+func TestApplyDanglingLink(t *testing.T) {
+	ed := editor(t, "")
+	dir := filepath.Dir(filepath.Dir(ed.File))
+	dots := filepath.Join(dir, "dotfiles")
+	if err := os.MkdirAll(dots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(ed.File), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const dest = "../dotfiles/goenv"
+	if err := os.Symlink(dest, ed.File); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dots, "goenv")
+	isLink := func() bool {
+		fi, err := os.Lstat(ed.File)
+		got, _ := os.Readlink(ed.File)
+		return err == nil && fi.Mode()&os.ModeSymlink != 0 && got == dest
+	}
+	ctx := context.Background()
+
+	// What the go command does.
+	if _, err := ed.Go(ctx, map[string]string{"GOENV": ed.File}, "env", "-w", "GOFLAGS=-mod=mod"); err != nil {
+		t.Fatal(err)
+	}
+	byGo := read(t, target)
+	if !isLink() {
+		t.Fatal("go env -w replaced the link")
+	}
+	os.Remove(target)
+
+	changes := []Change{{Key: "GOFLAGS", Value: "-mod=mod"}}
+	p, err := ed.Preview(ctx, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Existed || p.File != target {
+		t.Errorf("preview of %s (existed %v), want %s", p.File, p.Existed, target)
+	}
+	if _, err := ed.Apply(ctx, changes, p); err != nil {
+		t.Fatal(err)
+	}
+	if !isLink() {
+		t.Fatal("Apply replaced the link")
+	}
+	if got := read(t, target); got != byGo {
+		t.Errorf("Apply wrote %q through the link, go env -w %q", got, byGo)
+	}
+	if _, err := Undo(ctx, ed.File, false, false, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !isLink() {
+		t.Fatal("undo removed the link")
+	}
+	if _, err := os.Stat(target); !os.IsNotExist(err) {
+		t.Errorf("undo left the file the link names: %v", err)
+	}
+}
+
+// The change is what 'go env -w' makes of the same bytes, whatever the
+// file holds: comments, blank lines, keys that are no Go setting,
+// duplicates, lines that are not KEY=VALUE, CRLF, no final newline.
+func TestApplyIsGoEnvW(t *testing.T) {
+	const content = "# my settings\r\n\nMYNOTE=keep-me\nGOPRIVATE=corp.example\nGOFLAGS=-v\n" +
+		"export NOTAKEY=1\nGOPRIVATE=corp.example\nOTHER=x\r\n  indented\n# last line, no newline"
+	ed := editor(t, content)
+	ctx := context.Background()
+	twin := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(twin, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ed.Go(ctx, map[string]string{"GOENV": twin}, "env", "-w", "GOFLAGS=-mod=mod", "GOINSECURE=a.example"); err != nil {
+		t.Fatal(err)
+	}
+	want := read(t, twin)
+	changes := []Change{{Key: "GOFLAGS", Value: "-mod=mod"}, {Key: "GOINSECURE", Value: "a.example"}}
+	p, err := ed.Preview(ctx, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ed.Apply(ctx, changes, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, ed.File); got != want || string(p.After) != want {
+		t.Errorf("Apply wrote\n%q\n(preview %q)\n'go env -w' writes\n%q", got, p.After, want)
+	}
+	if !strings.Contains(want, "MYNOTE=keep-me\n") {
+		t.Errorf("go env -w dropped MYNOTE: %q", want)
+	}
+}
+
+// The copy of the GOENV file that the go command changes in Preview (it
+// may hold credentials) is nowhere on disk: not in the temporary
+// directory, not next to the file, so that a --fix killed outright
+// leaves none behind.
+func TestPreviewCopyNotOnDisk(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	const secret = "GOPROXY=https://user:s3cret@proxy.corp.example\n"
+	ed := editor(t, secret+"GO111MODULE=off\n")
+	dir := filepath.Dir(ed.File)
+	run := ed.Go
+	var seen []string
+	ed.Go = func(ctx context.Context, vars map[string]string, args ...string) ([]byte, error) {
+		out, err := run(ctx, vars, args...)
+		// The go command has changed the copy: where is it?
+		for _, d := range []string{tmp, dir} {
+			filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
+				if err == nil && !e.IsDir() && p != ed.File && !strings.Contains(p, "telemetry") {
+					seen = append(seen, p)
+				}
+				return nil
+			})
+		}
+		if strings.HasPrefix(vars["GOENV"], tmp) || strings.HasPrefix(vars["GOENV"], dir) {
+			seen = append(seen, "GOENV="+vars["GOENV"])
+		}
+		return out, err
+	}
+	p, err := ed.Preview(context.Background(), []Change{{Key: "GO111MODULE", Unset: true}, {Key: "GOFLAGS", Value: "-mod=mod"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "GOFLAGS=-mod=mod\n" + secret; string(p.After) != want {
+		t.Errorf("after %q, want %q", p.After, want)
+	}
+	if len(seen) > 0 {
+		t.Errorf("the copy is on disk while the go command runs: %v", seen)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("Preview left %d entries in the temporary directory", len(entries))
+	}
+}

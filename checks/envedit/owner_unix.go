@@ -17,3 +17,16 @@ func keepOwner(path string, fi os.FileInfo) {
 	}
 	os.Lchown(path, int(st.Uid), int(st.Gid))
 }
+
+// canWrite reports why this user may not write path (a file, or a
+// directory to create files in), as the system decides: nil when it may.
+func canWrite(path string) error {
+	mode := uint32(2) // W_OK
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		mode |= 1 // X_OK: to reach the files in it
+	}
+	if err := syscall.Access(path, mode); err != nil {
+		return err
+	}
+	return nil
+}

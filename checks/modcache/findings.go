@@ -259,7 +259,7 @@ func removePaths(path, title string) checks.Fix {
 	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
 		cmd = "chmod -R u+w " + checks.ShellQuote(path) + " && rm -rf " + checks.ShellQuote(path)
 	}
-	return checks.Fix{Title: title, Command: cmd, Kind: checks.FixCache}
+	return checks.Fix{Title: title, Command: cmd, Kind: checks.FixCache, Touches: []string{path}}
 }
 
 // userName names a uid for people.

@@ -18,7 +18,7 @@ func CacheEntryFixes(env *checks.Env, c modcachex.Cache, m module.Version) []che
 	}
 	dir, files := e.Paths()
 	var cmd []string
-	var rm []string
+	var rm, touches []string
 	if dir != "" {
 		if e.Dir.Symlink {
 			rm = append(rm, checks.ShellQuote(dir))
@@ -26,12 +26,15 @@ func CacheEntryFixes(env *checks.Env, c modcachex.Cache, m module.Version) []che
 			cmd = append(cmd, "chmod -R u+w "+checks.ShellQuote(dir))
 			rm = append(rm, checks.ShellQuote(dir))
 		}
+		touches = append(touches, dir)
 	}
 	for _, f := range files {
 		rm = append(rm, checks.ShellQuote(f))
+		touches = append(touches, f)
 	}
 	for _, t := range e.Temps {
 		rm = append(rm, checks.ShellQuote(t.Path))
+		touches = append(touches, t.Path)
 	}
 	if len(rm) == 0 {
 		return nil
@@ -42,11 +45,20 @@ func CacheEntryFixes(env *checks.Env, c modcachex.Cache, m module.Version) []che
 	}
 	if idx := modcachex.IndexEntry(env.Go.Get("GOCACHE"), env.Go.GoVersion, e.Dir.Path); idx != "" {
 		rm = append(rm, checks.ShellQuote(idx))
+		touches = append(touches, idx)
 		title += ", and the go command's index of it in the build cache, which would outlive it"
 	}
 	cmd = append(cmd, "rm -rf "+strings.Join(rm, " "))
+	// Where the go command writes the version again.
+	var writes []string
+	if e.Dir.Path != "" {
+		writes = append(writes, e.Dir.Path)
+	}
+	if p, err := c.File(m, "zip"); err == nil {
+		writes = append(writes, p)
+	}
 	return []checks.Fix{
-		{Title: title, Command: strings.Join(cmd, " && "), Kind: checks.FixCache},
-		{Title: "download it again (checked against go.sum, or the checksum database)", Command: "go mod download " + checks.ShellQuote(m.String()), Kind: checks.FixCache},
+		{Title: title, Command: strings.Join(cmd, " && "), Kind: checks.FixCache, Touches: touches},
+		{Title: "download it again (checked against go.sum, or the checksum database)", Command: "go mod download " + checks.ShellQuote(m.String()), Kind: checks.FixCache, Touches: writes},
 	}
 }

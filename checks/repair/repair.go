@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -36,12 +35,16 @@ import (
 
 // Test seams of --fix, read from the process environment and never set
 // in normal use: PauseEnv ("STAGE:FILE") makes --fix create FILE when it
-// reaches STAGE ("backup": the backup is written but not the GOENV file;
+// reaches STAGE ("preview": the change is made on the copy of the GOENV
+// file; "backup": the backup is written but not the GOENV file;
 // "commit": the new file is ready but not yet in place) and wait there,
 // at most PauseLimit, so that a test can kill it at that exact point;
-// FailEnv ("STAGE") makes it fail there.
+// MarkEnv ("STAGE:FILE") makes it create FILE there and go on, so that
+// a test can kill it at chosen delays after that point; FailEnv
+// ("STAGE") makes it fail there.
 const (
 	PauseEnv = "GOMODDOCTOR_TEST_PAUSE"
+	MarkEnv  = "GOMODDOCTOR_TEST_MARK"
 	FailEnv  = "GOMODDOCTOR_TEST_FAIL"
 )
 
@@ -143,6 +146,13 @@ func Run(parent context.Context, env *checks.Env, before *checks.Report, opts Op
 		return checks.ExitInternal, err
 	}
 	r.out.File = env.Go.EnvFile
+	if err := env.Go.EnvFileErr; err != nil {
+		// The go command ignores a GOENV file it cannot read, and
+		// 'go env -w' fails on it: --fix can neither see nor change
+		// what it holds.
+		f := env.Go.EnvFile
+		return r.stop(checks.FixFailed, fmt.Errorf("cannot read the GOENV file %s (%v): the go command ignores it and 'go env -w' fails on it, so --fix changes nothing; make it readable and writable by your user (chmod u+rw %s), or set GOENV to another file", f, err, checks.ShellQuote(f)))
+	}
 	ed := r.editor()
 	seen := autoSteps(before.Plan, nil)
 	for round := 1; ; round++ {
@@ -368,17 +378,15 @@ func changesOf(steps []checks.PlanStep) []envedit.Change {
 // make, and returns its problems (warn and fail findings) that the
 // environment of now does not have.
 func (r *run) vet(ctx context.Context, p *envedit.Preview) []checks.Finding {
-	dir, err := os.MkdirTemp("", "gomoddoctor-vet-")
+	// The copy in memory where the system allows: it may hold
+	// credentials, and a --fix killed now must not leave it on disk. (An
+	// empty copy stands for no file: the go command reads both alike.)
+	mf, err := envedit.NewMemFile(p.After)
 	if err != nil {
 		return nil
 	}
-	defer os.RemoveAll(dir)
-	file := filepath.Join(dir, "env")
-	if p.After != nil {
-		if err := os.WriteFile(file, p.After, 0o600); err != nil {
-			return nil
-		}
-	}
+	defer mf.Close()
+	file := mf.Path
 	environ := append(slices.Clip(r.opts.Environ), "GOENV="+file)
 	env := r.reload(ctx, environ)
 	res := checks.Runner{}.Run(ctx, env, []*checks.Check{envcheck.Check})[0]
@@ -429,11 +437,14 @@ func (r *run) editor() *envedit.Editor {
 		},
 		Vars: vars,
 	}
-	pause, fail := getenv(r.opts.Environ, PauseEnv), getenv(r.opts.Environ, FailEnv)
-	if pause != "" || fail != "" {
+	pause, fail, mark := getenv(r.opts.Environ, PauseEnv), getenv(r.opts.Environ, FailEnv), getenv(r.opts.Environ, MarkEnv)
+	if pause != "" || fail != "" || mark != "" {
 		ed.Hook = func(ctx context.Context, stage string) error {
 			if fail == stage {
 				return fmt.Errorf("test hook %s=%s", FailEnv, fail)
+			}
+			if st, file, ok := strings.Cut(mark, ":"); ok && st == stage {
+				os.WriteFile(file, []byte(stage+"\n"), 0o644)
 			}
 			if st, file, ok := strings.Cut(pause, ":"); ok && st == stage {
 				os.WriteFile(file, []byte(stage+"\n"), 0o644)
@@ -510,6 +521,12 @@ func (r *run) apply(ctx context.Context, ed *envedit.Editor, changes []envedit.C
 // fails.
 func (r *run) runCache(ctx context.Context, cache []checks.PlanStep) {
 	for i, st := range cache {
+		if err := guardCache(r.env, st); err != nil {
+			r.out.Left = append(r.out.Left, cache[i:]...)
+			r.out.Error = r.env.Scrub(err.Error())
+			r.h.Say("\ngomoddoctor --fix: " + r.out.Error)
+			return
+		}
 		if err := r.runShell(ctx, st.Command); err != nil {
 			r.out.Left = append(r.out.Left, cache[i:]...)
 			r.out.Error = fmt.Sprintf("cache repair %q failed: %v", st.Command, err)

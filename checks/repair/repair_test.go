@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,11 +62,16 @@ func (a *answer) Confirm(q string) bool { a.question = q; return a.yes }
 // sandbox is a module whose GOENV file turns modules off, and the report
 // of the env check on it.
 func sandbox(t *testing.T) (*checks.Env, *checks.Report, Options, string) {
+	return sandboxWith(t, "# mine\nGO111MODULE=off\n")
+}
+
+// sandboxWith is a sandbox whose GOENV file holds content.
+func sandboxWith(t *testing.T, content string) (*checks.Env, *checks.Report, Options, string) {
 	t.Helper()
 	proxy := fixtures.GoProxy(t)
 	sb := fixtures.NewSandbox(t, proxy.URL)
 	file := sb.Vars["GOENV"]
-	if err := os.WriteFile(file, []byte("# mine\nGO111MODULE=off\n"), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(sb.Root, "app")
@@ -207,5 +214,46 @@ func TestRunRepeatsWhileItHelps(t *testing.T) {
 	}
 	if got := checktest.ReadFile(t, file); got != original {
 		t.Errorf("after undo:\n%q\nwant\n%q", got, original)
+	}
+}
+
+// --fix --yes changes the GOENV file exactly as the go command would:
+// lines it does not understand (comments, blank lines, keys that are no
+// Go setting, lines that are not KEY=VALUE, CRLF endings, no final
+// newline) stay as 'go env -u' leaves them, byte for byte; --fix does
+// not remove a line 'go env' would keep.
+func TestRunKeepsWhatGoEnvKeeps(t *testing.T) {
+	const original = "# my settings\r\n\nMYNOTE=keep-me\nGOPRIVATE=corp.example\nGO111MODULE=off\n" +
+		"export NOTAKEY=1\nGOPRIVATE=corp.example\nOTHER=x\r\n  indented\n# last line, no newline"
+	env, before, opts, file := sandboxWith(t, original)
+	opts.Yes = true
+	h := &recorder{}
+	if _, err := Run(context.Background(), env, before, opts, h); err != nil {
+		t.Fatal(err)
+	}
+	got := checktest.ReadFile(t, file)
+
+	// The go command on a copy of the same file, with the one change
+	// that repairs what it reads.
+	copyFile := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(copyFile, []byte(original), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "env", "-u", "GO111MODULE")
+	cmd.Env = append(slices.Clip(opts.Environ), "GOENV="+copyFile)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go env -u: %v\n%s", err, out)
+	}
+	want := checktest.ReadFile(t, copyFile)
+	if got != want {
+		t.Errorf("--fix wrote\n%q\n'go env -u GO111MODULE' writes\n%q\nevents:\n%s", got, want, strings.Join(h.events, "\n"))
+	}
+	for _, line := range []string{"MYNOTE=keep-me\n", "OTHER=x\r\n", "export NOTAKEY=1\n", "# my settings\r\n"} {
+		if !strings.Contains(got, line) {
+			t.Errorf("--fix lost %q", line)
+		}
+	}
+	if f := h.last.Fix; f == nil || len(f.Applied) != 1 || f.Applied[0].Key != "GO111MODULE" {
+		t.Errorf("applied: %+v", f)
 	}
 }

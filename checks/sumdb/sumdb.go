@@ -477,7 +477,7 @@ func (r *sumdbRun) start() bool {
 			Detail:  fmt.Sprintf("%s:\n%s", r.cachedHeadFile, indent(string(msg))),
 			Fixes: []checks.Fix{
 				checks.Manual("if GOSUMDB's key is the one you mean to trust (the key of this name changed, or the file was damaged), check it first", "go env GOSUMDB"),
-				{Title: "then forget the old tree head: the go command starts a new timeline from the database's next answer", Command: "rm -f " + checks.ShellQuote(r.cachedHeadFile), Kind: checks.FixCache},
+				{Title: "then forget the old tree head: the go command starts a new timeline from the database's next answer", Command: "rm -f " + checks.ShellQuote(r.cachedHeadFile), Kind: checks.FixCache, Touches: []string{r.cachedHeadFile}},
 			},
 		}
 		if he != nil && len(he.Signers) > 0 {

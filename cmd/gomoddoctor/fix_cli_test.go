@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,5 +119,53 @@ func TestFixJSON(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "Undo with: gomoddoctor undo") {
 		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
+
+// undo --dry-run says what it would drop, and drops nothing: a backup
+// taken by a --fix killed before it changed the file (its record says
+// the file is still what it saved) stays until an undo that is not a
+// dry run.
+func TestUndoDryRunDropsNothing(t *testing.T) {
+	environ, _, file := fixSandbox(t)
+	cur, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := file + ".gomoddoctor"
+	if err := os.Mkdir(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before, after := sha256.Sum256(cur), sha256.Sum256([]byte("# mine\n"))
+	meta := fmt.Sprintf(`{"id": "20260101T000000.000Z", "file": %q, "existed": true, "mode": 420, "before": "%x", "after": "%x", "keys": ["GO111MODULE"], "time": "2026-01-01T00:00:00Z"}`, file, before, after)
+	backup := map[string]string{
+		filepath.Join(state, "backup-20260101T000000.000Z.json"): meta,
+		filepath.Join(state, "backup-20260101T000000.000Z.env"):  string(cur),
+	}
+	for p, data := range backup {
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out := runCLI(environ, "undo", "--dry-run")
+	if code != 1 || !strings.Contains(out, "Dry run: undo would drop 1 backup") || strings.Contains(out, "Dropped") {
+		t.Errorf("undo --dry-run: exit %d:\n%s", code, out)
+	}
+	for p := range backup {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("undo --dry-run dropped %s: %v", p, err)
+		}
+	}
+	code, out = runCLI(environ, "undo")
+	if code != 1 || !strings.Contains(out, "Dropped 1 backup") {
+		t.Errorf("undo: exit %d:\n%s", code, out)
+	}
+	for p := range backup {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("undo kept %s: %v", p, err)
+		}
+	}
+	if got, _ := os.ReadFile(file); !bytes.Equal(got, cur) {
+		t.Errorf("the GOENV file changed: %q", got)
 	}
 }

@@ -63,7 +63,11 @@ func runUndo(ctx context.Context, s streams, f undoFlags) int {
 	switch {
 	case errors.Is(err, envedit.ErrNoBackup):
 		if u != nil && u.Discarded > 0 {
-			fmt.Fprintf(s.out, "Dropped %s of --fix runs stopped before they changed %s.\n", report.Plural(u.Discarded, "backup"), file)
+			if f.dryRun {
+				fmt.Fprintf(s.out, "Dry run: undo would drop %s of --fix runs stopped before they changed %s; nothing was changed.\n", report.Plural(u.Discarded, "backup"), file)
+			} else {
+				fmt.Fprintf(s.out, "Dropped %s of --fix runs stopped before they changed %s.\n", report.Plural(u.Discarded, "backup"), file)
+			}
 		}
 		fmt.Fprintf(s.out, "Nothing to undo: 'gomoddoctor --fix' has no backup of %s.\n", file)
 		return checks.ExitFail
@@ -78,6 +82,9 @@ func runUndo(ctx context.Context, s streams, f undoFlags) int {
 	switch {
 	case f.dryRun:
 		fmt.Fprintf(s.out, "Dry run: undo would restore %s as it was before the --fix of %s.\n", file, when)
+		if u.Discarded > 0 {
+			fmt.Fprintf(s.out, "(It would drop %s of --fix runs stopped before they changed the file.)\n", report.Plural(u.Discarded, "backup"))
+		}
 		return checks.ExitOK
 	case u.Backup.Existed:
 		fmt.Fprintf(s.out, "Restored %s as it was before the --fix of %s.\n", file, when)
