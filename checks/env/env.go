@@ -34,12 +34,15 @@ GOINSECURE patterns, GOFLAGS, GO111MODULE, GOTOOLCHAIN, GOPATH and
 GOMODCACHE, the HTTP proxy variables, GIT_TERMINAL_PROMPT, the GOENV file
 itself, and whether the go command can run at all. A fix says where the
 value must change: 'go env -w' cannot override the process environment.
-No network access, but for one measurement: a GOPROXY entry with a
+No network access, but for two measurements: a GOPROXY entry with a
 scheme typo (htps://host:port) is corrected to the scheme its server
 speaks, https or http, measured with one GET of the URL as written (no
 module named), to that host only, through the HTTP proxy in force,
 within 3s (at most a third of --timeout); https, marked unverified,
-when neither answers.`,
+when neither answers. And a GOTOOLCHAIN naming another toolchain, not on
+PATH, is looked up as the module golang.org/toolchain through GOPROXY,
+as every go command's switch would (a toolchain the proxy does not have
+makes every go command fail, 'go env -u GOTOOLCHAIN' included).`,
 	Codes: codes,
 	Run:   runEnv,
 }

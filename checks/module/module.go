@@ -249,47 +249,20 @@ func offFix(target string) checks.Fix {
 		"go version")
 }
 
-type toolchainAvail int
+type toolchainAvail = probe.ToolchainAvail
 
 const (
-	toolchainUnknown toolchainAvail = iota // not asked (private, blocked) or no answer
-	toolchainServed
-	toolchainMissing // 404/410 everywhere
-	toolchainRefused // another error: 403, 5xx...
-	toolchainOff     // GOPROXY=off (or nothing before off serves it): lookup disabled
+	toolchainUnknown = probe.ToolchainUnknown
+	toolchainServed  = probe.ToolchainServed
+	toolchainMissing = probe.ToolchainMissing
+	toolchainRefused = probe.ToolchainRefused
+	toolchainOff     = probe.ToolchainOff
 )
 
 // toolchainAvailable asks the GOPROXY list for the toolchain module, as
-// a switch would (modfetch.Download of golang.org/toolchain).
+// a switch would (probe.Toolchain).
 func (r *moduleRun) toolchainAvailable(target string) (toolchainAvail, string) {
-	s := probe.ScopeOf(r.env)
-	if s.List == nil || s.List.Err != nil || len(s.Entries) == 0 {
-		return toolchainUnknown, "GOPROXY is invalid"
-	}
-	if k, _ := probe.PrivateBy(r.env, reqs.ToolchainModule); k != "" {
-		return toolchainUnknown, reqs.ToolchainModule + " matches " + k
-	}
-	ver := "v0.0.1-" + target + "." + runtime.GOOS + "-" + runtime.GOARCH
-	mc := probe.WalkModule(r.ctx, r.env, s.Entries, probe.ProbeModule{Path: reqs.ToolchainModule, Version: ver, From: "go.mod"})
-	evidence := strings.Join(probe.ChainEvidence(s, mc), "; ")
-	switch {
-	case mc.OK && mc.Direct:
-		// The list reaches direct, which the doctor never asks on the
-		// go command's behalf: whether the origin serves it is unknown.
-		return toolchainUnknown, evidence
-	case mc.OK:
-		return toolchainServed, evidence
-	case mc.Final != nil && mc.Final.Code == "PROXY_OFF":
-		// The go command says "toolchain not available" here too (its
-		// GOPROXY=off error is a "not found"), but nothing says that no
-		// such release exists.
-		return toolchainOff, evidence
-	case mc.Final != nil && mc.Final.NotExist:
-		return toolchainMissing, evidence
-	case mc.Final != nil && mc.Final.Hang:
-		return toolchainUnknown, evidence
-	}
-	return toolchainRefused, evidence
+	return probe.Toolchain(r.ctx, r.env, target)
 }
 
 // toolchainSwitch checks that the toolchain the go command switches to
