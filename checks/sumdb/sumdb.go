@@ -104,7 +104,9 @@ type sumdbRun struct {
 	provenSaveErr error
 	out           []checks.Finding
 	// verdicts say, for each go.sum line, what the audit found: "ok",
-	// "mismatch", "not-found", "error", "absent", "exempt", "other"
+	// "mismatch", "not-found", "error", "absent", "exempt", "withheld"
+	// (a module GONOPROXY keeps from proxies, which go.sum vouches for),
+	// "other"
 	// (a hash the database does not record) or "unchecked".
 	verdicts map[lineID]string
 }
@@ -211,6 +213,9 @@ func sumdbAudit(ctx context.Context, e *checks.Env) (*sumdbRun, error) {
 	for _, l := range r.plan.Exempt {
 		r.verdict(l.SumFileLine, "exempt")
 	}
+	for _, l := range r.plan.Withheld {
+		r.verdict(l.SumFileLine, "withheld")
+	}
 	for _, l := range r.plan.Other {
 		r.verdict(l, "other")
 	}
@@ -306,6 +311,16 @@ func (r *sumdbRun) coverage() {
 	d = append(d, capLines(reqLines, maxDetailLines)...)
 	if n := len(r.plan.Exempt); n > 0 {
 		d = append(d, fmt.Sprintf("%d go.sum line(s) of exempt modules are never named to the database", n))
+	}
+	if n := len(r.plan.Withheld); n > 0 {
+		var names []string
+		for _, l := range r.plan.Withheld {
+			if m := l.Path + "@" + l.Version; !slices.Contains(names, m) {
+				names = append(names, m)
+			}
+		}
+		l := r.plan.Withheld[0]
+		d = append(d, fmt.Sprintf("%d go.sum line(s) of modules %s=%s keeps from proxies (%s) are not looked up: the go command names such a module to the database only when go.sum lacks its hash, and neither does the doctor", n, l.Var, r.env.Go.Get(l.Var), probe.ListSome(names, 3)))
 	}
 	if n := len(r.plan.Other); n > 0 {
 		d = append(d, fmt.Sprintf("%d go.sum line(s) with a hash other than h1: the database records h1 only, and the go command ignores them", n))
