@@ -77,5 +77,6 @@ var codes = []checks.Code{
 	{Code: "GO_NOT_FOUND", Severities: checks.FailOnly, Meaning: "there is no go command on PATH: nothing can build or fetch modules"},
 	{Code: "GOROOT_INVALID", Severities: checks.FailOnly, Meaning: "GOROOT points to a directory that is not a Go installation: the go command refuses to run", Auto: true},
 	{Code: "GO_VERSION_FAILED", Severities: checks.FailOnly, Meaning: "'go version' fails: the go command cannot run with this environment"},
+	{Code: "GO_DIR_UNREADABLE", Severities: checks.FailOnly, Meaning: "the directory the doctor runs in cannot be entered by this user (its permissions): no go command can run there"},
 	{Code: "GO_ENV_FAILED", Severities: checks.FailOnly, Meaning: "'go env -json' fails: the go command cannot run with this environment"},
 }

@@ -11,6 +11,7 @@ package env
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -18,6 +19,7 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 )
 
 // EnvCheck validates the Go environment the way the go command reads it.
@@ -248,6 +250,18 @@ func (r *envRules) toolchain() {
 			continue
 		}
 		msg := e.err.Error()
+		var de *goenv.DirError
+		if errors.As(e.err, &de) {
+			title, cmd := mainmod.PermissionFix(de.Dir, true)
+			r.add(checks.Finding{
+				Code: "GO_DIR_UNREADABLE", Severity: checks.SevFail, Subject: de.Dir,
+				Message: fmt.Sprintf("the directory %s cannot be entered by this user: no go command can run in it (the go command itself is fine)", de.Dir),
+				Detail:  msg,
+				Fixes:   []checks.Fix{checks.Manual(title, cmd)},
+			})
+			r.explain(msg)
+			continue
+		}
 		if strings.Contains(msg, "cannot find GOROOT") {
 			v := g.Var("GOROOT")
 			r.add(checks.Finding{

@@ -68,6 +68,9 @@ func (r *moduleRun) add(f checks.Finding) { r.out = append(r.out, f) }
 func runModule(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
 	m := env.Module
 	if m == nil || m.GoMod == "" && m.Work == "" {
+		if _, err := os.Stat(env.Dir + string(filepath.Separator) + "."); errors.Is(err, fs.ErrPermission) {
+			return nil, checks.Skip("the directory %s cannot be entered by this user, so whether it is in a module is unknown (see env)", env.Dir)
+		}
 		return nil, checks.Skip("not in a module (no go.mod here or above)")
 	}
 	r := &moduleRun{ctx: ctx, env: env, g: env.Go, m: m}
@@ -100,6 +103,16 @@ func (r *moduleRun) parsed() bool {
 		ok = false
 		msg := e.err.Error()
 		code, what := "MODULE_GOMOD_INVALID", "cannot be read: every go command fails"
+		if errors.Is(e.err, fs.ErrPermission) {
+			title, cmd := mainmod.PermissionFix(e.file, false)
+			r.add(checks.Finding{
+				Code: code, Severity: checks.SevFail, Subject: e.file,
+				Message: fmt.Sprintf("%s cannot be read by this user (permission denied): every go command here fails with \"go: %s\"", e.file, msg),
+				Detail:  msg,
+				Fixes:   []checks.Fix{checks.Manual(title, cmd)},
+			})
+			continue
+		}
 		switch {
 		case strings.Contains(msg, "should be v") || strings.Contains(msg, "+incompatible") || strings.Contains(msg, "major version"):
 			code, what = "MODULE_MAJOR_VERSION_MISMATCH", "requires a version whose major version disagrees with the module path (from v2 on, a path ends in /vN): every go command fails"
