@@ -16,14 +16,30 @@ import (
 // it runs the module check as another user.
 func TestModuleHelperProcess(t *testing.T) { checktest.HelperProcess(Check) }
 
-// A go.mod this user cannot read: the go command fails "go: open
+// A go.mod this user cannot read, and a module directory this user
+// cannot enter. A go.mod this user cannot read: the go command fails "go: open
 // .../go.mod: permission denied". The fix is about the file's
 // permissions (not 'go mod edit -json', which fails the same way): chmod
 // for the user's own file, a change of owner for another user's. Each
 // fix, run, lets the go command read the module. Run as nobody when the
 // tests run as root.
-func TestModuleUnreadableGoMod(t *testing.T) {
+// A directory it cannot enter: the module check does not claim there is
+// no module; it says it cannot tell.
+func TestModuleUnreadable(t *testing.T) {
 	u := checktest.NewUser(t, "TestModuleHelperProcess")
+	t.Run("directory", func(t *testing.T) {
+		dir := filepath.Join(u.Root, "app")
+		checktest.WriteTree(t, dir, map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n"})
+		u.Chown(t, dir)
+		if err := os.Chmod(dir, 0); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(dir, 0o755)
+		r := u.Doctor(t, dir)
+		if !strings.Contains(r.SkipReason, dir+" cannot be entered") {
+			t.Fatalf("skip reason %q, want it to name %s", r.SkipReason, dir)
+		}
+	})
 	for _, tc := range []struct {
 		name   string
 		mine   bool
@@ -76,22 +92,5 @@ func TestModuleUnreadableGoMod(t *testing.T) {
 				t.Fatalf("after the fix: go list -m: %v\n%s", err, out)
 			}
 		})
-	}
-}
-
-// A module directory this user cannot enter: the module check does not
-// claim there is no module; it says it cannot tell.
-func TestModuleUnreadableDirectory(t *testing.T) {
-	u := checktest.NewUser(t, "TestModuleHelperProcess")
-	dir := filepath.Join(u.Root, "app")
-	checktest.WriteTree(t, dir, map[string]string{"go.mod": "module example.test/app\n\ngo 1.21\n"})
-	u.Chown(t, dir)
-	if err := os.Chmod(dir, 0); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chmod(dir, 0o755)
-	r := u.Doctor(t, dir)
-	if !strings.Contains(r.SkipReason, dir+" cannot be entered") {
-		t.Fatalf("skip reason %q, want it to name %s", r.SkipReason, dir)
 	}
 }
