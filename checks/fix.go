@@ -125,6 +125,12 @@ func FixCommand(kind FixKind, key, shown string, unset bool) string {
 		return "unset " + key
 	case kind == FixShell:
 		return "export " + ShellQuote(key+"="+shown)
+	case unset && key == "GOTOOLCHAIN":
+		// A GOTOOLCHAIN in the GOENV file naming a toolchain that cannot
+		// be had makes even 'go env -u' fail trying to switch to it; only
+		// 'go env GOTOOLCHAIN' and 'go env -w GOTOOLCHAIN=...' are exempt
+		// (cmd/go/internal/toolchain.Select).
+		return "GOTOOLCHAIN=local go env -u GOTOOLCHAIN"
 	case unset:
 		return "go env -u " + key
 	}

@@ -54,7 +54,7 @@ var codes = []checks.Code{
 	{Code: "GO111MODULE_AUTO", Severities: checks.InfoOnly, Meaning: "GO111MODULE=auto: module mode only inside a module, legacy GOPATH mode outside one"},
 	{Code: "GO111MODULE_INVALID", Severities: checks.FailOnly, Meaning: "GO111MODULE is not on, off or auto: every go command fails", Auto: true},
 	{Code: "GOTOOLCHAIN_INVALID", Severities: checks.FailOnly, Meaning: "GOTOOLCHAIN is not a form the go command accepts: every go command fails", Auto: true},
-	{Code: "GOTOOLCHAIN_SWITCH", Severities: checks.InfoOrFail, Meaning: "GOTOOLCHAIN names another toolchain, which every go command downloads through GOPROXY and runs (a failure when GOPROXY=off forbids the download)", Auto: true},
+	{Code: "GOTOOLCHAIN_SWITCH", Severities: checks.InfoOrFail, Meaning: "GOTOOLCHAIN names another toolchain, which every go command downloads through GOPROXY and runs (a failure when GOPROXY=off forbids the download, the module proxy does not have or refuses that toolchain, or GOTOOLCHAIN=<name>+path finds it nowhere on PATH: then even 'go env -u GOTOOLCHAIN' fails, and the fix runs it with GOTOOLCHAIN=local)", Auto: true},
 
 	// GOPATH and GOMODCACHE (gopath).
 	{Code: "GOPATH_UNSET", Severities: checks.FailOnly, Meaning: "neither GOMODCACHE nor GOPATH is set (nor HOME): module downloads fail with \"module cache not found\""},
@@ -77,5 +77,6 @@ var codes = []checks.Code{
 	{Code: "GO_NOT_FOUND", Severities: checks.FailOnly, Meaning: "there is no go command on PATH: nothing can build or fetch modules"},
 	{Code: "GOROOT_INVALID", Severities: checks.FailOnly, Meaning: "GOROOT points to a directory that is not a Go installation: the go command refuses to run", Auto: true},
 	{Code: "GO_VERSION_FAILED", Severities: checks.FailOnly, Meaning: "'go version' fails: the go command cannot run with this environment"},
+	{Code: "GO_DIR_UNREADABLE", Severities: checks.FailOnly, Meaning: "the directory the doctor runs in cannot be entered by this user (its permissions): no go command can run there"},
 	{Code: "GO_ENV_FAILED", Severities: checks.FailOnly, Meaning: "'go env -json' fails: the go command cannot run with this environment"},
 }

@@ -11,6 +11,7 @@ package env
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -18,6 +19,7 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/mainmod"
 )
 
 // EnvCheck validates the Go environment the way the go command reads it.
@@ -34,12 +36,15 @@ GOINSECURE patterns, GOFLAGS, GO111MODULE, GOTOOLCHAIN, GOPATH and
 GOMODCACHE, the HTTP proxy variables, GIT_TERMINAL_PROMPT, the GOENV file
 itself, and whether the go command can run at all. A fix says where the
 value must change: 'go env -w' cannot override the process environment.
-No network access, but for one measurement: a GOPROXY entry with a
+No network access, but for two measurements: a GOPROXY entry with a
 scheme typo (htps://host:port) is corrected to the scheme its server
 speaks, https or http, measured with one GET of the URL as written (no
 module named), to that host only, through the HTTP proxy in force,
 within 3s (at most a third of --timeout); https, marked unverified,
-when neither answers.`,
+when neither answers. And a GOTOOLCHAIN naming another toolchain, not on
+PATH, is looked up as the module golang.org/toolchain through GOPROXY,
+as every go command's switch would (a toolchain the proxy does not have
+makes every go command fail, 'go env -u GOTOOLCHAIN' included).`,
 	Codes: codes,
 	Run:   runEnv,
 }
@@ -247,6 +252,18 @@ func (r *envRules) toolchain() {
 			continue
 		}
 		msg := e.err.Error()
+		var de *goenv.DirError
+		if errors.As(e.err, &de) {
+			title, cmd := mainmod.PermissionFix(de.Dir, true)
+			r.add(checks.Finding{
+				Code: "GO_DIR_UNREADABLE", Severity: checks.SevFail, Subject: de.Dir,
+				Message: fmt.Sprintf("the directory %s cannot be entered by this user: no go command can run in it (the go command itself is fine)", de.Dir),
+				Detail:  msg,
+				Fixes:   []checks.Fix{checks.Manual(title, cmd)},
+			})
+			r.explain(msg)
+			continue
+		}
 		if strings.Contains(msg, "cannot find GOROOT") {
 			v := g.Var("GOROOT")
 			r.add(checks.Finding{

@@ -3,12 +3,13 @@ package env
 import (
 	"fmt"
 	"go/version"
+	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
-
 	"github.com/gomoddoctor/gomoddoctor/checks/goenv"
+	"github.com/gomoddoctor/gomoddoctor/checks/probe"
 )
 
 // goflags validates GOFLAGS as cmd/go/internal/base.InitGOFLAGS reads it,
@@ -187,12 +188,47 @@ func (r *envRules) gotoolchain() {
 		Message: fmt.Sprintf("GOTOOLCHAIN=%s: every go command runs %s instead of the installed %s, downloading it as the module golang.org/toolchain through GOPROXY", v.Value, t.Min, g.GoVersion),
 		Detail:  r.evidence(v),
 	}
+	local := checks.RestoreVar(r.g, v, r.goDefault("GOTOOLCHAIN", "local"), "run the installed toolchain")
+	if p, err := probe.LookPath(t.Min, g.Get("PATH")); err == nil {
+		f.Message = fmt.Sprintf("GOTOOLCHAIN=%s: every go command runs %s from PATH (%s) instead of the installed %s", v.Value, t.Min, p, g.GoVersion)
+		r.add(f)
+		return
+	}
 	if l := goenv.ParseProxyList(g.Get("GOPROXY")); l.Err == nil {
 		if a := l.Active(); len(a) > 0 && a[0].Kind == goenv.ProxyOff {
 			f.Severity = checks.SevFail
 			f.Message = fmt.Sprintf("GOTOOLCHAIN=%s needs %s to be downloaded, but GOPROXY=off forbids downloads: every go command fails unless that toolchain is already in the module cache", v.Value, t.Min)
-			f.Fixes = []checks.Fix{checks.RestoreVar(r.g, v, r.goDefault("GOTOOLCHAIN", "local"), "run the installed toolchain")}
+			f.Fixes = []checks.Fix{local}
+			r.add(f)
+			return
 		}
+	}
+	if t.Mode != "" && r.env.Module != nil {
+		// go.mod may raise the toolchain above the minimum: the module
+		// check judges the switch it asks for.
+		r.add(f)
+		return
+	}
+	if t.Mode == "path" {
+		f.Severity = checks.SevFail
+		f.Message = fmt.Sprintf("GOTOOLCHAIN=%s only looks on PATH for %s, where it is not: every go command fails with \"cannot find %q in PATH\"", v.Value, t.Min, t.Min)
+		f.Fixes = []checks.Fix{local}
+		r.add(f)
+		return
+	}
+	// Every go command (even 'go env -u GOTOOLCHAIN') switches first: ask
+	// the module proxy for the toolchain as the switch would.
+	avail, evidence := probe.Toolchain(r.ctx, r.env, t.Min)
+	f.Detail = r.evidence(v, "through GOPROXY: "+evidence)
+	switch avail {
+	case probe.ToolchainMissing, probe.ToolchainOff:
+		f.Severity = checks.SevFail
+		f.Message = fmt.Sprintf("GOTOOLCHAIN=%s names a toolchain the module proxy does not have: every go command, even 'go env -u GOTOOLCHAIN', fails with \"download %s for %s/%s: toolchain not available\"", v.Value, t.Min, runtime.GOOS, runtime.GOARCH)
+		f.Fixes = []checks.Fix{local}
+	case probe.ToolchainRefused:
+		f.Severity = checks.SevFail
+		f.Message = fmt.Sprintf("GOTOOLCHAIN=%s names a toolchain the module proxy refuses to serve: every go command, even 'go env -u GOTOOLCHAIN', fails with \"download %s: ...\"", v.Value, t.Min)
+		f.Fixes = []checks.Fix{local}
 	}
 	r.add(f)
 }

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -259,6 +260,17 @@ func runGo(ctx context.Context, goBin, dir string, environ []string, args ...str
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("go %s did not finish: %v", strings.Join(args, " "), ctx.Err())
 		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Op == "fork/exec" && dir != "" {
+			// The child could not start: os/exec blames the binary even
+			// when what failed is the change to dir.
+			if _, serr := os.Stat(dir + string(filepath.Separator) + "."); serr != nil {
+				if abs, aerr := filepath.Abs(dir); aerr == nil {
+					dir = abs
+				}
+				return nil, &DirError{Dir: dir, Err: serr}
+			}
+		}
 		if msg == "" {
 			msg = err.Error()
 		}
@@ -266,6 +278,24 @@ func runGo(ctx context.Context, goBin, dir string, environ []string, args ...str
 	}
 	return out, nil
 }
+
+// A DirError says that the go command could not be started in Dir: this
+// user cannot enter the directory (os/exec reports it as
+// "fork/exec <go>: permission denied", naming the binary).
+type DirError struct {
+	Dir string
+	Err error
+}
+
+func (e *DirError) Error() string {
+	var pe *fs.PathError
+	if errors.As(e.Err, &pe) {
+		return fmt.Sprintf("cannot enter the directory %s to run the go command there: %v", e.Dir, pe.Err)
+	}
+	return fmt.Sprintf("cannot enter the directory %s to run the go command there: %v", e.Dir, e.Err)
+}
+
+func (e *DirError) Unwrap() error { return e.Err }
 
 func environMap(environ []string) map[string]string {
 	m := make(map[string]string, len(environ))

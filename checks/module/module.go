@@ -68,6 +68,9 @@ func (r *moduleRun) add(f checks.Finding) { r.out = append(r.out, f) }
 func runModule(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
 	m := env.Module
 	if m == nil || m.GoMod == "" && m.Work == "" {
+		if _, err := os.Stat(env.Dir + string(filepath.Separator) + "."); errors.Is(err, fs.ErrPermission) {
+			return nil, checks.Skip("the directory %s cannot be entered by this user, so whether it is in a module is unknown (see env)", env.Dir)
+		}
 		return nil, checks.Skip("not in a module (no go.mod here or above)")
 	}
 	r := &moduleRun{ctx: ctx, env: env, g: env.Go, m: m}
@@ -100,6 +103,16 @@ func (r *moduleRun) parsed() bool {
 		ok = false
 		msg := e.err.Error()
 		code, what := "MODULE_GOMOD_INVALID", "cannot be read: every go command fails"
+		if errors.Is(e.err, fs.ErrPermission) {
+			title, cmd := mainmod.PermissionFix(e.file, false)
+			r.add(checks.Finding{
+				Code: code, Severity: checks.SevFail, Subject: e.file,
+				Message: fmt.Sprintf("%s cannot be read by this user (permission denied): every go command here fails with \"go: %s\"", e.file, msg),
+				Detail:  msg,
+				Fixes:   []checks.Fix{checks.Manual(title, cmd)},
+			})
+			continue
+		}
 		switch {
 		case strings.Contains(msg, "should be v") || strings.Contains(msg, "+incompatible") || strings.Contains(msg, "major version"):
 			code, what = "MODULE_MAJOR_VERSION_MISMATCH", "requires a version whose major version disagrees with the module path (from v2 on, a path ends in /vN): every go command fails"
@@ -256,47 +269,20 @@ func offFix(target string) checks.Fix {
 		"go version")
 }
 
-type toolchainAvail int
+type toolchainAvail = probe.ToolchainAvail
 
 const (
-	toolchainUnknown toolchainAvail = iota // not asked (private, blocked) or no answer
-	toolchainServed
-	toolchainMissing // 404/410 everywhere
-	toolchainRefused // another error: 403, 5xx...
-	toolchainOff     // GOPROXY=off (or nothing before off serves it): lookup disabled
+	toolchainUnknown = probe.ToolchainUnknown
+	toolchainServed  = probe.ToolchainServed
+	toolchainMissing = probe.ToolchainMissing
+	toolchainRefused = probe.ToolchainRefused
+	toolchainOff     = probe.ToolchainOff
 )
 
 // toolchainAvailable asks the GOPROXY list for the toolchain module, as
-// a switch would (modfetch.Download of golang.org/toolchain).
+// a switch would (probe.Toolchain).
 func (r *moduleRun) toolchainAvailable(target string) (toolchainAvail, string) {
-	s := probe.ScopeOf(r.env)
-	if s.List == nil || s.List.Err != nil || len(s.Entries) == 0 {
-		return toolchainUnknown, "GOPROXY is invalid"
-	}
-	if k, _ := probe.PrivateBy(r.env, reqs.ToolchainModule); k != "" {
-		return toolchainUnknown, reqs.ToolchainModule + " matches " + k
-	}
-	ver := "v0.0.1-" + target + "." + runtime.GOOS + "-" + runtime.GOARCH
-	mc := probe.WalkModule(r.ctx, r.env, s.Entries, probe.ProbeModule{Path: reqs.ToolchainModule, Version: ver, From: "go.mod"})
-	evidence := strings.Join(probe.ChainEvidence(s, mc), "; ")
-	switch {
-	case mc.OK && mc.Direct:
-		// The list reaches direct, which the doctor never asks on the
-		// go command's behalf: whether the origin serves it is unknown.
-		return toolchainUnknown, evidence
-	case mc.OK:
-		return toolchainServed, evidence
-	case mc.Final != nil && mc.Final.Code == "PROXY_OFF":
-		// The go command says "toolchain not available" here too (its
-		// GOPROXY=off error is a "not found"), but nothing says that no
-		// such release exists.
-		return toolchainOff, evidence
-	case mc.Final != nil && mc.Final.NotExist:
-		return toolchainMissing, evidence
-	case mc.Final != nil && mc.Final.Hang:
-		return toolchainUnknown, evidence
-	}
-	return toolchainRefused, evidence
+	return probe.Toolchain(r.ctx, r.env, target)
 }
 
 // toolchainSwitch checks that the toolchain the go command switches to

@@ -61,6 +61,13 @@ type SumDBPlan struct {
 	// Exempt are lines never named to the database, with the variable
 	// and pattern that exempt them.
 	Exempt []ExemptLine
+	// Withheld are lines of modules the database covers but GONOPROXY
+	// (or GOPRIVATE, its default) keeps away from proxies: the go
+	// command names such a module to the database only when go.sum lacks
+	// its hash, so their lines are not audited (Var and Pattern name the
+	// GONOPROXY-style setting). A requirement missing from go.sum is
+	// still looked up (Needed), as the go command would.
+	Withheld []ExemptLine
 	// Other are lines with a hash algorithm the database does not
 	// record (the go command ignores them too).
 	Other []SumFileLine
@@ -107,6 +114,20 @@ func SumDBExempt(e *checks.Env, path string) (string, string) {
 	return NoSumDBVar(e), p
 }
 
+// noProxy returns the variable (GONOPROXY, or GOPRIVATE when GONOPROXY
+// follows it) and the pattern that mark path as a module fetched
+// directly from its origin, or "" when none does.
+func noProxy(e *checks.Env, path string) (string, string) {
+	p := goenv.MatchingPattern(e.Go.Get("GONOPROXY"), path)
+	if p == "" {
+		return "", ""
+	}
+	if e.Go.FollowsGOPRIVATE("GONOPROXY") {
+		return "GOPRIVATE", p
+	}
+	return "GONOPROXY", p
+}
+
 // NoSumDBVar names the variable that holds GONOSUMDB's effective value:
 // GONOSUMDB itself when set, else GOPRIVATE (its default).
 func NoSumDBVar(e *checks.Env) string {
@@ -138,6 +159,10 @@ func SumDB(e *checks.Env) *SumDBPlan {
 		case !strings.HasPrefix(l.Hash, "h1:"):
 			p.Other = append(p.Other, l)
 		default:
+			if k, pat := noProxy(e, l.Path); k != "" {
+				p.Withheld = append(p.Withheld, ExemptLine{l, k, pat})
+				continue
+			}
 			p.Audit = append(p.Audit, l)
 		}
 	}

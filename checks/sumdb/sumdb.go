@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -104,7 +105,9 @@ type sumdbRun struct {
 	provenSaveErr error
 	out           []checks.Finding
 	// verdicts say, for each go.sum line, what the audit found: "ok",
-	// "mismatch", "not-found", "error", "absent", "exempt", "other"
+	// "mismatch", "not-found", "error", "absent", "exempt", "withheld"
+	// (a module GONOPROXY keeps from proxies, which go.sum vouches for),
+	// "other"
 	// (a hash the database does not record) or "unchecked".
 	verdicts map[lineID]string
 }
@@ -211,6 +214,9 @@ func sumdbAudit(ctx context.Context, e *checks.Env) (*sumdbRun, error) {
 	for _, l := range r.plan.Exempt {
 		r.verdict(l.SumFileLine, "exempt")
 	}
+	for _, l := range r.plan.Withheld {
+		r.verdict(l.SumFileLine, "withheld")
+	}
 	for _, l := range r.plan.Other {
 		r.verdict(l, "other")
 	}
@@ -306,6 +312,16 @@ func (r *sumdbRun) coverage() {
 	d = append(d, capLines(reqLines, maxDetailLines)...)
 	if n := len(r.plan.Exempt); n > 0 {
 		d = append(d, fmt.Sprintf("%d go.sum line(s) of exempt modules are never named to the database", n))
+	}
+	if n := len(r.plan.Withheld); n > 0 {
+		var names []string
+		for _, l := range r.plan.Withheld {
+			if m := l.Path + "@" + l.Version; !slices.Contains(names, m) {
+				names = append(names, m)
+			}
+		}
+		l := r.plan.Withheld[0]
+		d = append(d, fmt.Sprintf("%d go.sum line(s) of modules %s=%s keeps from proxies (%s) are not looked up: the go command names such a module to the database only when go.sum lacks its hash, and neither does the doctor", n, l.Var, r.env.Go.Get(l.Var), probe.ListSome(names, 3)))
 	}
 	if n := len(r.plan.Other); n > 0 {
 		d = append(d, fmt.Sprintf("%d go.sum line(s) with a hash other than h1: the database records h1 only, and the go command ignores them", n))
@@ -840,11 +856,13 @@ feed:
 type tally struct {
 	verified, linesOK       int
 	notFound, failed, bad   []*auditItem
+	forbidden               []*auditItem // 403 from the proxy serving the database
 	proofs                  []*auditItem
 	willVerify, notChecked  []string
 	absent                  []string
 	forked                  *sumdbx.ForkError
 	notFoundNeed, otherNeed bool
+	forbiddenNeed           bool
 	notCheckedNeed          bool
 }
 
@@ -902,6 +920,9 @@ func (r *sumdbRun) lookupFailed(t *tally, it *auditItem) {
 	case errors.As(it.err, &fe) && fe.Kind == sumdbx.FetchNotFound:
 		t.notFound = append(t.notFound, it)
 		t.notFoundNeed = t.notFoundNeed || len(it.need) > 0
+	case errors.As(it.err, &fe) && fe.StatusCode == http.StatusForbidden && r.route != nil && r.route.Entry >= 0:
+		t.forbidden = append(t.forbidden, it)
+		t.forbiddenNeed = t.forbiddenNeed || len(it.need) > 0
 	case errors.As(it.err, &fe):
 		t.failed = append(t.failed, it)
 		t.otherNeed = t.otherNeed || len(it.need) > 0
@@ -955,6 +976,9 @@ func (r *sumdbRun) reportFailures(t *tally, total int) {
 	}
 	if len(t.notFound) > 0 {
 		r.notFound(t.notFound, t.notFoundNeed)
+	}
+	if len(t.forbidden) > 0 {
+		r.forbidden(t.forbidden, t.forbiddenNeed)
 	}
 	what := "the checksum database did not answer the lookup of"
 	if r.latestBroken && t.verified == 0 {
@@ -1141,10 +1165,26 @@ func (r *sumdbRun) notFound(items []*auditItem, needed bool) {
 	if needed {
 		sev, tail = checks.SevFail, "the go command needs their hashes and fails with \"verifying module: ... 404 Not Found\" (or 410 Gone)"
 	}
-	// The pattern matches these modules and none of the others this
-	// project fetches (the private check's MinimalPatterns).
+	f := checks.Finding{
+		Code: "SUMDB_NOT_FOUND", Severity: sev, Subject: probe.ListSome(names, 3),
+		Message: fmt.Sprintf("the checksum database does not know %s: private modules (or versions never published) must be exempt from it; %s", probe.ListSome(names, 3), tail),
+		Detail:  strings.Join(capLines(d, maxDetailLines), "\n"),
+		// Private modules the patterns miss: when the private check
+		// says so, this follows from it.
+		CausedBy: &checks.Ref{Check: "private"},
+	}
+	if fix, ok := r.noSumDBFix(paths, "exempt exactly these modules from the checksum database, keeping your existing patterns (GONOSUMDB keeps fetching them through GOPROXY; if no proxy serves them, GOPRIVATE=%s exempts them from both)"); ok {
+		f.Fixes = append(f.Fixes, fix)
+	}
+	r.add(f)
+}
+
+// noSumDBFix is GONOSUMDB with a pattern that matches paths and none of
+// the other modules this project fetches (goenv.MinimalPatterns), added
+// to the patterns GONOSUMDB has; title may name the pattern with %s.
+// Never automatic: a person decides that a module is private.
+func (r *sumdbRun) noSumDBFix(paths []string, title string) (checks.Fix, bool) {
 	g := r.env.Go
-	have := g.Get("GONOSUMDB")
 	var public []string
 	for _, q := range r.plan.Reqs {
 		if q.Fetch.Path != "" && !slices.Contains(paths, q.Fetch.Path) {
@@ -1157,18 +1197,59 @@ func (r *sumdbRun) notFound(items []*auditItem, needed bool) {
 		}
 	}
 	pats := goenv.MinimalPatterns(paths, public)
-	f := checks.Finding{
-		Code: "SUMDB_NOT_FOUND", Severity: sev, Subject: probe.ListSome(names, 3),
-		Message: fmt.Sprintf("the checksum database does not know %s: private modules (or versions never published) must be exempt from it; %s", probe.ListSome(names, 3), tail),
-		Detail:  strings.Join(capLines(d, maxDetailLines), "\n"),
-		// Private modules the patterns miss: when the private check
-		// says so, this follows from it.
-		CausedBy: &checks.Ref{Check: "private"},
+	if len(pats) == 0 {
+		return checks.Fix{}, false
 	}
-	if len(pats) > 0 {
-		fix := checks.SetVar(g, g.Var("GONOSUMDB"), goenv.UnionPatterns(have, strings.Join(pats, ",")),
-			"exempt exactly these modules from the checksum database, keeping your existing patterns (GONOSUMDB keeps fetching them through GOPROXY; if no proxy serves them, GOPRIVATE="+strings.Join(pats, ",")+" exempts them from both)")
-		fix.Auto = false // a person decides that a module is private
+	if strings.Contains(title, "%s") {
+		title = fmt.Sprintf(title, strings.Join(pats, ","))
+	}
+	fix := checks.SetVar(g, g.Var("GONOSUMDB"), goenv.UnionPatterns(g.Get("GONOSUMDB"), strings.Join(pats, ",")), title)
+	fix.Auto = false
+	return fix, true
+}
+
+// forbidden reports lookups the proxy serving the database refuses with
+// 403 Forbidden while it serves the database otherwise: Athens does so
+// by design for the modules its ATHENS_GONOSUM_PATTERNS match
+// (cmd/proxy/actions/sumdb.go), so as never to name a private module to
+// the public database, and its home page tells clients to set GONOSUMDB
+// to those patterns. The go command fails "verifying ...: 403
+// Forbidden"; GONOSUMDB for them is the fix (GOPRIVATE would also send
+// them direct, away from the proxy that serves them).
+func (r *sumdbRun) forbidden(items []*auditItem, needed bool) {
+	var paths, names, d []string
+	for _, it := range items {
+		if !slices.Contains(paths, it.mod.Path) {
+			paths = append(paths, it.mod.Path)
+		}
+		names = append(names, it.mod.String())
+		var fe *sumdbx.FetchError
+		errors.As(it.err, &fe)
+		line := fmt.Sprintf("GET %s: %s", fe.URL, fe.Status)
+		if len(it.need) > 0 {
+			line += " — go.sum lacks its " + strings.Join(it.need, " and ") + " hash: the go command asks and fails"
+		}
+		d = append(d, line)
+	}
+	proxy := checks.RedactString(r.route.URL)
+	if s := probe.ScopeOf(r.env); r.route.Entry < len(s.Entries) {
+		proxy = checks.RedactString(s.Entries[r.route.Entry].URL)
+	}
+	served := ""
+	if !r.latestBroken {
+		served = " while it serves the database's tree head and tiles"
+	}
+	d = append(d, fmt.Sprintf("a proxy such as Athens answers so by design for the modules its operator declared private (ATHENS_GONOSUM_PATTERNS), never naming them to the database; its home page (%s/) lists those patterns as GONOSUMDB=...", strings.TrimSuffix(proxy, "/")))
+	sev, tail := checks.SevWarn, "go.sum has their hashes, so the go command does not ask now; a fresh 'go get' of them fails"
+	if needed {
+		sev, tail = checks.SevFail, "the go command needs their hashes and fails with \"verifying ...: 403 Forbidden\""
+	}
+	f := checks.Finding{
+		Code: "SUMDB_LOOKUP_FORBIDDEN", Severity: sev, Subject: probe.ListSome(names, 3),
+		Message: fmt.Sprintf("the proxy %s refuses (403 Forbidden) to look up %s in the checksum database%s: it keeps them from the database by design, as private modules; %s", proxy, probe.ListSome(names, 3), served, tail),
+		Detail:  strings.Join(capLines(d, maxDetailLines), "\n"),
+	}
+	if fix, ok := r.noSumDBFix(paths, "exempt these modules from the checksum database as the proxy asks, keeping your existing patterns (GONOSUMDB, not GOPRIVATE: GOPRIVATE would also fetch them directly instead of through the proxy that serves them)"); ok {
 		f.Fixes = append(f.Fixes, fix)
 	}
 	r.add(f)
