@@ -121,7 +121,7 @@ func (c *permCache) doctor(t *testing.T) []checks.Finding {
 	if !c.asNobody {
 		return runDoctor(t, c.ModCache, checks.ScopeModule)
 	}
-	cmd := c.command([]string{"GOMODDOCTOR_HELPER=modcache", "GORACE=atexit_sleep_ms=0"}, c.testBin, "-test.run=^TestModcacheHelperProcess$")
+	cmd := c.command([]string{"GOMODDOCTOR_HELPER=modcache"}, c.testBin, "-test.run=^TestModcacheHelperProcess$")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
