@@ -348,7 +348,7 @@ var catalog = []rule{
 	// for modules matching ATHENS_GONOSUM_PATTERNS, and its home page
 	// tells clients to set GONOSUMDB to the same patterns.
 	{
-		Code: "PRIVATE_MODULE_NOT_EXCLUDED", Check: "private", NoRuleOut: true, Also: []string{"sumdb", "proxy"},
+		Code: "SUMDB_LOOKUP_FORBIDDEN", Check: "sumdb", NoRuleOut: true, Also: []string{"private", "proxy"},
 		Match: []string{
 			`verifying [^\n]*reading (?P<url>\S*/sumdb/[^\s/]+/(?:lookup|tile|latest)\S*): 403 Forbidden`,
 		},

@@ -174,7 +174,7 @@ func TestIssuePatternsFromMessages(t *testing.T) {
 		{
 			"Athens refuses checksum lookups of private modules", "https://docs.gomods.io/configuration/sumdb/ and gomods/athens#1208 (ATHENS_GONOSUM_PATTERNS: Athens answers 403 so that clients set GONOSUMDB)",
 			"go: git.corp.example/team/lib@v1.2.0: verifying module: git.corp.example/team/lib@v1.2.0: reading https://athens.corp.example/sumdb/sum.golang.example/lookup/git.corp.example/team/lib@v1.2.0: 403 Forbidden",
-			patternWant{code: "PRIVATE_MODULE_NOT_EXCLUDED", subject: "git.corp.example/team/lib", fix: "GONOSUMDB=git.corp.example/team/lib"},
+			patternWant{code: "SUMDB_LOOKUP_FORBIDDEN", subject: "git.corp.example/team/lib", fix: "GONOSUMDB=git.corp.example/team/lib"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
