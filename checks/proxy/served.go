@@ -1,0 +1,152 @@
+package proxy
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/probe"
+	"github.com/gomoddoctor/gomoddoctor/checks/reqs"
+
+	"golang.org/x/mod/module"
+
+	"github.com/gomoddoctor/gomoddoctor/checks/modcachex"
+)
+
+// servedFindings check what the proxies serve as the go command checks
+// a download before it keeps it: the go.mod files the chain walk
+// fetched, hashed and compared with go.sum (modfetch.checkGoMod), and
+// the zips of a few requirements the module cache lacks (probe.ServedZips):
+// their end record, and, for small ones, their structure and hash
+// against go.sum. go.sum's hashes are what the go command compares
+// with; where go.sum has none, the sumdb check compares with the
+// checksum database's records.
+func servedFindings(ctx context.Context, e *checks.Env, s *probe.Scope, rep *probe.ChainReport) []checks.Finding {
+	sums := reqs.GoSums(e)
+	cache := modcachex.Cache{Root: e.Go.Get("GOMODCACHE")}
+	var out []checks.Finding
+	for _, sm := range probe.ServedMods(rep) {
+		want := sums.H1(sm.Mod.Path, sm.Mod.Version, true)
+		if want == "" || want == sm.Hash {
+			continue
+		}
+		subject := sm.Mod.String() + "/go.mod"
+		sev, when := checks.SevFail, "the go command downloads it and stops"
+		if cached(cache, sm.Mod, "mod") {
+			sev, when = checks.SevWarn, "the module cache holds its go.mod already, so the go command does not download it here; wherever the cache is empty (CI, a new machine, after 'go clean -modcache') it downloads this one and stops"
+		}
+		out = append(out, checks.Finding{
+			Code: "PROXY_MOD_MISMATCH", Severity: sev, Subject: subject,
+			Message: fmt.Sprintf("GOPROXY %s serves a go.mod of %s that does not match go.sum: %s with \"verifying %s: checksum mismatch\" and \"SECURITY ERROR\"", probe.DescribeEntry(s.Entries[sm.Entry], sm.Entry), sm.Mod, when, subject),
+			Detail: strings.Join([]string{
+				fmt.Sprintf("GET %s: 200, %d bytes", sm.URL, sm.Size),
+				"\tdownloaded: " + sm.Hash,
+				"\tgo.sum:     " + want,
+				"the proxy serves altered content (or go.sum was edited: the sumdb check compares go.sum with the checksum database)",
+			}, "\n"),
+			Fixes: servedFixes(e, s, sm.Entry, sm.Mod, sm.URL),
+		})
+	}
+	zips, ok := probe.ServedZips(ctx, e)
+	if !ok {
+		return out
+	}
+	var checked []string
+	for _, z := range zips {
+		if z.Entry < 0 {
+			continue // the walk's failure: the go command fails at the .mod or .info first, or fetches it directly
+		}
+		where := probe.DescribeEntry(s.Entries[z.Entry], z.Entry)
+		evidence := zipEvidence(z)
+		want := sums.H1(z.Mod.Path, z.Mod.Version, false)
+		switch {
+		case z.Err != "":
+			out = append(out, checks.Finding{
+				Code: "PROXY_ZIP_INVALID", Severity: checks.SevFail, Subject: z.Mod.String(),
+				Message: fmt.Sprintf("GOPROXY %s serves a zip of %s that the go command cannot use: %s (the go command's error does not name the module)", where, z.Mod, z.Err),
+				Detail:  evidence,
+				Fixes:   servedFixes(e, s, z.Entry, z.Mod, z.URL),
+			})
+		case z.Hash != "" && want != "" && z.Hash != want:
+			out = append(out, checks.Finding{
+				Code: "PROXY_ZIP_MISMATCH", Severity: checks.SevFail, Subject: z.Mod.String(),
+				Message: fmt.Sprintf("GOPROXY %s serves a zip of %s that does not match go.sum: the go command stops with \"verifying %s: checksum mismatch\" and \"SECURITY ERROR\"", where, z.Mod, z.Mod),
+				Detail:  evidence + "\n\tdownloaded: " + z.Hash + "\n\tgo.sum:     " + want + "\nthe proxy serves altered content (or go.sum was edited: the sumdb check compares go.sum with the checksum database)",
+				Fixes:   servedFixes(e, s, z.Entry, z.Mod, z.URL),
+			})
+		default:
+			line := z.Mod.String() + " from " + where + ": " + evidence
+			switch {
+			case z.Hash != "" && want != "":
+				line += "; its hash matches go.sum"
+			case z.Hash != "":
+				line += "; go.sum has no hash for it (the sumdb check compares it with the checksum database)"
+			}
+			checked = append(checked, line)
+		}
+	}
+	if len(checked) > 0 {
+		out = append(out, checks.Finding{
+			Code: "PROXY_ZIP_CHECKED", Severity: checks.SevInfo, Subject: "GOPROXY",
+			Message: fmt.Sprintf("the zip of %d module(s) the module cache lacks, as the go command would download it, looks sound", len(checked)),
+			Detail:  strings.Join(checked, "\n"),
+		})
+	}
+	return out
+}
+
+// zipEvidence says what was read of a zip and what it showed.
+func zipEvidence(z *probe.ServedZip) string {
+	var b []string
+	how := "GET " + z.URL
+	if z.Ranged {
+		how += " (Range: its last bytes)"
+	}
+	b = append(b, how)
+	if z.Size >= 0 {
+		b = append(b, modcachex.HumanBytes(z.Size))
+	}
+	if z.Whole {
+		b = append(b, "read whole")
+	}
+	if z.Err == "" && z.Entries > 0 {
+		b = append(b, fmt.Sprintf("%d files", z.Entries))
+	}
+	if z.Unchecked != "" {
+		b = append(b, z.Unchecked)
+	}
+	return strings.Join(b, ", ")
+}
+
+// servedFixes are the remedies for a proxy that serves altered or
+// broken content: never go.sum, never verification off; another proxy,
+// and the proxy's operator told.
+func servedFixes(e *checks.Env, s *probe.Scope, i int, m module.Version, u string) []checks.Fix {
+	var fixes []checks.Fix
+	if len(s.Entries) > 1 {
+		fix := checks.SetVar(e.Go, e.Go.Var("GOPROXY"), probe.WithoutEntry(s.List, i), "leave this proxy out of GOPROXY: the other entries serve the module as published")
+		fix.Auto = false
+		fixes = append(fixes, fix)
+	}
+	if f := defaultProxyFix(e, e.Go.Var("GOPROXY"), "or fetch through the toolchain's default proxy"); f.Kind != checks.FixManual {
+		fixes = append(fixes, f)
+	}
+	fixes = append(fixes, checks.Manual("the proxy serves altered content: report it to its operator, with the URL; do NOT edit go.sum (its hash is the published content's) and do not turn verification off",
+		"curl -sS -o /dev/null -w '%{http_code} %{size_download}\\n' "+checks.ShellQuote(u)))
+	return fixes
+}
+
+// cached reports whether the module cache holds m's file with suffix.
+func cached(c modcachex.Cache, m module.Version, suffix string) bool {
+	if c.Root == "" {
+		return false
+	}
+	p, err := c.File(m, suffix)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(p)
+	return err == nil
+}

@@ -1,0 +1,231 @@
+package proxy
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gomoddoctor/gomoddoctor/checks"
+	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
+)
+
+// helloSums are the go.sum lines of the fixture module the tests require.
+const helloSums = "example.test/hello v1.0.0 h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk=\n" +
+	"example.test/hello v1.0.0/go.mod h1:YHfl4dlavpS8OenDISfCjpQKr/mG4alGoY1y+Y/B3qg=\n"
+
+// alteredMod adds a requirement to a go.mod: still a go.mod, another hash.
+func alteredMod(b []byte) []byte {
+	return append(bytes.Clone(b), "\nrequire example.test/evil v1.0.0\n"...)
+}
+
+// alteredZip rewrites every Go file of a module zip: still a valid zip
+// with the module's prefix, another hash.
+func alteredZip(b []byte) []byte {
+	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return b
+	}
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	for _, f := range r.File {
+		rc, err := f.Open()
+		if err != nil {
+			return b
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if strings.HasSuffix(f.Name, ".go") {
+			data = append(data, "\nfunc init() { println(\"owned\") }\n"...)
+		}
+		fw, _ := w.Create(f.Name)
+		fw.Write(data)
+	}
+	w.Close()
+	return out.Bytes()
+}
+
+// noRange serves h's answers to requests stripped of their Range
+// header: a proxy that ignores Range and always sends the whole body.
+func noRange(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Del("Range")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// rangeLog counts the zip requests with and without a Range header.
+type rangeLog struct {
+	mu             sync.Mutex
+	ranged, whole  int
+	maxWholeLength int
+}
+
+func (l *rangeLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".zip") {
+			l.mu.Lock()
+			if r.Header.Get("Range") != "" {
+				l.ranged++
+			} else {
+				l.whole++
+			}
+			l.mu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func TestProxyCheckServedContent(t *testing.T) {
+	proxy := fixtures.GoProxy(t)
+	srv := func(h http.Handler) string { return fixtures.HTTPServer(t, h).URL + "/mod" }
+	same := func(b []byte) []byte { return b }
+	ranged := &rangeLog{}
+	var cases []func(*testing.T)
+	for _, tt := range []struct {
+		name   string
+		proxy  string
+		cache  bool // the module cache holds the module's go.mod
+		status checks.Status
+		want   []string
+		absent []string
+		detail string // a substring of the detail of the first wanted finding
+	}{
+		{name: "healthy, Range honoured", proxy: srv(ranged.wrap(fixtures.Tampering(proxy.URL, ".zip", same))), status: checks.StatusPass,
+			want: []string{"PROXY_ZIP_CHECKED info"}, absent: []string{"PROXY_MOD_MISMATCH", "PROXY_ZIP_INVALID", "PROXY_ZIP_MISMATCH"}, detail: "its hash matches go.sum"},
+		{name: "healthy, Range ignored", proxy: proxy.URL, status: checks.StatusPass,
+			want: []string{"PROXY_ZIP_CHECKED info"}, detail: "read whole"},
+		{name: "tampered go.mod", proxy: srv(fixtures.Tampering(proxy.URL, ".mod", alteredMod)), status: checks.StatusFail,
+			want: []string{"PROXY_MOD_MISMATCH fail"}, detail: "go.sum:     h1:YHfl4dlavpS8OenDISfCjpQKr/mG4alGoY1y+Y/B3qg="},
+		{name: "tampered go.mod, cached", proxy: srv(fixtures.Tampering(proxy.URL, ".mod", alteredMod)), cache: true, status: checks.StatusWarn,
+			want: []string{"PROXY_MOD_MISMATCH warn"}},
+		{name: "truncated zip, Range honoured", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody)), status: checks.StatusFail,
+			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "(Range: its last bytes)"},
+		{name: "truncated zip, Range ignored", proxy: srv(noRange(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody))), status: checks.StatusFail,
+			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "read whole"},
+		{name: "altered zip", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", alteredZip)), status: checks.StatusFail,
+			want: []string{"PROXY_ZIP_MISMATCH fail"}, detail: "go.sum:     h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk="},
+	} {
+		tt := tt
+		cases = append(cases, func(t *testing.T) {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				cache := t.TempDir()
+				if tt.cache {
+					checktest.WriteTree(t, cache, map[string]string{"cache/download/example.test/hello/@v/v1.0.0.mod": "module example.test/hello\n\ngo 1.21\n"})
+				}
+				env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": tt.proxy, "GOMODCACHE": cache}, GoMod: checktest.AppGoMod})
+				gosum := filepath.Join(t.TempDir(), "go.sum")
+				if err := os.WriteFile(gosum, []byte(helloSums), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				env.Module.GoSum = gosum
+				r := checktest.Run(t, env, Check, 5*time.Second)
+				if r.Status != tt.status {
+					t.Errorf("status %s, want %s", r.Status, tt.status)
+				}
+				checktest.Want(t, r, tt.want...)
+				checktest.Absent(t, r, tt.absent...)
+				code, _, _ := strings.Cut(tt.want[0], " ")
+				if f := checktest.Finding(r, code); f != nil && !strings.Contains(f.Detail, tt.detail) {
+					t.Errorf("%s detail lacks %q", code, tt.detail)
+				}
+				if f := checktest.Finding(r, code); f != nil && f.Severity != checks.SevInfo {
+					if !strings.Contains(f.Subject, "example.test/hello@v1.0.0") || !strings.Contains(f.Detail, "127.0.0.1") {
+						t.Errorf("%s does not name the module and the proxy: %s / %s", code, f.Subject, f.Detail)
+					}
+					if !checktest.HasFix(r, "curl") {
+						t.Errorf("no fix telling to report the proxy")
+					}
+				}
+				if t.Failed() || os.Getenv("DUMP") != "" {
+					t.Logf("\n%s", checktest.Dump(r))
+				}
+			})
+		})
+	}
+	// The parallel cases end with the group.
+	t.Run("cases", func(t *testing.T) {
+		for _, c := range cases {
+			c(t)
+		}
+	})
+	t.Run("bounded reads", func(t *testing.T) {
+		ranged.mu.Lock()
+		defer ranged.mu.Unlock()
+		if ranged.ranged == 0 {
+			t.Errorf("no Range request was sent for the zip")
+		}
+	})
+}
+
+// TestServedContentAgreesWithGoCommand runs the real 'go mod download'
+// beside the doctor against proxies that serve a tampered go.mod and a
+// truncated zip, and against the good proxy the fix points to: the go
+// command's failure text is the one the doctor's finding quotes, and
+// with the fix both pass.
+func TestServedContentAgreesWithGoCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	proxy := fixtures.GoProxy(t)
+	srv := func(h http.Handler) string { return fixtures.HTTPServer(t, h).URL + "/mod" }
+	cases := []struct {
+		name   string
+		proxy  string
+		goSays []string // in the go command's output, when it fails
+		code   string
+	}{
+		{"tampered go.mod", srv(fixtures.Tampering(proxy.URL, ".mod", alteredMod)), []string{"verifying example.test/hello@v1.0.0/go.mod: checksum mismatch", "SECURITY ERROR"}, "PROXY_MOD_MISMATCH"},
+		{"truncated zip", srv(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody)), []string{"zip: not a valid zip file"}, "PROXY_ZIP_INVALID"},
+		// The fix: the good proxy.
+		{"fixed", proxy.URL, nil, ""},
+	}
+	var wg sync.WaitGroup
+	for _, tt := range cases {
+		wg.Add(1)
+		t.Run(tt.name, func(t *testing.T) {
+			defer wg.Done()
+			sb := fixtures.NewSandbox(t, tt.proxy)
+			dir := appModule(t)
+			extra := append([]string{"GOFLAGS=-mod=mod"}, checktest.Contain...)
+			out, goOK := checktest.GoModDownload(t, sb, dir, extra, time.Minute)
+			env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			r := checks.Runner{Strict: true}.Run(ctx, env, []*checks.Check{Check})[0]
+			if tt.code == "" {
+				if !goOK || r.Status == checks.StatusFail {
+					t.Errorf("with the good proxy: go mod download ok=%v, doctor %s\n%s\n%s", goOK, r.Status, out, checktest.Dump(r))
+				}
+				return
+			}
+			if goOK {
+				t.Errorf("go mod download succeeded:\n%s", out)
+			}
+			for _, s := range tt.goSays {
+				if !strings.Contains(out, s) {
+					t.Errorf("the go command does not say %q:\n%s", s, out)
+				}
+			}
+			f := checktest.Finding(r, tt.code)
+			if r.Status != checks.StatusFail || f == nil || f.Severity != checks.SevFail {
+				t.Fatalf("the doctor misses it (status %s):\n%s", r.Status, checktest.Dump(r))
+			}
+			for _, s := range tt.goSays {
+				if !strings.Contains(f.Message, s) {
+					t.Errorf("the finding does not quote %q: %s", s, f.Message)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
