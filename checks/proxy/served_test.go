@@ -1,10 +1,7 @@
 package proxy
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,37 +18,6 @@ import (
 // helloSums are the go.sum lines of the fixture module the tests require.
 const helloSums = "example.test/hello v1.0.0 h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk=\n" +
 	"example.test/hello v1.0.0/go.mod h1:YHfl4dlavpS8OenDISfCjpQKr/mG4alGoY1y+Y/B3qg=\n"
-
-// alteredMod adds a requirement to a go.mod: still a go.mod, another hash.
-func alteredMod(b []byte) []byte {
-	return append(bytes.Clone(b), "\nrequire example.test/evil v1.0.0\n"...)
-}
-
-// alteredZip rewrites every Go file of a module zip: still a valid zip
-// with the module's prefix, another hash.
-func alteredZip(b []byte) []byte {
-	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return b
-	}
-	var out bytes.Buffer
-	w := zip.NewWriter(&out)
-	for _, f := range r.File {
-		rc, err := f.Open()
-		if err != nil {
-			return b
-		}
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		if strings.HasSuffix(f.Name, ".go") {
-			data = append(data, "\nfunc init() { println(\"owned\") }\n"...)
-		}
-		fw, _ := w.Create(f.Name)
-		fw.Write(data)
-	}
-	w.Close()
-	return out.Bytes()
-}
 
 // noRange serves h's answers to requests stripped of their Range
 // header: a proxy that ignores Range and always sends the whole body.
@@ -103,15 +69,15 @@ func TestProxyCheckServedContent(t *testing.T) {
 			want: []string{"PROXY_ZIP_CHECKED info"}, absent: []string{"PROXY_MOD_MISMATCH", "PROXY_ZIP_INVALID", "PROXY_ZIP_MISMATCH"}, detail: "its hash matches go.sum"},
 		{name: "healthy, Range ignored", proxy: proxy.URL, status: checks.StatusPass,
 			want: []string{"PROXY_ZIP_CHECKED info"}, detail: "read whole"},
-		{name: "tampered go.mod", proxy: srv(fixtures.Tampering(proxy.URL, ".mod", alteredMod)), status: checks.StatusFail,
+		{name: "tampered go.mod", proxy: srv(fixtures.Tampering(proxy.URL, ".mod", fixtures.AlterMod)), status: checks.StatusFail,
 			want: []string{"PROXY_MOD_MISMATCH fail"}, detail: "go.sum:     h1:YHfl4dlavpS8OenDISfCjpQKr/mG4alGoY1y+Y/B3qg="},
-		{name: "tampered go.mod, cached", proxy: srv(fixtures.Tampering(proxy.URL, ".mod", alteredMod)), cache: true, status: checks.StatusWarn,
+		{name: "tampered go.mod, cached", proxy: srv(fixtures.Tampering(proxy.URL, ".mod", fixtures.AlterMod)), cache: true, status: checks.StatusWarn,
 			want: []string{"PROXY_MOD_MISMATCH warn"}},
 		{name: "truncated zip, Range honoured", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody)), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "(Range: its last bytes)"},
 		{name: "truncated zip, Range ignored", proxy: srv(noRange(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody))), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "read whole"},
-		{name: "altered zip", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", alteredZip)), status: checks.StatusFail,
+		{name: "altered zip", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", fixtures.AlterZip)), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_MISMATCH fail"}, detail: "go.sum:     h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk="},
 	} {
 		tt := tt
@@ -184,7 +150,7 @@ func TestServedContentAgreesWithGoCommand(t *testing.T) {
 		goSays []string // in the go command's output, when it fails
 		code   string
 	}{
-		{"tampered go.mod", srv(fixtures.Tampering(proxy.URL, ".mod", alteredMod)), []string{"verifying example.test/hello@v1.0.0/go.mod: checksum mismatch", "SECURITY ERROR"}, "PROXY_MOD_MISMATCH"},
+		{"tampered go.mod", srv(fixtures.Tampering(proxy.URL, ".mod", fixtures.AlterMod)), []string{"verifying example.test/hello@v1.0.0/go.mod: checksum mismatch", "SECURITY ERROR"}, "PROXY_MOD_MISMATCH"},
 		{"truncated zip", srv(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody)), []string{"zip: not a valid zip file"}, "PROXY_ZIP_INVALID"},
 		// The fix: the good proxy.
 		{"fixed", proxy.URL, nil, ""},
