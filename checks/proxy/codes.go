@@ -42,6 +42,7 @@ var codes = []checks.Code{
 	{Code: "PROXY_MOD_MISMATCH", Severities: checks.WarnOrFail, Meaning: "a GOPROXY entry serves a go.mod whose hash is not go.sum's: the go command stops with \"checksum mismatch\" and \"SECURITY ERROR\" (a warning while the module cache holds the go.mod, so nothing is downloaded)"},
 	{Code: "PROXY_ZIP_INVALID", Severities: checks.FailOnly, Meaning: "a GOPROXY entry serves a module zip the go command cannot use (\"zip: not a valid zip file\", a file outside the module's prefix, over 500 MiB), for a module the module cache lacks"},
 	{Code: "PROXY_ZIP_MISMATCH", Severities: checks.FailOnly, Meaning: "a GOPROXY entry serves a module zip whose hash is not go.sum's: the go command stops with \"checksum mismatch\" and \"SECURITY ERROR\""},
+	{Code: "PROXY_ZIP_UNAVAILABLE", Severities: checks.FailOnly, Meaning: "the GOPROXY list serves a module's go.mod but not its zip (an error, a hang, or not found everywhere), for a module the module cache lacks: 'go mod download' fails"},
 	{Code: "PROXY_ZIP_CHECKED", Severities: checks.InfoOnly, Meaning: "the zips of a few requirements the module cache lacks, asked for as the go command would (their end, with a Range request; small ones whole and hashed), look sound"},
 
 	// The verdict of the chain for each probe module.

@@ -46,7 +46,7 @@ func servedFindings(ctx context.Context, e *checks.Env, s *probe.Scope, rep *pro
 				"\tgo.sum:     " + want,
 				"the proxy serves altered content (or go.sum was edited: the sumdb check compares go.sum with the checksum database)",
 			}, "\n"),
-			Fixes: servedFixes(e, s, sm.Entry, sm.Mod, sm.URL),
+			Fixes: servedFixes(e, s, sm.Entry, sm.Mod, sm.URL, "the proxy serves altered content"),
 		})
 	}
 	zips, ok := probe.ServedZips(ctx, e)
@@ -55,8 +55,14 @@ func servedFindings(ctx context.Context, e *checks.Env, s *probe.Scope, rep *pro
 	}
 	var checked []string
 	for _, z := range zips {
+		if z.Final != nil {
+			if f, ok := zipUnavailable(ctx, e, s, z); ok {
+				out = append(out, f)
+			}
+			continue
+		}
 		if z.Entry < 0 {
-			continue // the walk's failure: the go command fails at the .mod or .info first, or fetches it directly
+			continue // the list reached direct: fetched from the origin, not probed
 		}
 		where := probe.DescribeEntry(s.Entries[z.Entry], z.Entry)
 		evidence := zipEvidence(z)
@@ -67,14 +73,14 @@ func servedFindings(ctx context.Context, e *checks.Env, s *probe.Scope, rep *pro
 				Code: "PROXY_ZIP_INVALID", Severity: checks.SevFail, Subject: z.Mod.String(),
 				Message: fmt.Sprintf("GOPROXY %s serves a zip of %s that the go command cannot use: %s (the go command's error does not name the module)", where, z.Mod, z.Err),
 				Detail:  evidence,
-				Fixes:   servedFixes(e, s, z.Entry, z.Mod, z.URL),
+				Fixes:   servedFixes(e, s, z.Entry, z.Mod, z.URL, "the proxy serves a broken zip"),
 			})
 		case z.Hash != "" && want != "" && z.Hash != want:
 			out = append(out, checks.Finding{
 				Code: "PROXY_ZIP_MISMATCH", Severity: checks.SevFail, Subject: z.Mod.String(),
 				Message: fmt.Sprintf("GOPROXY %s serves a zip of %s that does not match go.sum: the go command stops with \"verifying %s: checksum mismatch\" and \"SECURITY ERROR\"", where, z.Mod, z.Mod),
 				Detail:  evidence + "\n\tdownloaded: " + z.Hash + "\n\tgo.sum:     " + want + "\nthe proxy serves altered content (or go.sum was edited: the sumdb check compares go.sum with the checksum database)",
-				Fixes:   servedFixes(e, s, z.Entry, z.Mod, z.URL),
+				Fixes:   servedFixes(e, s, z.Entry, z.Mod, z.URL, "the proxy serves altered content"),
 			})
 		default:
 			line := z.Mod.String() + " from " + where + ": " + evidence
@@ -123,7 +129,7 @@ func zipEvidence(z *probe.ServedZip) string {
 // servedFixes are the remedies for a proxy that serves altered or
 // broken content: never go.sum, never verification off; another proxy,
 // and the proxy's operator told.
-func servedFixes(e *checks.Env, s *probe.Scope, i int, m module.Version, u string) []checks.Fix {
+func servedFixes(e *checks.Env, s *probe.Scope, i int, m module.Version, u, why string) []checks.Fix {
 	var fixes []checks.Fix
 	if len(s.Entries) > 1 {
 		fix := checks.SetVar(e.Go, e.Go.Var("GOPROXY"), probe.WithoutEntry(s.List, i), "leave this proxy out of GOPROXY: the other entries serve the module as published")
@@ -133,7 +139,7 @@ func servedFixes(e *checks.Env, s *probe.Scope, i int, m module.Version, u strin
 	if f := defaultProxyFix(e, e.Go.Var("GOPROXY"), "or fetch through the toolchain's default proxy"); f.Kind != checks.FixManual {
 		fixes = append(fixes, f)
 	}
-	fixes = append(fixes, checks.Manual("the proxy serves altered content: report it to its operator, with the URL; do NOT edit go.sum (its hash is the published content's) and do not turn verification off",
+	fixes = append(fixes, checks.Manual(why+": report it to its operator, with the URL; do NOT edit go.sum (its hash is the published content's) and do not turn verification off",
 		"curl -sS -o /dev/null -w '%{http_code} %{size_download}\\n' "+checks.ShellQuote(u)))
 	return fixes
 }
@@ -149,4 +155,32 @@ func cached(c modcachex.Cache, m module.Version, suffix string) bool {
 	}
 	_, err = os.Stat(p)
 	return err == nil
+}
+
+// zipUnavailable reports a zip that no entry serves although the .mod
+// and .info came through: 'go mod download' fails there. A request the
+// run's own deadline cut while the zip was still coming is not a
+// verdict.
+func zipUnavailable(ctx context.Context, e *checks.Env, s *probe.Scope, z *probe.ServedZip) (checks.Finding, bool) {
+	final := z.Final
+	if final.Hang && ctx.Err() != nil && (final.Resp == nil || final.Resp.Silent == 0) {
+		return checks.Finding{}, false
+	}
+	var ev []string
+	for _, st := range z.Steps {
+		ev = append(ev, probe.StepEvidence(st))
+	}
+	f := checks.Finding{
+		Code: "PROXY_ZIP_UNAVAILABLE", Severity: checks.SevFail, Subject: z.Mod.String(),
+		Message: fmt.Sprintf("the go command obtains the go.mod of %s through GOPROXY but not its zip: %s", z.Mod, checks.RedactString(final.Err)),
+		Detail:  strings.Join(ev, "\n"),
+	}
+	if final.Entry >= 0 && final.Entry < len(s.Entries) {
+		u := ""
+		if final.Resp != nil {
+			u = final.Resp.URL
+		}
+		f.Fixes = servedFixes(e, s, final.Entry, z.Mod, u, "the proxy does not serve the zip")
+	}
+	return f, true
 }

@@ -28,6 +28,35 @@ func noRange(h http.Handler) http.Handler {
 	})
 }
 
+// zipStatus answers requests for zips with status, and forwards the
+// rest to the fixture proxy.
+func zipStatus(proxyURL string, status int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".zip") {
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
+		fixtures.Forward(proxyURL).ServeHTTP(w, r)
+	})
+}
+
+// zipHangs never answers requests for zips (until the test ends), and
+// forwards the rest to the fixture proxy.
+func zipHangs(t *testing.T, proxyURL string) http.Handler {
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".zip") {
+			select {
+			case <-done:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		fixtures.Forward(proxyURL).ServeHTTP(w, r)
+	})
+}
+
 // rangeLog counts the zip requests with and without a Range header.
 type rangeLog struct {
 	mu             sync.Mutex
@@ -57,13 +86,15 @@ func TestProxyCheckServedContent(t *testing.T) {
 	ranged := &rangeLog{}
 	var cases []func(*testing.T)
 	for _, tt := range []struct {
-		name   string
-		proxy  string
-		cache  bool // the module cache holds the module's go.mod
-		status checks.Status
-		want   []string
-		absent []string
-		detail string // a substring of the detail of the first wanted finding
+		name  string
+		proxy string
+		cache bool // the module cache holds the module's go.mod
+		// timeout is the run's deadline, 5s when zero.
+		timeout time.Duration
+		status  checks.Status
+		want    []string
+		absent  []string
+		detail  string // a substring of the detail of the first wanted finding
 	}{
 		{name: "healthy, Range honoured", proxy: srv(ranged.wrap(fixtures.Tampering(proxy.URL, ".zip", same))), status: checks.StatusPass,
 			want: []string{"PROXY_ZIP_CHECKED info"}, absent: []string{"PROXY_MOD_MISMATCH", "PROXY_ZIP_INVALID", "PROXY_ZIP_MISMATCH"}, detail: "its hash matches go.sum"},
@@ -77,6 +108,12 @@ func TestProxyCheckServedContent(t *testing.T) {
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "(Range: its last bytes)"},
 		{name: "truncated zip, Range ignored", proxy: srv(noRange(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody))), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "read whole"},
+		{name: "zip refused", proxy: srv(zipStatus(proxy.URL, http.StatusForbidden)), status: checks.StatusFail,
+			want: []string{"PROXY_ZIP_UNAVAILABLE fail"}, detail: "403 Forbidden"},
+		{name: "zip refused, then '|' to a good proxy", proxy: srv(zipStatus(proxy.URL, http.StatusForbidden)) + "|" + proxy.URL, status: checks.StatusPass,
+			want: []string{"PROXY_ZIP_CHECKED info"}, absent: []string{"PROXY_ZIP_UNAVAILABLE"}, detail: "entry 2"},
+		{name: "zip hangs", proxy: srv(zipHangs(t, proxy.URL)), timeout: 1500 * time.Millisecond, status: checks.StatusFail,
+			want: []string{"PROXY_ZIP_UNAVAILABLE fail"}, detail: "no answer"},
 		{name: "altered zip", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", fixtures.AlterZip)), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_MISMATCH fail"}, detail: "go.sum:     h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk="},
 	} {
@@ -152,6 +189,7 @@ func TestServedContentAgreesWithGoCommand(t *testing.T) {
 	}{
 		{"tampered go.mod", srv(fixtures.Tampering(proxy.URL, ".mod", fixtures.AlterMod)), []string{"verifying example.test/hello@v1.0.0/go.mod: checksum mismatch", "SECURITY ERROR"}, "PROXY_MOD_MISMATCH"},
 		{"truncated zip", srv(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody)), []string{"zip: not a valid zip file"}, "PROXY_ZIP_INVALID"},
+		{"zip refused", srv(zipStatus(proxy.URL, http.StatusForbidden)), []string{"403 Forbidden"}, "PROXY_ZIP_UNAVAILABLE"},
 		// The fix: the good proxy.
 		{"fixed", proxy.URL, nil, ""},
 	}
