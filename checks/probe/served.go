@@ -172,6 +172,10 @@ func walkZip(ctx context.Context, e *checks.Env, entries []goenv.ProxyEntry, m m
 			return st
 		}
 		r := e.Net().GetTail(silenced(ctx), u, zipTail, limitZip)
+		if r.Kind == netenv.KindOK && r.StatusCode == http.StatusRequestedRangeNotSatisfiable {
+			// An empty body has no last bytes: ask as the go command does.
+			r = e.Net().Get(silenced(ctx), u, limitZip)
+		}
 		st.Resp = r
 		st.Hang = hung(ctx, r)
 		if r.Kind == netenv.KindOK && r.StatusCode == http.StatusPartialContent && r.BodyErr == nil || r.OK() {
@@ -193,7 +197,11 @@ func walkZip(ctx context.Context, e *checks.Env, entries []goenv.ProxyEntry, m m
 		return z
 	}
 	z.Entry = okAt
-	z.examine(ctx, e, steps[len(steps)-1].Resp)
+	u, err := url.Parse(strings.TrimSuffix(entries[okAt].URL, "/") + "/" + esc + "/@v/" + ev + ".zip")
+	if err != nil {
+		return z
+	}
+	z.examine(ctx, e, u, steps[len(steps)-1].Resp)
 	return z
 }
 
@@ -213,11 +221,12 @@ func (t tailReader) ReadAt(p []byte, off int64) (int, error) {
 	return copy(p, t.data[off-t.first:]), nil
 }
 
-// examine checks the zip an entry served: its end record from the tail
-// (or the whole body, when the proxy ignored the Range request), then,
-// when the zip is small enough to be read whole, what the go command
-// checks after a download.
-func (z *ServedZip) examine(ctx context.Context, e *checks.Env, r *netenv.Response) {
+// examine checks the zip an entry served at u: its end record from the
+// tail (or the whole body, when the proxy ignored the Range request),
+// then, when the zip is small enough to be read whole, what the go
+// command checks after a download. A Range answer the doctor cannot use
+// is followed by a plain, capped read.
+func (z *ServedZip) examine(ctx context.Context, e *checks.Env, u *url.URL, r *netenv.Response) {
 	z.URL = r.URL
 	tooLarge := func(n int64) bool {
 		if n > modcachex.MaxZipFile {
@@ -226,56 +235,66 @@ func (z *ServedZip) examine(ctx context.Context, e *checks.Env, r *netenv.Respon
 		}
 		return false
 	}
+	whole := func() bool {
+		r = e.Net().Get(silenced(ctx), u, limitZip)
+		if !r.OK() {
+			z.Unchecked = "reading it whole failed (" + r.Describe() + ")"
+			return false
+		}
+		return true
+	}
 	if r.StatusCode == http.StatusPartialContent {
-		z.Ranged = true
 		first, size, ok := r.ContentRange()
-		if !ok || first+int64(len(r.Body)) != size {
-			z.Unchecked = fmt.Sprintf("the proxy answered the Range request with a Content-Range the doctor cannot use (%q, %d bytes)", r.Header.Get("Content-Range"), len(r.Body))
-			return
-		}
-		z.Size = size
-		if tooLarge(size) {
-			return
-		}
-		n, err := modcachex.ZipEnd(tailReader{first, r.Body}, size)
 		switch {
-		case errors.Is(err, errOutside):
-			z.Unchecked = "its end record points outside the last " + modcachex.HumanBytes(int64(len(r.Body))) + " (zip64): not checked further"
-			return
-		case err != nil:
-			z.Err = "zip: not a valid zip file (" + err.Error() + ")"
-			return
-		}
-		z.Entries = n
-		if size > limitZip {
-			z.Unchecked = fmt.Sprintf("its end record is sound; at %s it is larger than the %s the doctor downloads, so its content and hash were not checked", modcachex.HumanBytes(size), modcachex.HumanBytes(limitZip))
-			return
-		}
-		if first > 0 {
-			u, err := url.Parse(r.URL)
-			if err != nil {
+		case !ok || first+int64(len(r.Body)) != size:
+			// Not a usable tail ("bytes 0--1/0" for an empty body,
+			// a range that is not the end): read it as the go command
+			// does, up to the limit.
+			if !whole() {
 				return
 			}
-			r = e.Net().Get(silenced(ctx), u, limitZip)
-			if !r.OK() || r.Truncated || int64(len(r.Body)) != size {
-				z.Unchecked = "its end record is sound; reading it whole failed (" + r.Describe() + ")"
+		default:
+			z.Ranged = true
+			z.Size = size
+			if tooLarge(size) {
 				return
 			}
-		}
-	} else {
-		if r.Truncated {
-			cl := r.Header.Get("Content-Length")
-			if n, err := parseSize(cl); err == nil {
-				z.Size = n
-				if tooLarge(n) {
+			n, err := modcachex.ZipEnd(tailReader{first, r.Body}, size)
+			switch {
+			case errors.Is(err, errOutside):
+				z.Unchecked = "its end record points outside the last " + modcachex.HumanBytes(int64(len(r.Body))) + " (zip64): not checked further"
+				return
+			case err != nil:
+				z.Err = "zip: not a valid zip file (" + err.Error() + ")"
+				return
+			}
+			z.Entries = n
+			if size > limitZip {
+				z.Unchecked = fmt.Sprintf("its end record is sound; at %s it is larger than the %s the doctor downloads, so its content and hash were not checked", modcachex.HumanBytes(size), modcachex.HumanBytes(limitZip))
+				return
+			}
+			if first > 0 {
+				if !whole() {
+					return
+				}
+				if int64(len(r.Body)) != size || r.Truncated {
+					z.Unchecked = "its end record is sound; read whole, it is not the size the Range answer said"
 					return
 				}
 			}
-			z.Unchecked = fmt.Sprintf("the proxy ignores Range requests and the zip is larger than the %s the doctor reads: not checked", modcachex.HumanBytes(limitZip))
-			return
 		}
-		z.Size = int64(len(r.Body))
 	}
+	if r.Truncated {
+		if n, err := parseSize(r.Header.Get("Content-Length")); err == nil {
+			z.Size = n
+			if tooLarge(n) {
+				return
+			}
+		}
+		z.Unchecked = fmt.Sprintf("the proxy ignores Range requests and the zip is larger than the %s the doctor reads: not checked", modcachex.HumanBytes(limitZip))
+		return
+	}
+	z.Size = int64(len(r.Body))
 	z.Whole = true
 	h, err := modcachex.CheckServedZip(ctx.Done(), z.Mod, r.Body)
 	switch {

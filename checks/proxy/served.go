@@ -54,6 +54,7 @@ func servedFindings(ctx context.Context, e *checks.Env, s *probe.Scope, rep *pro
 		return out
 	}
 	var checked []string
+	partly := 0
 	for _, z := range zips {
 		if z.Final != nil {
 			if f, ok := zipUnavailable(ctx, e, s, z); ok {
@@ -84,6 +85,9 @@ func servedFindings(ctx context.Context, e *checks.Env, s *probe.Scope, rep *pro
 			})
 		default:
 			line := z.Mod.String() + " from " + where + ": " + evidence
+			if z.Unchecked != "" {
+				partly++
+			}
 			switch {
 			case z.Hash != "" && want != "":
 				line += "; its hash matches go.sum"
@@ -96,7 +100,7 @@ func servedFindings(ctx context.Context, e *checks.Env, s *probe.Scope, rep *pro
 	if len(checked) > 0 {
 		out = append(out, checks.Finding{
 			Code: "PROXY_ZIP_CHECKED", Severity: checks.SevInfo, Subject: "GOPROXY",
-			Message: fmt.Sprintf("the zip of %d module(s) the module cache lacks, as the go command would download it, looks sound", len(checked)),
+			Message: fmt.Sprintf("the zips of %d module(s) the module cache lacks, asked for as the go command would download them: no fault found%s", len(checked), zipPartly(partly)),
 			Detail:  strings.Join(checked, "\n"),
 		})
 	}
@@ -183,4 +187,11 @@ func zipUnavailable(ctx context.Context, e *checks.Env, s *probe.Scope, z *probe
 		f.Fixes = servedFixes(e, s, final.Entry, z.Mod, u, "the proxy does not serve the zip")
 	}
 	return f, true
+}
+
+func zipPartly(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d of them only partly checked: see why below)", n)
 }

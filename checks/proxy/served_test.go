@@ -108,6 +108,8 @@ func TestProxyCheckServedContent(t *testing.T) {
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "(Range: its last bytes)"},
 		{name: "truncated zip, Range ignored", proxy: srv(noRange(fixtures.Tampering(proxy.URL, ".zip", fixtures.HalfBody))), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "read whole"},
+		{name: "empty zip", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", func([]byte) []byte { return nil })), status: checks.StatusFail,
+			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "0 bytes"},
 		{name: "zip refused", proxy: srv(zipStatus(proxy.URL, http.StatusForbidden)), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_UNAVAILABLE fail"}, detail: "403 Forbidden"},
 		{name: "zip refused, then '|' to a good proxy", proxy: srv(zipStatus(proxy.URL, http.StatusForbidden)) + "|" + proxy.URL, status: checks.StatusPass,
