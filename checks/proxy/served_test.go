@@ -1,12 +1,16 @@
 package proxy
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,9 +35,17 @@ func noRange(h http.Handler) http.Handler {
 // zipStatus answers requests for zips with status, and forwards the
 // rest to the fixture proxy.
 func zipStatus(proxyURL string, status int) http.Handler {
+	return zipHandler(proxyURL, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, http.StatusText(status), status)
+	}))
+}
+
+// zipHandler answers requests for zips with h, and forwards the rest to
+// the fixture proxy.
+func zipHandler(proxyURL string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, ".zip") {
-			http.Error(w, http.StatusText(status), status)
+			h.ServeHTTP(w, r)
 			return
 		}
 		fixtures.Forward(proxyURL).ServeHTTP(w, r)
@@ -71,6 +83,52 @@ func zipHangs(t *testing.T, proxyURL string) http.Handler {
 	})
 }
 
+// bigZip is a valid module zip of hello of 2 MiB (a stored,
+// incompressible file beside the module's own).
+func bigZip(b []byte) []byte {
+	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return b
+	}
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	for _, f := range r.File {
+		w.Copy(f)
+	}
+	fw, _ := w.CreateHeader(&zip.FileHeader{Name: "example.test/hello@v1.0.0/blob.bin", Method: zip.Store})
+	rnd := rand.New(rand.NewPCG(1, 2))
+	buf := make([]byte, 2<<20)
+	for i := range buf {
+		buf[i] = byte(rnd.Uint32())
+	}
+	fw.Write(buf)
+	w.Close()
+	return out.Bytes()
+}
+
+// byteCount counts the bytes of zips sent.
+type byteCount struct{ zip atomic.Int64 }
+
+func (c *byteCount) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".zip") {
+			w = countingWriter{w, &c.zip}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (w countingWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(p)
+	w.n.Add(int64(n))
+	return n, err
+}
+
 // rangeLog counts the zip requests with and without a Range header.
 type rangeLog struct {
 	mu             sync.Mutex
@@ -98,6 +156,7 @@ func TestProxyCheckServedContent(t *testing.T) {
 	srv := func(h http.Handler) string { return fixtures.HTTPServer(t, h).URL + "/mod" }
 	same := func(b []byte) []byte { return b }
 	ranged := &rangeLog{}
+	served := &byteCount{}
 	var cases []func(*testing.T)
 	for _, tt := range []struct {
 		name  string
@@ -124,6 +183,12 @@ func TestProxyCheckServedContent(t *testing.T) {
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "read whole"},
 		{name: "empty zip", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", func([]byte) []byte { return nil })), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "0 bytes"},
+		{name: "huge zip, Range ignored", proxy: srv(zipHandler(proxy.URL, fixtures.Huge(64<<20))), status: checks.StatusPass,
+			want: []string{"PROXY_ZIP_CHECKED info"}, detail: "larger than the 1.0 MiB the doctor reads"},
+		{name: "big zip, Range honoured", proxy: srv(served.wrap(fixtures.Tampering(proxy.URL, ".zip", bigZip))), status: checks.StatusPass,
+			want: []string{"PROXY_ZIP_CHECKED info"}, detail: "its end record is sound; at 2.0 MiB it is larger than the 1.0 MiB the doctor downloads"},
+		{name: "big zip cut short, Range honoured", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", func(b []byte) []byte { z := bigZip(b); return z[:len(z)-1] })), status: checks.StatusFail,
+			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "(Range: its last bytes), 2.0 MiB"},
 		{name: "zip refused", proxy: srv(zipStatus(proxy.URL, http.StatusForbidden)), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_UNAVAILABLE fail"}, detail: "403 Forbidden"},
 		{name: "zip refused, then '|' to a good proxy", proxy: srv(zipStatus(proxy.URL, http.StatusForbidden)) + "|" + proxy.URL, status: checks.StatusPass,
@@ -189,6 +254,10 @@ func TestProxyCheckServedContent(t *testing.T) {
 		defer ranged.mu.Unlock()
 		if ranged.ranged == 0 {
 			t.Errorf("no Range request was sent for the zip")
+		}
+		// Of a 2 MiB zip, the last 128 KiB only.
+		if n := served.zip.Load(); n == 0 || n > 256<<10 {
+			t.Errorf("%d bytes of the big zip were sent", n)
 		}
 	})
 }
