@@ -189,6 +189,12 @@ func TestProxyCheckServedContent(t *testing.T) {
 			want: []string{"PROXY_ZIP_CHECKED info"}, detail: "its end record is sound; at 2.0 MiB it is larger than the 1.0 MiB the doctor downloads"},
 		{name: "big zip cut short, Range honoured", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", func(b []byte) []byte { z := bigZip(b); return z[:len(z)-1] })), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_INVALID fail"}, detail: "(Range: its last bytes), 2.0 MiB"},
+		{name: "zip over 500 MiB", proxy: srv(zipHandler(proxy.URL, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Claims 600 MB; only the tail is ever sent.
+			w.Header().Set("Content-Range", "bytes 599999900-599999999/600000000")
+			w.WriteHeader(http.StatusPartialContent)
+			w.Write(make([]byte, 100))
+		}))), status: checks.StatusFail, want: []string{"PROXY_ZIP_INVALID fail"}, detail: "(Range: its last bytes)"},
 		{name: "zip refused", proxy: srv(zipStatus(proxy.URL, http.StatusForbidden)), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_UNAVAILABLE fail"}, detail: "403 Forbidden"},
 		{name: "zip refused, then '|' to a good proxy", proxy: srv(zipStatus(proxy.URL, http.StatusForbidden)) + "|" + proxy.URL, status: checks.StatusPass,

@@ -171,7 +171,23 @@ func (w *sumdbWorld) cases(t *testing.T) []sumdbCase {
 			}
 		}
 	}
+	// The same, for a module GONOSUMDB exempts: the go command asks
+	// the database nothing about it and accepts the altered go.mod, and
+	// the doctor names it to no database either.
+	exempt := fixtures.NewSumDB(t, fixtures.SumDBOptions{Name: "sum.exempt.test"})
+	exemptProxy := fixtures.NewModProxy(t, fixtures.ModProxyOptions{Databases: []*fixtures.SumDB{exempt}})
+	exemptTampering := &fixtures.ModProxy{URL: fixtures.HTTPServer(t, fixtures.Tampering(exemptProxy.URL, "greet/@v/v0.1.0.mod", fixtures.AlterMod)).URL + "/mod"}
 	return []sumdbCase{
+		{name: "a proxy serves an altered go.mod of an exempt module", gosum: checktest.HelloSum, env: append(via(exemptTampering, exempt), "GONOSUMDB=example.test/greet"),
+			status: checks.StatusPass, goOK: true,
+			check: func(t *testing.T, r checks.CheckResult) {
+				checktest.Absent(t, r, "SUMDB_PROXY_MISMATCH")
+				for _, p := range exempt.Requests() {
+					if strings.Contains(p, "greet") {
+						t.Errorf("the exempt module was named to the database: %s", p)
+					}
+				}
+			}},
 		{name: "a proxy serves an altered go.mod go.sum lacks", gosum: checktest.HelloSum, env: via(tampering("greet/@v/v0.1.0.mod", fixtures.AlterMod), w.db),
 			status: checks.StatusFail, want: []string{"SUMDB_PROXY_MISMATCH fail"}, goOK: false, check: proxyMismatch("example.test/greet@v0.1.0/go.mod", "example.test/greet@v0.1.0: verifying go.mod: checksum mismatch"),
 			goSays: []string{"example.test/greet@v0.1.0: verifying go.mod: checksum mismatch", "SECURITY ERROR", "This download does NOT match the one reported by the checksum server"}},
