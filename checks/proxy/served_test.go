@@ -84,8 +84,18 @@ func zipHangs(t *testing.T, proxyURL string) http.Handler {
 }
 
 // bigZip is a valid module zip of hello of 2 MiB (a stored,
-// incompressible file beside the module's own).
+// incompressible file beside the module's own), made once.
 func bigZip(b []byte) []byte {
+	bigZipOnce.Do(func() { bigZipData = makeBigZip(b) })
+	return bigZipData
+}
+
+var (
+	bigZipOnce sync.Once
+	bigZipData []byte
+)
+
+func makeBigZip(b []byte) []byte {
 	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return b
@@ -96,11 +106,8 @@ func bigZip(b []byte) []byte {
 		w.Copy(f)
 	}
 	fw, _ := w.CreateHeader(&zip.FileHeader{Name: "example.test/hello@v1.0.0/blob.bin", Method: zip.Store})
-	rnd := rand.New(rand.NewPCG(1, 2))
 	buf := make([]byte, 2<<20)
-	for i := range buf {
-		buf[i] = byte(rnd.Uint32())
-	}
+	rand.NewChaCha8([32]byte{1}).Read(buf)
 	fw.Write(buf)
 	w.Close()
 	return out.Bytes()
@@ -157,8 +164,7 @@ func TestProxyCheckServedContent(t *testing.T) {
 	same := func(b []byte) []byte { return b }
 	ranged := &rangeLog{}
 	served := &byteCount{}
-	var cases []func(*testing.T)
-	for _, tt := range []struct {
+	cases := []struct {
 		name  string
 		proxy string
 		cache bool // the module cache holds the module's go.mod
@@ -203,58 +209,71 @@ func TestProxyCheckServedContent(t *testing.T) {
 			want: []string{"PROXY_ZIP_UNAVAILABLE fail"}, detail: "no answer"},
 		{name: "altered zip", proxy: srv(fixtures.Tampering(proxy.URL, ".zip", fixtures.AlterZip)), status: checks.StatusFail,
 			want: []string{"PROXY_ZIP_MISMATCH fail"}, detail: "go.sum:     h1:BVE/VEbQH6inpHFMcKLrony3yKNwBZ4aqBgFOy9UVEk="},
-	} {
-		tt := tt
-		cases = append(cases, func(t *testing.T) {
-			t.Run(tt.name, func(t *testing.T) {
-				t.Parallel()
-				cache := t.TempDir()
-				if tt.cache {
-					checktest.WriteTree(t, cache, map[string]string{"cache/download/example.test/hello/@v/v1.0.0.mod": "module example.test/hello\n\ngo 1.21\n"})
+	}
+	// The cases run eight at a time in a pool of their own: they mostly
+	// wait on sockets, and t.Parallel would run two at a time (-parallel
+	// is GOMAXPROCS).
+	type result struct {
+		r       checks.CheckResult
+		elapsed time.Duration
+	}
+	results := make([]chan result, len(cases))
+	sem := make(chan struct{}, 8)
+	for i, tt := range cases {
+		results[i] = make(chan result, 1)
+		cache := t.TempDir()
+		if tt.cache {
+			checktest.WriteTree(t, cache, map[string]string{"cache/download/example.test/hello/@v/v1.0.0.mod": "module example.test/hello\n\ngo 1.21\n"})
+		}
+		env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": tt.proxy, "GOMODCACHE": cache}, GoMod: checktest.AppGoMod})
+		gosum := filepath.Join(t.TempDir(), "go.sum")
+		if err := os.WriteFile(gosum, []byte(helloSums), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		env.Module.GoSum = gosum
+		timeout := tt.timeout
+		if timeout == 0 {
+			timeout = 20 * time.Second // ample, however loaded the machine
+		}
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			start := time.Now()
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			r := checks.Runner{Strict: true}.Run(ctx, env, []*checks.Check{Check})[0]
+			results[i] <- result{r, time.Since(start)}
+		}()
+	}
+	for i, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			res := <-results[i]
+			r := res.r
+			if tt.timeout != 0 && res.elapsed > tt.timeout+time.Second {
+				t.Errorf("the check took %s, past its deadline of %s", res.elapsed, tt.timeout)
+			}
+			if st := statusBesidesSlow(r); st != tt.status {
+				t.Errorf("status %s, want %s", st, tt.status)
+			}
+			checktest.Want(t, r, tt.want...)
+			checktest.Absent(t, r, tt.absent...)
+			code, _, _ := strings.Cut(tt.want[0], " ")
+			if f := checktest.Finding(r, code); f != nil && !strings.Contains(f.Detail, tt.detail) {
+				t.Errorf("%s detail lacks %q", code, tt.detail)
+			}
+			if f := checktest.Finding(r, code); f != nil && f.Severity != checks.SevInfo {
+				if !strings.Contains(f.Subject, "example.test/hello@v1.0.0") || !strings.Contains(f.Detail, "127.0.0.1") {
+					t.Errorf("%s does not name the module and the proxy: %s / %s", code, f.Subject, f.Detail)
 				}
-				env := checktest.Env(t, checktest.Case{Process: map[string]string{"GOPROXY": tt.proxy, "GOMODCACHE": cache}, GoMod: checktest.AppGoMod})
-				gosum := filepath.Join(t.TempDir(), "go.sum")
-				if err := os.WriteFile(gosum, []byte(helloSums), 0o644); err != nil {
-					t.Fatal(err)
+				if !checktest.HasFix(r, "curl") {
+					t.Errorf("no fix telling to report the proxy")
 				}
-				env.Module.GoSum = gosum
-				if tt.timeout == 0 {
-					tt.timeout = 20 * time.Second // ample, however loaded the machine
-				}
-				start := time.Now()
-				r := checktest.Run(t, env, Check, tt.timeout)
-				if d := time.Since(start); d > tt.timeout+time.Second {
-					t.Errorf("the check took %s, past its deadline of %s", d, tt.timeout)
-				}
-				if st := statusBesidesSlow(r); st != tt.status {
-					t.Errorf("status %s, want %s", st, tt.status)
-				}
-				checktest.Want(t, r, tt.want...)
-				checktest.Absent(t, r, tt.absent...)
-				code, _, _ := strings.Cut(tt.want[0], " ")
-				if f := checktest.Finding(r, code); f != nil && !strings.Contains(f.Detail, tt.detail) {
-					t.Errorf("%s detail lacks %q", code, tt.detail)
-				}
-				if f := checktest.Finding(r, code); f != nil && f.Severity != checks.SevInfo {
-					if !strings.Contains(f.Subject, "example.test/hello@v1.0.0") || !strings.Contains(f.Detail, "127.0.0.1") {
-						t.Errorf("%s does not name the module and the proxy: %s / %s", code, f.Subject, f.Detail)
-					}
-					if !checktest.HasFix(r, "curl") {
-						t.Errorf("no fix telling to report the proxy")
-					}
-				}
-				if t.Failed() || os.Getenv("DUMP") != "" {
-					t.Logf("\n%s", checktest.Dump(r))
-				}
-			})
+			}
+			if t.Failed() || os.Getenv("DUMP") != "" {
+				t.Logf("\n%s", checktest.Dump(r))
+			}
 		})
 	}
-	// The parallel cases end with the group.
-	t.Run("cases", func(t *testing.T) {
-		for _, c := range cases {
-			c(t)
-		}
-	})
 	t.Run("bounded reads", func(t *testing.T) {
 		ranged.mu.Lock()
 		defer ranged.mu.Unlock()
