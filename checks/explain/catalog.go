@@ -306,7 +306,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "SUMDB_DOWNLOAD_MISMATCH", Check: "sumdb", NoRuleOut: true,
+		Code: "SUMDB_DOWNLOAD_MISMATCH", Check: "sumdb", NoRuleOut: true, Confirms: []string{"SUMDB_DOWNLOAD_MISMATCH", "SUMDB_PROXY_MISMATCH"},
 		Match: []string{
 			`verifying (?:module|go\.mod): checksum mismatch(?:\s+downloaded: (?P<got>\S+)\s+(?P<db>[^\s:]+): +(?P<want>\S+))?`,
 			`does NOT match the one reported by the checksum server`,
@@ -962,7 +962,7 @@ var catalog = []rule{
 		},
 	},
 	{
-		Code: "MODULE_ZIP_INVALID", Check: "module", NoRuleOut: true, Also: []string{"modcache"},
+		Code: "MODULE_ZIP_INVALID", Check: "module", NoRuleOut: true, Also: []string{"modcache", "proxy"}, Confirms: []string{"MODULE_ZIP_INVALID", "PROXY_ZIP_INVALID"},
 		Match: []string{
 			`malformed file path "(?P<path>[^"]*)"`,
 			`case-insensitive file name collision`,
@@ -1018,7 +1018,7 @@ var catalog = []rule{
 		// "zip: not a valid zip file" right after a download: the proxy
 		// served it so (proxies have served truncated or HTML "zips"), and
 		// it is for the proxy's operator to fix.
-		Code: "MODULE_ZIP_INVALID", Check: "module", NoRuleOut: true, Also: []string{"modcache", "proxy"},
+		Code: "MODULE_ZIP_INVALID", Check: "module", NoRuleOut: true, Also: []string{"modcache", "proxy"}, Confirms: []string{"MODULE_ZIP_INVALID", "PROXY_ZIP_INVALID"},
 		Match:   []string{`zip: not a valid zip file`},
 		Subject: []string{"module", "pkg", "=GOPROXY"},
 		Message: "the zip downloaded for {module|{pkg|a module}}{at_version|} is not a valid zip: the module proxy in GOPROXY served a broken file, which its operator must fix",

@@ -44,6 +44,15 @@ type damage struct {
 	builtBefore bool
 	// repair is false for what needs none (information only).
 	noRepair bool
+	// after checks what the repair left, besides the go command's
+	// verdict.
+	after func(t *testing.T, c *fixtures.ModCache)
+}
+
+// movedVersionDir is where a test moves hello's @v directory to, outside
+// the cache.
+func movedVersionDir(c *fixtures.ModCache) string {
+	return filepath.Join(c.Root, "..", "moved-hello-v")
 }
 
 const (
@@ -228,6 +237,32 @@ var damages = []damage{
 		apply: func(t *testing.T, c *fixtures.ModCache) {
 			fixtures.Symlink(t, filepath.Join(c.Root, "gone.zip"), helloEntry(c).Zip)
 		}},
+	{name: "symlinked_dirs_to_broken_zip", code: "MODCACHE_ZIP_INVALID", sev: checks.SevFail, subject: hello, verifyFails: true,
+		apply: func(t *testing.T, c *fixtures.ModCache) {
+			// A directory of the module path (cache/download/example.test)
+			// and then hello's @v directory live elsewhere (caches shared
+			// by links); the go command opens the files through the links.
+			e := helloEntry(c)
+			dir := filepath.Dir(filepath.Dir(e.VersionDir))
+			movedDir := filepath.Join(c.Root, "..", "moved-example.test")
+			if err := fixtures.CopyTree(dir, movedDir); err != nil {
+				t.Fatal(err)
+			}
+			fixtures.Symlink(t, movedDir, dir)
+			if err := fixtures.CopyTree(e.VersionDir, movedVersionDir(c)); err != nil {
+				t.Fatal(err)
+			}
+			fixtures.Symlink(t, movedVersionDir(c), e.VersionDir)
+			fixtures.Truncate(t, filepath.Join(movedVersionDir(c), "v1.0.0.zip"), 100)
+			// A link back up must not make the walk loop.
+			fixtures.Symlink(t, "..", filepath.Join(movedDir, "loop"))
+		},
+		// The repair removes a link, never what it points to.
+		after: func(t *testing.T, c *fixtures.ModCache) {
+			if fi, err := os.Stat(filepath.Join(movedVersionDir(c), "v1.0.0.zip")); err != nil || fi.Size() != 100 {
+				t.Errorf("the repair touched a link's target outside the cache: %v", err)
+			}
+		}},
 	{name: "names_the_go_command_never_writes", code: "MODCACHE_BAD_NAME", sev: checks.SevWarn,
 		apply: func(t *testing.T, c *fixtures.ModCache) {
 			e := helloEntry(c)
@@ -272,6 +307,9 @@ func TestModcacheDamage(t *testing.T) {
 			d.apply(t, c)
 
 			fs := runDoctor(t, c, checks.ScopeModule)
+			if os.Getenv("MODCACHE_DUMP") != "" {
+				t.Logf("doctor:\n%s", dumpFindings(fs))
+			}
 			f := findFinding(fs, d.code, d.subject)
 			if f == nil {
 				t.Fatalf("no %s finding for %q; findings:\n%s", d.code, d.subject, dumpFindings(fs))
@@ -318,6 +356,9 @@ func TestModcacheDamage(t *testing.T) {
 				if out, err := c.Go(t, c.App, extra, d.witness...); err != nil {
 					t.Errorf("after the repair, go %s fails:\n%s", strings.Join(d.witness, " "), out)
 				}
+			}
+			if d.after != nil {
+				d.after(t, c)
 			}
 			after := runDoctor(t, c, checks.ScopeModule)
 			if hasSeverity(after, checks.SevWarn) || hasSeverity(after, checks.SevFail) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -166,6 +167,11 @@ type Entry struct {
 	Temps []FileState
 	// ReadOnly is set when this user cannot write in the @v directory.
 	ReadOnly bool
+	// Linked is the first symbolic link on the way from cache/download
+	// to the @v directory, when there is one: the download files are
+	// then somewhere else, which a repair must not touch (it removes the
+	// link instead).
+	Linked string
 }
 
 // Complete reports whether the go command would use the extracted
@@ -209,6 +215,9 @@ func (c Cache) LoadEntry(m module.Version) (*Entry, error) {
 		return nil, err
 	}
 	e.Dir = statPath(dir)
+	if vdir, err := c.VersionDir(m.Path); err == nil {
+		e.Linked = c.linkOnPath(vdir)
+	}
 	if !any && !e.Dir.Exists {
 		return nil, nil
 	}
@@ -230,4 +239,98 @@ func isTempName(name string) (escVersion string, ok bool) {
 		}
 	}
 	return "", true
+}
+
+// linkOnPath returns the first symbolic link among the directories from
+// cache/download down to p (p included), or "".
+func (c Cache) linkOnPath(p string) string {
+	root := c.DownloadRoot()
+	rel, err := filepath.Rel(root, p)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return ""
+	}
+	d := root
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		d = filepath.Join(d, part)
+		fi, err := os.Lstat(d)
+		if err != nil {
+			return ""
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return d
+		}
+	}
+	return ""
+}
+
+// VersionsBehind lists the module versions whose download files are
+// behind link, a symbolic link inside cache/download (Entry.Linked): the
+// versions of the @v directories under its target, at most max of them
+// (more says how many others were seen). Links to directories inside
+// the target are not followed (but for @v directories, which are only
+// read), and the walk is bounded in depth.
+func (c Cache) VersionsBehind(link string, max int) (vs []module.Version, more int) {
+	rel, err := filepath.Rel(c.DownloadRoot(), link)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return nil, 0
+	}
+	seen := map[module.Version]bool{}
+	versions := func(vdir, esc string) {
+		mp, err := module.UnescapePath(esc)
+		if err != nil {
+			return
+		}
+		files, err := os.ReadDir(vdir)
+		if err != nil {
+			return
+		}
+		for _, f := range files {
+			ev, ok := strings.CutSuffix(f.Name(), ".zip")
+			if !ok {
+				ev, ok = strings.CutSuffix(f.Name(), ".mod")
+			}
+			if !ok {
+				continue
+			}
+			v, err := unescapeVersion(ev)
+			m := module.Version{Path: mp, Version: v}
+			if err != nil || seen[m] {
+				continue
+			}
+			seen[m] = true
+			if len(vs) < max {
+				vs = append(vs, m)
+			} else {
+				more++
+			}
+		}
+	}
+	var walk func(dir, esc string, depth int)
+	walk = func(dir, esc string, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return
+		}
+		for _, d := range ents {
+			p := filepath.Join(dir, d.Name())
+			if d.Name() == "@v" {
+				versions(p, esc) // through a link too: it reads one directory
+				continue
+			}
+			if !d.IsDir() {
+				continue // a link to a directory is not followed
+			}
+			walk(p, path.Join(esc, d.Name()), depth+1)
+		}
+	}
+	esc := filepath.ToSlash(rel)
+	if parent, ok := strings.CutSuffix(esc, "/@v"); ok {
+		versions(link, parent)
+	} else {
+		walk(link, esc, 0)
+	}
+	return vs, more
 }

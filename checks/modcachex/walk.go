@@ -33,6 +33,9 @@ type walker struct {
 	// directory; readOnly is told of each one that is not.
 	writable func(dir string) bool
 	readOnly func(dir string)
+	// followed are the real paths of the directories entered through
+	// symbolic links (and of cache/download itself).
+	followed map[string]bool
 }
 
 func (w *walker) seen(path string, fi fs.FileInfo) {
@@ -67,10 +70,57 @@ func (w *walker) walkDownload() error {
 		return nil
 	}
 	w.seen(root, fi)
-	return w.downloadDir(root, "", 0)
+	return w.downloadDir(root, "", 0, "")
 }
 
-func (w *walker) downloadDir(dir, esc string, depth int) error {
+// maxLinks bounds the symbolic links a walk follows.
+const maxLinks = 1000
+
+// follow decides whether the walk goes through the symbolic link p to a
+// directory, as the go command, which just opens paths, does: it
+// returns the target's information, or nil (with the problem reported)
+// for a dangling link, a link to a file, or a directory already walked
+// through another path (a loop, or a second name for it).
+func (w *walker) follow(p string) fs.FileInfo {
+	fi, err := os.Stat(p)
+	if err != nil {
+		w.report(Problem{Kind: BrokenSymlink, Path: p, Detail: symlinkError(p, err)})
+		return nil
+	}
+	if !fi.IsDir() {
+		return nil // files outside @v directories are none of the go command's
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		w.report(Problem{Kind: BrokenSymlink, Path: p, Detail: symlinkError(p, err)})
+		return nil
+	}
+	if w.followed == nil {
+		w.followed = map[string]bool{}
+		if r, err := filepath.EvalSymlinks(w.c.DownloadRoot()); err == nil {
+			w.followed[r] = true
+		}
+	}
+	for d := range w.followed {
+		if within(real, d) || within(d, real) {
+			// The target is a directory the walk enters anyway, inside
+			// one, or above one: following would walk it twice, or
+			// forever.
+			return nil
+		}
+	}
+	if len(w.followed) >= maxLinks {
+		w.report(Problem{Kind: BadName, Path: p, Detail: fmt.Sprintf("more than %d symbolic links to directories: not followed", maxLinks)})
+		return nil
+	}
+	w.followed[real] = true
+	return fi
+}
+
+// downloadDir walks one directory of cache/download; linked is the
+// first symbolic link on the way to it ("" for none), which the entries
+// found below it remember.
+func (w *walker) downloadDir(dir, esc string, depth int, linked string) error {
 	if w.stopped() {
 		return errCanceled
 	}
@@ -85,19 +135,26 @@ func (w *walker) downloadDir(dir, esc string, depth int) error {
 		if esc == "" && name == "sumdb" {
 			continue
 		}
+		link := linked
+		var fi fs.FileInfo
 		if d.Type()&fs.ModeSymlink != 0 {
-			if _, err := os.Stat(p); err != nil {
-				w.report(Problem{Kind: BrokenSymlink, Path: p, Detail: symlinkError(p, err)})
+			// The go command writes no link here, but it opens paths
+			// through any it finds: so does the walk, once per target
+			// (follow), so that what the go command reads is checked.
+			if fi = w.follow(p); fi == nil {
+				continue
 			}
-			// A symbolic link is never followed: the go command writes
-			// none here, and following them could loop.
-			continue
-		}
-		if !d.IsDir() {
-			continue // files outside @v directories are none of the go command's
+			if link == "" {
+				link = p
+			}
+		} else {
+			if !d.IsDir() {
+				continue // files outside @v directories are none of the go command's
+			}
+			fi, _ = d.Info()
 		}
 		if name == "@v" {
-			if err := w.versionDir(p, esc); err != nil {
+			if err := w.versionDir(p, esc, link); err != nil {
 				return err
 			}
 			continue
@@ -106,10 +163,10 @@ func (w *walker) downloadDir(dir, esc string, depth int) error {
 			w.report(Problem{Kind: BadName, Path: p, Detail: "nested too deep to be a module path"})
 			continue
 		}
-		if fi, err := d.Info(); err == nil {
+		if fi != nil {
 			w.seen(p, fi)
 		}
-		if err := w.downloadDir(p, path.Join(esc, name), depth+1); err != nil {
+		if err := w.downloadDir(p, path.Join(esc, name), depth+1, link); err != nil {
 			return err
 		}
 	}
@@ -117,7 +174,7 @@ func (w *walker) downloadDir(dir, esc string, depth int) error {
 }
 
 // versionDir reads one @v directory and visits each version in it.
-func (w *walker) versionDir(vdir, esc string) error {
+func (w *walker) versionDir(vdir, esc, linked string) error {
 	if fi, err := os.Lstat(vdir); err == nil {
 		w.seen(vdir, fi)
 	}
@@ -146,7 +203,7 @@ func (w *walker) versionDir(vdir, esc string) error {
 		if err != nil {
 			return nil
 		}
-		e := &Entry{Mod: module.Version{Path: modPath, Version: v}, ReadOnly: ro}
+		e := &Entry{Mod: module.Version{Path: modPath, Version: v}, ReadOnly: ro, Linked: linked}
 		for k := range numKinds {
 			e.Files[k].Path = filepath.Join(vdir, ev+"."+suffixes[k])
 		}
@@ -319,4 +376,10 @@ func HumanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// within reports whether path p is dir or inside it.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

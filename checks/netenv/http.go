@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -170,6 +171,19 @@ func (n *Net) Transport() *http.Transport { return n.transports().probe }
 // to 10 times but never from https to http. At most limit bytes of the
 // body are kept; the rest is not read.
 func (n *Net) Get(ctx context.Context, u *url.URL, limit int64) *Response {
+	return n.get(ctx, u, limit, nil)
+}
+
+// GetTail is Get asking for the last tail bytes only (a Range request,
+// "bytes=-tail"): a server that honours it answers 206 Partial Content
+// with a Content-Range (ContentRange reads it), one that does not
+// answers 200 with the whole body, of which at most limit bytes are
+// kept. A file:// URL is read from disk at most limit bytes, as Get.
+func (n *Net) GetTail(ctx context.Context, u *url.URL, tail, limit int64) *Response {
+	return n.get(ctx, u, limit, http.Header{"Range": {fmt.Sprintf("bytes=-%d", tail)}})
+}
+
+func (n *Net) get(ctx context.Context, u *url.URL, limit int64, hdr http.Header) *Response {
 	r := &Response{URL: goenv.RedactURL(u.String())}
 	start := time.Now()
 	defer func() {
@@ -210,6 +224,9 @@ func (n *Net) Get(ctx context.Context, u *url.URL, limit int64) *Response {
 	if err != nil {
 		r.Kind, r.Err = KindOther, errors.New(goenv.RedactURL(err.Error()))
 		return r
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
 	}
 	if u.User != nil {
 		r.Credentials = "url"
@@ -263,6 +280,31 @@ func (n *Net) Get(ctx context.Context, u *url.URL, limit int64) *Response {
 		r.BodyErr = cleanURLError(r.BodyErr)
 	}
 	return r
+}
+
+// ContentRange reads a 206 answer's Content-Range "bytes first-last/size":
+// where the body starts in the whole, and the whole's size; ok is false
+// when the header is missing or malformed (or the size is unknown, "*").
+func (r *Response) ContentRange() (first, size int64, ok bool) {
+	v, found := strings.CutPrefix(r.Header.Get("Content-Range"), "bytes ")
+	if !found {
+		return 0, 0, false
+	}
+	span, total, found := strings.Cut(v, "/")
+	a, b, found2 := strings.Cut(span, "-")
+	if !found || !found2 {
+		return 0, 0, false
+	}
+	first, err1 := strconv.ParseInt(a, 10, 64)
+	last, err2 := strconv.ParseInt(b, 10, 64)
+	size, err3 := strconv.ParseInt(total, 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return 0, 0, false
+	}
+	if first < 0 || last < first || size <= last {
+		return 0, 0, false
+	}
+	return first, size, true
 }
 
 // readBounded reads at most limit bytes, and says whether more followed.

@@ -3,6 +3,7 @@ package netenv_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -242,5 +243,29 @@ func TestScanNetrc(t *testing.T) {
 	}
 	if strings.Join(read, ",") != "a.test,c.test" {
 		t.Errorf("ParseNetrc reads %v, want a.test and c.test", read)
+	}
+}
+
+func TestContentRange(t *testing.T) {
+	for _, tt := range []struct {
+		v           string
+		first, size int64
+		ok          bool
+	}{
+		{"bytes 100-199/200", 100, 200, true},
+		{"bytes 0-0/1", 0, 1, true},
+		{"bytes 0-199/*", 0, 0, false},
+		{"bytes 100-99/200", 0, 0, false},
+		{"bytes 100-200/200", 0, 0, false},
+		{"bytes -1-5/10", 0, 0, false},
+		{"items 1-2/3", 0, 0, false},
+		{"", 0, 0, false},
+		{"bytes 1-2/x", 0, 0, false},
+	} {
+		r := &netenv.Response{Header: http.Header{"Content-Range": {tt.v}}}
+		first, size, ok := r.ContentRange()
+		if ok != tt.ok || ok && (first != tt.first || size != tt.size) {
+			t.Errorf("ContentRange(%q) = %d, %d, %v; want %d, %d, %v", tt.v, first, size, ok, tt.first, tt.size, tt.ok)
+		}
 	}
 }

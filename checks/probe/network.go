@@ -49,6 +49,7 @@ type netState struct {
 	reaches netenv.Memo[string, error]            // TCP reachability by address
 	sumdb   netenv.Memo[string, *SumDBRoute]
 	chains  netenv.Memo[string, *ChainReport]
+	zips    netenv.Memo[string, []*ServedZip]
 	// The private check's git runs: configuration by tool, ls-remote by
 	// repository.
 	gitcfg   netenv.Memo[string, vcs.GitConfig]

@@ -37,6 +37,14 @@ var codes = []checks.Code{
 	{Code: "PROXY_CAPTIVE_PORTAL", Severities: checks.WarnOrFail, Meaning: "the GOPROXY entry answers 200 with an HTML page (a captive portal or login page) instead of the module proxy protocol"},
 	{Code: "PROXY_BAD_PROBE", Severities: checks.WarnOrFail, Meaning: "the probe module's version cannot be put in a proxy request (--probe-module names an invalid version)"},
 
+	// What the entries serve, checked as the go command checks a
+	// download (served.go).
+	{Code: "PROXY_MOD_MISMATCH", Severities: checks.WarnOrFail, Meaning: "a GOPROXY entry serves a go.mod whose hash is not go.sum's: the go command stops with \"checksum mismatch\" and \"SECURITY ERROR\" (a warning while the module cache holds the go.mod, so nothing is downloaded)"},
+	{Code: "PROXY_ZIP_INVALID", Severities: checks.FailOnly, Meaning: "a GOPROXY entry serves a module zip the go command cannot use (\"zip: not a valid zip file\", a file outside the module's prefix, over 500 MiB), for a module the module cache lacks"},
+	{Code: "PROXY_ZIP_MISMATCH", Severities: checks.FailOnly, Meaning: "a GOPROXY entry serves a module zip whose hash is not go.sum's: the go command stops with \"checksum mismatch\" and \"SECURITY ERROR\""},
+	{Code: "PROXY_ZIP_UNAVAILABLE", Severities: checks.FailOnly, Meaning: "the GOPROXY list serves a module's go.mod but not its zip (an error, a hang, or not found everywhere), for a module the module cache lacks: 'go mod download' fails"},
+	{Code: "PROXY_ZIP_CHECKED", Severities: checks.InfoOnly, Meaning: "the zips of a few requirements the module cache lacks, asked for as the go command would (their end, with a Range request; small ones whole and hashed), look sound"},
+
 	// The verdict of the chain for each probe module.
 	{Code: "PROXY_MODULE_DIRECT", Severities: checks.InfoOnly, Meaning: "the GOPROXY list reaches direct for a probe module: the go command fetches it from its origin, which the doctor does not clone"},
 	{Code: "PROXY_MODULE_UNAVAILABLE", Severities: checks.FailOnly, Meaning: "the go command cannot fetch a probe module through GOPROXY: an entry fails with an error it does not move on after", Auto: true},

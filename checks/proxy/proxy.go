@@ -42,7 +42,16 @@ file:// directories. Then walks the list with the go command's rules
 (',' moves on only after 404 or 410, '|' after any error) and says, for
 each probe module, which entry serves it or why the go command fails: that
 is the verdict. Also reports how the checksum database is reached (the
-<proxy>/sumdb/<name>/supported rule). A proxy that sends no answer within
+<proxy>/sumdb/<name>/supported rule). What the proxies serve is checked as
+the go command checks a download before keeping it: each go.mod fetched
+is hashed (dirhash, as modfetch.checkGoMod) and compared with go.sum's
+/go.mod line (the sumdb check compares with the checksum database where
+go.sum has none); the zips of up to 2 requirements the module cache lacks
+are asked for with a Range request for their last 128 KiB (their end
+record must be sound: "zip: not a valid zip file" otherwise), and one of
+at most 1 MiB is read whole, checked like the go command's download
+(names under <path>@<version>/) and hashed against go.sum. A proxy that
+sends no answer within
 3s of a request (at most a third of what is left of --timeout) is
 hanging: the go command sets no timeout there and would wait forever, so
 the doctor gives up and leaves the rest of the deadline to the
@@ -94,6 +103,7 @@ func runProxy(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
 		}), nil
 	}
 	out = append(out, entryFindings(ctx, env, s, rep)...)
+	out = append(out, servedFindings(ctx, env, s, rep)...)
 	chain := chainFindings(env, s, rep)
 	if fix, measured, ok := mirrorAdvice(ctx, env, s, rep); ok {
 		// The fix belongs to the findings that say the chain fails.

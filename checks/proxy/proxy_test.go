@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"archive/zip"
+	"bytes"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -202,6 +204,17 @@ func TestProxyCheckFileURLs(t *testing.T) {
 	os.MkdirAll(v, 0o755)
 	os.WriteFile(filepath.Join(v, "v1.0.0.info"), []byte(`{"Version":"v1.0.0"}`), 0o644)
 	os.WriteFile(filepath.Join(v, "v1.0.0.mod"), []byte("module example.test/hello\n"), 0o644)
+	// Without the zip, 'go mod download' fails.
+	noZip := t.TempDir()
+	if err := fixtures.CopyTree(dir, noZip); err != nil {
+		t.Fatal(err)
+	}
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	fw, _ := zw.Create("example.test/hello@v1.0.0/go.mod")
+	fw.Write([]byte("module example.test/hello\n"))
+	zw.Close()
+	os.WriteFile(filepath.Join(v, "v1.0.0.zip"), zb.Bytes(), 0o644)
 	notDir := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(notDir, nil, 0o644)
 	for _, tt := range []struct {
@@ -209,7 +222,8 @@ func TestProxyCheckFileURLs(t *testing.T) {
 		status  checks.Status
 		want    []string
 	}{
-		{"file://" + filepath.ToSlash(dir), checks.StatusPass, []string{"PROXY_OK info"}},
+		{"file://" + filepath.ToSlash(dir), checks.StatusPass, []string{"PROXY_OK info", "PROXY_ZIP_CHECKED info"}},
+		{"file://" + filepath.ToSlash(noZip), checks.StatusFail, []string{"PROXY_OK info", "PROXY_ZIP_UNAVAILABLE fail"}},
 		{"file://" + filepath.ToSlash(filepath.Join(dir, "missing")), checks.StatusFail, []string{"PROXY_FILE_MISSING info", "PROXY_MODULE_NOT_FOUND fail"}},
 		{"file://" + filepath.ToSlash(notDir), checks.StatusFail, []string{"PROXY_FILE_INVALID fail"}},
 	} {

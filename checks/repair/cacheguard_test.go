@@ -159,3 +159,60 @@ func TestGuardPaths(t *testing.T) {
 		}
 	}
 }
+
+// The download files of a module version are reached through a symbolic
+// link (cache/download/<module>/@v to a folder elsewhere) and its zip
+// there is broken. The plan's repair removes the link, never what it
+// points to, and downloads again into the cache itself: the guard lets
+// it run, the broken zip at the link's target is left as it was, and
+// 'go mod verify' passes afterwards.
+func TestRunCacheRepairRemovesOnlyTheLink(t *testing.T) {
+	if !shAvailable() {
+		t.Skip("no sh")
+	}
+	proxy := fixtures.GoProxy(t)
+	c := fixtures.NewModCache(t, proxy.URL)
+	e := c.Entry("example.test/hello", "v1.0.0")
+	outside := filepath.Join(t.TempDir(), "shared-downloads")
+	fixtures.MakeWritable(filepath.Dir(e.VersionDir))
+	if err := os.Rename(e.VersionDir, outside); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, e.VersionDir); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(outside, filepath.Base(e.Zip))
+	os.Chmod(broken, 0o644)
+	if err := os.WriteFile(broken, []byte("not a zip"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := c.Go(t, c.App, nil, "mod", "verify"); err == nil {
+		t.Fatalf("go mod verify passed with a broken zip behind the link:\n%s", out)
+	}
+
+	environ := c.Environ(checktest.Contain...)
+	ctx := context.Background()
+	env := checks.LoadEnv(ctx, checks.LoadOptions{Dir: c.App, Environ: environ})
+	list := []*checks.Check{modcachecheck.Check}
+	results := checks.Runner{Strict: true}.Run(ctx, env, list)
+	rep := checks.NewReport(env, "test", results, advisor.Advise(env, results), 0)
+	h := &recorder{}
+	opts := Options{Yes: true, FixCache: true, Environ: environ, Dir: c.App, Checks: list, Timeout: 20 * time.Second, Version: "test"}
+	code, err := Run(ctx, env, rep, opts, h)
+	t.Logf("events:\n%s", strings.Join(h.events, "\n"))
+	if err != nil || code != checks.ExitOK {
+		t.Errorf("exit %d, %v; want 0", code, err)
+	}
+	if f := h.last.Fix; f == nil || f.Error != "" {
+		t.Errorf("fix outcome: %+v", h.last.Fix)
+	}
+	if data := checktest.ReadFile(t, broken); data != "not a zip" {
+		t.Errorf("the file at the link's target changed: %q", data)
+	}
+	if fi, err := os.Lstat(e.VersionDir); err != nil || fi.Mode()&os.ModeSymlink != 0 {
+		t.Errorf("%s: still a link, or gone (%v)", e.VersionDir, err)
+	}
+	if out, err := c.Go(t, c.App, nil, "mod", "verify"); err != nil {
+		t.Errorf("go mod verify after the repair: %v\n%s", err, out)
+	}
+}

@@ -29,6 +29,7 @@ var codes = []checks.Code{
 	// The lookups of go.sum lines and missing hashes.
 	{Code: "SUMDB_GOSUM_MISMATCH", Severities: checks.WarnOrFail, Meaning: "a go.sum line disagrees with the checksum database: the go command rejects the download with \"checksum mismatch\" (a warning for content of a version nothing requires)"},
 	{Code: "SUMDB_DOWNLOAD_MISMATCH", Severities: checks.FailOnly, Meaning: "the module cache holds content or a go.mod whose hash is not the database's: the go command's next verification of it fails"},
+	{Code: "SUMDB_PROXY_MISMATCH", Severities: checks.WarnOrFail, Meaning: "a GOPROXY entry serves a go.mod or zip, whose hash go.sum lacks, that does not match the database's record: the go command stops with \"checksum mismatch\" and \"SECURITY ERROR\" (a warning while the module cache holds the go.mod)"},
 	{Code: "SUMDB_NOT_FOUND", Severities: checks.WarnOrFail, Meaning: "the database does not know module versions (404/410): private modules that GONOSUMDB or GOPRIVATE must exempt, or versions never published"},
 	{Code: "SUMDB_LOOKUP_FORBIDDEN", Severities: checks.WarnOrFail, Meaning: "the proxy serving the checksum database answers 403 Forbidden to lookups of some modules while serving the database otherwise: a proxy such as Athens does so by design for the modules its operator declared private (ATHENS_GONOSUM_PATTERNS), which GONOSUMDB must then exempt"},
 	{Code: "SUMDB_LOOKUP_FAILED", Severities: checks.WarnOrFail, Meaning: "lookups of module versions in the database failed (a network error or an unexpected answer)"},

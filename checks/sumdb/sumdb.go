@@ -53,8 +53,11 @@ go command's cache in $GOMODCACHE/cache/download/sumdb first, read-only)
 and its record proven to be in the signed tree (inclusion proofs), 16 at
 a time: a line that disagrees names the line, the database's hash and the
 likely causes; modules the database does not know get a minimal GONOSUMDB
-pattern. Modules GONOSUMDB/GOPRIVATE exempts are never named to the
-database. Problems are failures when the go command needs the database
+pattern. Where go.sum lacks a hash, the go command checks what it
+downloads against the database's record: so does the doctor, for the
+go.mod and zips the proxy check's probes fetched (a proxy serving
+altered content). Modules GONOSUMDB/GOPRIVATE exempts are never named to
+the database. Problems are failures when the go command needs the database
 for this project (a requirement missing from go.sum), warnings otherwise.`,
 	Codes: codes,
 	Run:   runSumDB,
@@ -110,6 +113,8 @@ type sumdbRun struct {
 	// "other"
 	// (a hash the database does not record) or "unchecked".
 	verdicts map[lineID]string
+	// servedOnce holds what the proxies serve (served.go).
+	servedOnce servedState
 }
 
 // lineID names a line of a go.sum file.
@@ -963,6 +968,9 @@ func (r *sumdbRun) compare(t *tally, it *auditItem, cached map[bool]string) {
 		want := it.rec.Lines(it.mod.Path, versionOfMod(it.mod.Version, gomod))
 		if got := cached[gomod]; got != "" && len(want) > 0 && got != hashOf(want[0]) {
 			r.downloadMismatch(it, gomod, got, hashOf(want[0]), false)
+		}
+		if got, ok := r.served(it.mod)[gomod]; ok && len(want) > 0 && got.hash != hashOf(want[0]) {
+			r.proxyMismatch(it, gomod, got, hashOf(want[0]))
 		}
 	}
 }

@@ -75,6 +75,8 @@ type sumdbCase struct {
 	fix string
 	// check inspects the result further.
 	check func(t *testing.T, r checks.CheckResult)
+	// goSays are in the go command's output.
+	goSays []string
 }
 
 // sumdbWorld holds the fixtures of the sumdb tests: databases, proxies
@@ -155,7 +157,43 @@ func (w *sumdbWorld) cases(t *testing.T) []sumdbCase {
 			then()
 		}
 	}
+	// Proxies in front of w.proxy that alter what they serve of greet,
+	// whose hashes go.sum lacks: the go command asks the database.
+	// Their fix, the unaltered w.proxy, is "healthy through a proxy".
+	tampering := func(suffix string, alter func([]byte) []byte) *fixtures.ModProxy {
+		return &fixtures.ModProxy{URL: fixtures.HTTPServer(t, fixtures.Tampering(w.proxy.URL, suffix, alter)).URL + "/mod"}
+	}
+	proxyMismatch := func(subject, goSays string) func(*testing.T, checks.CheckResult) {
+		return func(t *testing.T, r checks.CheckResult) {
+			f := checktest.Finding(r, "SUMDB_PROXY_MISMATCH")
+			if f == nil || f.Subject != subject || !strings.Contains(f.Message, goSays) || !strings.Contains(f.Message, "SECURITY ERROR") || !strings.Contains(f.Detail, "downloaded: h1:") || !checktest.HasFix(r, "curl") {
+				t.Errorf("proxy mismatch: %+v", f)
+			}
+		}
+	}
+	// The same, for a module GONOSUMDB exempts: the go command asks
+	// the database nothing about it and accepts the altered go.mod, and
+	// the doctor names it to no database either.
+	exempt := fixtures.NewSumDB(t, fixtures.SumDBOptions{Name: "sum.exempt.test"})
+	exemptProxy := fixtures.NewModProxy(t, fixtures.ModProxyOptions{Databases: []*fixtures.SumDB{exempt}})
+	exemptTampering := &fixtures.ModProxy{URL: fixtures.HTTPServer(t, fixtures.Tampering(exemptProxy.URL, "greet/@v/v0.1.0.mod", fixtures.AlterMod)).URL + "/mod"}
 	return []sumdbCase{
+		{name: "a proxy serves an altered go.mod of an exempt module", gosum: checktest.HelloSum, env: append(via(exemptTampering, exempt), "GONOSUMDB=example.test/greet"),
+			status: checks.StatusPass, goOK: true,
+			check: func(t *testing.T, r checks.CheckResult) {
+				checktest.Absent(t, r, "SUMDB_PROXY_MISMATCH")
+				for _, p := range exempt.Requests() {
+					if strings.Contains(p, "greet") {
+						t.Errorf("the exempt module was named to the database: %s", p)
+					}
+				}
+			}},
+		{name: "a proxy serves an altered go.mod go.sum lacks", gosum: checktest.HelloSum, env: via(tampering("greet/@v/v0.1.0.mod", fixtures.AlterMod), w.db),
+			status: checks.StatusFail, want: []string{"SUMDB_PROXY_MISMATCH fail"}, goOK: false, check: proxyMismatch("example.test/greet@v0.1.0/go.mod", "example.test/greet@v0.1.0: verifying go.mod: checksum mismatch"),
+			goSays: []string{"example.test/greet@v0.1.0: verifying go.mod: checksum mismatch", "SECURITY ERROR", "This download does NOT match the one reported by the checksum server"}},
+		{name: "a proxy serves an altered zip go.sum lacks", gosum: checktest.HelloSum, env: via(tampering("greet/@v/v0.1.0.zip", fixtures.AlterZip), w.db),
+			status: checks.StatusFail, want: []string{"SUMDB_PROXY_MISMATCH fail"}, goOK: false, check: proxyMismatch("example.test/greet@v0.1.0", "example.test/greet@v0.1.0: verifying module: checksum mismatch"),
+			goSays: []string{"example.test/greet@v0.1.0: verifying module: checksum mismatch", "SECURITY ERROR"}},
 		{name: "healthy through a proxy", gosum: checktest.HelloSum, env: via(w.proxy, w.db),
 			status: checks.StatusPass, want: []string{"SUMDB_ROUTE info", "SUMDB_TREE_OK info", "SUMDB_GOSUM_VERIFIED info", "SUMDB_COVERAGE info"}, goOK: true,
 			check: func(t *testing.T, r checks.CheckResult) {
@@ -340,6 +378,11 @@ func TestSumDBVerdictAgreesWithGoCommand(t *testing.T) {
 			}
 			if res.goOK != tc.goOK {
 				t.Errorf("go mod download succeeded=%v, the case expects %v:\n%s", res.goOK, tc.goOK, res.out)
+			}
+			for _, say := range tc.goSays {
+				if !strings.Contains(res.out, say) {
+					t.Errorf("the go command does not say %q:\n%s", say, res.out)
+				}
 			}
 			if doctorOK := r.Status != checks.StatusFail; doctorOK != res.goOK && !tc.exception {
 				t.Errorf("the doctor says the go command %s, but go mod download succeeded=%v:\n%s",
