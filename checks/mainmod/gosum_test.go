@@ -2,6 +2,7 @@ package mainmod
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -77,20 +78,31 @@ func FuzzParseGoSum(f *testing.F) {
 		"x v1/go.mod/go.mod h1:x\n",
 		"\x00 \x00 \x00",
 		"example.test/old v1.0.0/go.mod " + emptyGoModHash,
+		// longer than ScanGoSum's read buffer, without a final newline
+		"a v1 h1:x\n" + strings.Repeat("p", 3*sumReadBuf) + " v1 h1:x\nb v2\u00a0h1:y",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines, errs := ParseGoSum("go.sum", data)
-		n := 0
-		for _, text := range strings.Split(string(data), "\n") {
+		var want []SumLine
+		bad := 0
+		for i, text := range strings.Split(string(data), "\n") {
 			fields := strings.Fields(text)
-			if len(fields) == 3 && fields[2] != emptyGoModHash {
-				n++
+			switch {
+			case len(fields) == 0:
+			case len(fields) != 3:
+				if bad >= len(errs) || errs[bad].Line != i+1 || errs[bad].Text != text {
+					t.Fatalf("line %d (%q) is not the error %d of %v", i+1, text, bad, errs)
+				}
+				bad++
+			case fields[2] != emptyGoModHash:
+				v, gomod := strings.CutSuffix(fields[1], "/go.mod")
+				want = append(want, SumLine{Path: fields[0], Version: v, GoMod: gomod, Hash: fields[2], Line: i + 1})
 			}
 		}
-		if len(lines) != n {
-			t.Fatalf("%d lines parsed, %d well-formed", len(lines), n)
+		if !slices.Equal(lines, want) || bad != len(errs) {
+			t.Fatalf("parsed %+v, %d errors; the direct reading: %+v, %d errors", lines, len(errs), want, bad)
 		}
 		for _, l := range lines {
 			if l.Path == "" || l.Hash == "" || strings.ContainsAny(l.Path+l.Version+l.Hash, " \t\n") {

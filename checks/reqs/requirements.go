@@ -56,6 +56,8 @@ type modelState struct {
 	reqs     []Requirement
 	sumsOnce sync.Once
 	sums     *SumFiles
+	idxOnce  sync.Once
+	idx      mainmod.Sums
 }
 
 type modelKey struct{}
@@ -211,14 +213,19 @@ func GoSumFiles(e *checks.Env) *SumFiles {
 	return m.sums
 }
 
-// GoSums indexes the lines of goSumFiles.
+// GoSums indexes the lines of GoSumFiles, once per run: the index is
+// shared, and callers must not change it.
 func GoSums(e *checks.Env) mainmod.Sums {
-	ls := GoSumFiles(e).Lines
-	lines := make([]mainmod.SumLine, len(ls))
-	for i, l := range ls {
-		lines[i] = l.SumLine
-	}
-	return mainmod.Index(lines)
+	m := model(e)
+	m.idxOnce.Do(func() {
+		ls := GoSumFiles(e).Lines
+		m.idx = make(mainmod.Sums, len(ls))
+		for _, l := range ls {
+			k := mainmod.SumKey{Path: l.Path, Version: l.Version, GoMod: l.GoMod}
+			m.idx[k] = append(m.idx[k], l.Hash)
+		}
+	})
+	return m.idx
 }
 
 func readSumFiles(e *checks.Env) *SumFiles {
@@ -228,17 +235,17 @@ func readSumFiles(e *checks.Env) *SumFiles {
 		return sf
 	}
 	read := func(file string) {
-		data, err := mainmod.ReadFileLimit(file, 64<<20)
+		n := len(sf.Lines)
+		bad, err := mainmod.ReadGoSumFile(file, func(l mainmod.SumLine) {
+			sf.Lines = append(sf.Lines, SumFileLine{File: file, SumLine: l})
+		})
 		if err != nil {
+			sf.Lines = sf.Lines[:n]
 			sf.ReadErr = append(sf.ReadErr, file+": "+err.Error())
 			return
 		}
 		sf.Files = append(sf.Files, file)
-		ls, bad := mainmod.ParseGoSum(file, data)
 		sf.Bad = append(sf.Bad, bad...)
-		for _, l := range ls {
-			sf.Lines = append(sf.Lines, SumFileLine{File: file, SumLine: l})
-		}
 	}
 	if m.GoSum != "" {
 		read(m.GoSum)
