@@ -22,6 +22,7 @@ type GitHubOptions struct {
 // requires (%, CR and LF; also ':' and ',' in properties), so no text
 // from the environment, a server or a log can start a command of its own.
 func GitHub(w io.Writer, r *checks.Report, opts GitHubOptions) error {
+	r = summarized(r)
 	var b strings.Builder
 	if r.Log != nil {
 		ghLog(&b, r.Log)

@@ -21,6 +21,7 @@ type MarkdownOptions struct {
 // is escaped or fenced, never interpreted: no Markdown or HTML of its
 // own reaches the reader.
 func Markdown(w io.Writer, r *checks.Report, opts MarkdownOptions) error {
+	r = summarized(r)
 	var b strings.Builder
 	if r.Log != nil {
 		b.WriteString("## gomoddoctor: explanation of " + mdCode(sourceName(r.Log)) + "\n\n")

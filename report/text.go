@@ -54,6 +54,7 @@ func newPalette(on bool) palette {
 // command that fixes it, then a one-line summary. A report of 'explain'
 // (r.Log set) is written as the explanation of its log.
 func Text(w io.Writer, r *checks.Report, opts TextOptions) error {
+	r = summarized(r)
 	if r.Log != nil {
 		return explainText(w, r, opts)
 	}
