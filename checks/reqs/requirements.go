@@ -64,7 +64,9 @@ type modelKey struct{}
 
 // model returns this run's modelState.
 func model(e *checks.Env) *modelState {
-	return checks.Shared(e, modelKey{}, func() *modelState { return &modelState{} })
+	// The files are the same whatever the Go environment: the advisor's
+	// trials share them.
+	return checks.SharedModule(e, modelKey{}, func() *modelState { return &modelState{} })
 }
 
 // WorkModules returns the main modules: the modules go.work uses, or the
@@ -236,6 +238,11 @@ func readSumFiles(e *checks.Env) *SumFiles {
 	}
 	read := func(file string) {
 		n := len(sf.Lines)
+		if fi, err := os.Stat(file); err == nil && fi.Size() < mainmod.MaxGoSum {
+			// A go.sum line is some 70 to 100 bytes: room for the lines
+			// now, rather than copies of every line as they come.
+			sf.Lines = slices.Grow(sf.Lines, int(fi.Size()/72)+1)
+		}
 		bad, err := mainmod.ReadGoSumFile(file, func(l mainmod.SumLine) {
 			sf.Lines = append(sf.Lines, SumFileLine{File: file, SumLine: l})
 		})
