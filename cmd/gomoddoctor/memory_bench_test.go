@@ -114,9 +114,11 @@ func BenchmarkMemory(b *testing.B) {
 				j := measureRun(b, dir, env, bin, "--timeout", memTimeout.String(), "--json")
 				jsonPeak = max(jsonPeak, j.maxRSS)
 				overrun = max(overrun, j.wall-memTimeout)
+				// fail, or (on a loaded machine) some checks abandoned at
+				// the deadline: a report in any case.
 				var rep struct{ Status string }
-				if err := json.Unmarshal(j.out, &rep); err != nil || rep.Status != "fail" {
-					b.Fatalf("the doctor does not fail this input: %v\n%.2000s", err, j.out)
+				if err := json.Unmarshal(j.out, &rep); err != nil || rep.Status == "" || rep.Status == "pass" {
+					b.Fatalf("no report of a problem for this input: %v\n%.2000s", err, j.out)
 				}
 				goPeak = max(goPeak, child.maxRSS)
 			}
