@@ -14,8 +14,10 @@ const (
 	// maxListLines is how many lines of a finding's detail are shown.
 	maxListLines = 10
 	// maxCommandWords is how many words of a fix's command are shown
-	// when it has more than maxCommandWords+summarizeSlack.
+	// when it names a list: when it has more than longCommand words (a
+	// shell command a person would type has far fewer).
 	maxCommandWords = 12
+	longCommand     = 40
 	// summarizeSlack: a list is cut only when this many more would be
 	// hidden, so that "and 1 more" never replaces the one line itself.
 	summarizeSlack = 3
@@ -72,11 +74,11 @@ func summarizeDetail(detail string) string {
 // command (a 'go mod download' of every module lacking go.sum lines) and
 // says how many more it names.
 func summarizeCommand(cmd string) string {
-	if strings.Count(cmd, " ") < maxCommandWords+summarizeSlack || strings.Contains(cmd, "\n") {
+	if strings.Count(cmd, " ") < longCommand || strings.Contains(cmd, "\n") {
 		return cmd
 	}
 	words := strings.Fields(cmd)
-	if len(words) < maxCommandWords+summarizeSlack {
+	if len(words) <= longCommand {
 		return cmd
 	}
 	return strings.Join(words[:maxCommandWords], " ") + " " + moreLine(len(words)-maxCommandWords)

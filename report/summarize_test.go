@@ -77,6 +77,15 @@ func TestLongListsSummarized(t *testing.T) {
 	}
 }
 
+// TestShortCommandsWhole: a command a person would type is never cut,
+// however many words its shell syntax has.
+func TestShortCommandsWhole(t *testing.T) {
+	cmd := `awk '!($1 == "example.test/hello" && $2 == "v1.0.0")' go.sum > go.sum.new && mv go.sum.new go.sum && go mod download example.test/hello@v1.0.0`
+	if got := summarizeCommand(cmd); got != cmd {
+		t.Errorf("summarizeCommand cut %q to %q", cmd, got)
+	}
+}
+
 func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 49990: "49,990", 1234567: "1,234,567", -1000: "-1,000"} {
 		if got := thousands(n); got != want {
