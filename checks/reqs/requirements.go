@@ -221,11 +221,7 @@ func GoSums(e *checks.Env) mainmod.Sums {
 	m := model(e)
 	m.idxOnce.Do(func() {
 		ls := GoSumFiles(e).Lines
-		m.idx = make(mainmod.Sums, len(ls))
-		for _, l := range ls {
-			k := mainmod.SumKey{Path: l.Path, Version: l.Version, GoMod: l.GoMod}
-			m.idx[k] = append(m.idx[k], l.Hash)
-		}
+		m.idx = mainmod.IndexFunc(len(ls), func(i int) *mainmod.SumLine { return &ls[i].SumLine })
 	})
 	return m.idx
 }
