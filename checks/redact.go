@@ -14,8 +14,8 @@ var userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#@,|'"]+
 // RedactString hides the credentials of every URL in s: the password of
 // user:password, or the whole user part when it stands alone (a token).
 func RedactString(s string) string {
-	if !strings.Contains(s, "@") {
-		return s
+	if !strings.Contains(s, "@") || !strings.Contains(s, "://") {
+		return s // no URL with a user part (a list of 50,000 module@version needs no regexp)
 	}
 	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := userinfoRE.FindStringSubmatch(m)

@@ -34,7 +34,10 @@ type Env struct {
 	netOnce sync.Once
 	net     *netenv.Net
 	shared  *sharedStore // what shared packages compute once per run (Shared)
-	facts   *factStore   // what the run observed (RecordFacts)
+	// ofModule holds what depends on the main module's files alone
+	// (SharedModule): WithGo copies keep it when the module is the same.
+	ofModule *sharedStore
+	facts    *factStore // what the run observed (RecordFacts)
 }
 
 // Options are the command-line choices that checks honour. Each check's
@@ -110,7 +113,7 @@ func LoadEnv(ctx context.Context, opts LoadOptions) *Env {
 
 // NewEnv assembles a snapshot from its parts; tests build them directly.
 func NewEnv(dir string, g *goenv.Env, m *mainmod.Module) *Env {
-	e := &Env{Dir: dir, Go: g, Module: m, Now: time.Now, shared: &sharedStore{m: map[any]any{}}, facts: &factStore{}}
+	e := &Env{Dir: dir, Go: g, Module: m, Now: time.Now, shared: &sharedStore{m: map[any]any{}}, ofModule: &sharedStore{m: map[any]any{}}, facts: &factStore{}}
 	for _, k := range g.Keys() {
 		e.secrets.add(secretsIn(g.Get(k))...)
 		e.secrets.add(secretsIn(g.Var(k).FileValue)...)
@@ -174,13 +177,29 @@ type sharedStore struct {
 // type of their own, so that the state lives exactly as long as the
 // snapshot and no package keeps a cache in package variables.
 func Shared[T any](e *Env, key any, newT func() *T) *T {
-	e.shared.mu.Lock()
-	defer e.shared.mu.Unlock()
-	if v, ok := e.shared.m[key]; ok {
+	return shared(e.shared, key, newT)
+}
+
+// SharedModule is Shared for state computed from the main module's
+// files alone (its requirements, its go.sum lines), never from the Go
+// environment: the snapshots WithGo makes for the same module share it,
+// so that the advisor's trials do not read and hold a go.sum of 100,000
+// lines once more each.
+func SharedModule[T any](e *Env, key any, newT func() *T) *T {
+	if e.ofModule == nil {
+		return shared(e.shared, key, newT)
+	}
+	return shared(e.ofModule, key, newT)
+}
+
+func shared[T any](s *sharedStore, key any, newT func() *T) *T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.m[key]; ok {
 		return v.(*T)
 	}
 	v := newT()
-	e.shared.m[key] = v
+	s.m[key] = v
 	return v
 }
 
@@ -196,6 +215,9 @@ func (e *Env) WithGo(g *goenv.Env) *Env {
 		m = mainmod.Load(mainmod.Find(e.Dir), g.Get("GOWORK"))
 	}
 	c := NewEnv(e.Dir, g, m)
+	if m == e.Module {
+		c.ofModule = e.ofModule
+	}
 	c.Now, c.StdinTerminal, c.Options = e.Now, e.StdinTerminal, e.Options
 	c.Options.Progress = nil
 	cfg := e.Net().Config()

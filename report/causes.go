@@ -104,7 +104,12 @@ func capEvidence(detail string, wrap func(int, string) string) string {
 			if i == 0 {
 				return l
 			}
-			return strings.Join(lines[:i], "\n") + fmt.Sprintf("\n… %d more (-v shows them)", len(lines)-i)
+			more, shows := len(lines)-i, "them"
+			if n, ok := moreOf(lines[len(lines)-1]); ok {
+				// the line saying how many more -v does not show
+				more, shows = more-1+n, "some, --json all"
+			}
+			return strings.Join(lines[:i], "\n") + fmt.Sprintf("\n… %s more (-v shows %s)", thousands(more), shows)
 		}
 		used += n
 	}

@@ -24,7 +24,7 @@ type GitHubOptions struct {
 func GitHub(w io.Writer, r *checks.Report, opts GitHubOptions) (err error) {
 	w, done := guarded(w, guardMode{annotations: true})
 	defer done(&err)
-	r = r.Output()
+	r = summarized(r.Output())
 	var b strings.Builder
 	if r.Log != nil {
 		ghLog(&b, r.Log)

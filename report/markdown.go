@@ -23,7 +23,7 @@ type MarkdownOptions struct {
 func Markdown(w io.Writer, r *checks.Report, opts MarkdownOptions) (err error) {
 	w, done := guarded(w, guardMode{})
 	defer done(&err)
-	r = r.Output()
+	r = summarized(r.Output())
 	var b strings.Builder
 	if r.Log != nil {
 		b.WriteString("## gomoddoctor: explanation of " + mdCode(sourceName(r.Log)) + "\n\n")

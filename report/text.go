@@ -56,7 +56,7 @@ func newPalette(on bool) palette {
 func Text(w io.Writer, r *checks.Report, opts TextOptions) (err error) {
 	w, done := guarded(w, guardMode{color: opts.Color})
 	defer done(&err)
-	r = r.Output()
+	r = summarized(r.Output())
 	if r.Log != nil {
 		return explainText(w, r, opts)
 	}

@@ -325,7 +325,10 @@ func (r *envRules) missingFromCache() (missing []string, known bool) {
 	if m == nil || m.File == nil || cache == "" {
 		return nil, false
 	}
-	for _, req := range reqs.Requirements(r.env) {
+	for i, req := range reqs.Requirements(r.env) {
+		if reqs.Expired(r.ctx, i) {
+			return nil, false // not known: the deadline cut the list
+		}
 		mv := req.Fetched
 		if mv.Path == "" {
 			continue // replaced by a directory

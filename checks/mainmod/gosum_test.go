@@ -2,6 +2,7 @@ package mainmod
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -77,20 +78,31 @@ func FuzzParseGoSum(f *testing.F) {
 		"x v1/go.mod/go.mod h1:x\n",
 		"\x00 \x00 \x00",
 		"example.test/old v1.0.0/go.mod " + emptyGoModHash,
+		// longer than ScanGoSum's read buffer, without a final newline
+		"a v1 h1:x\n" + strings.Repeat("p", 3*sumReadBuf) + " v1 h1:x\nb v2\u00a0h1:y",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines, errs := ParseGoSum("go.sum", data)
-		n := 0
-		for _, text := range strings.Split(string(data), "\n") {
+		var want []SumLine
+		bad := 0
+		for i, text := range strings.Split(string(data), "\n") {
 			fields := strings.Fields(text)
-			if len(fields) == 3 && fields[2] != emptyGoModHash {
-				n++
+			switch {
+			case len(fields) == 0:
+			case len(fields) != 3:
+				if bad >= len(errs) || errs[bad].Line != i+1 || errs[bad].Text != text {
+					t.Fatalf("line %d (%q) is not the error %d of %v", i+1, text, bad, errs)
+				}
+				bad++
+			case fields[2] != emptyGoModHash:
+				v, gomod := strings.CutSuffix(fields[1], "/go.mod")
+				want = append(want, SumLine{Path: fields[0], Version: v, GoMod: gomod, Hash: fields[2], Line: i + 1})
 			}
 		}
-		if len(lines) != n {
-			t.Fatalf("%d lines parsed, %d well-formed", len(lines), n)
+		if !slices.Equal(lines, want) || bad != len(errs) {
+			t.Fatalf("parsed %+v, %d errors; the direct reading: %+v, %d errors", lines, len(errs), want, bad)
 		}
 		for _, l := range lines {
 			if l.Path == "" || l.Hash == "" || strings.ContainsAny(l.Path+l.Version+l.Hash, " \t\n") {
@@ -106,4 +118,61 @@ func FuzzParseGoSum(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSumsAgreeWithMap: the sorted index answers as a map of every
+// key's hashes in file order would, for lines out of order, repeated
+// keys and hashes of other algorithms.
+func TestSumsAgreeWithMap(t *testing.T) {
+	data := "b.test/m v1.0.0 h1:B=\n" +
+		"a.test/m v1.0.0/go.mod h1:AG=\n" +
+		"a.test/m v1.0.0 h2:X=\n" +
+		"a.test/m v1.0.0 h1:A1=\n" +
+		"a.test/m v1.0.0 h1:A2=\n" +
+		"a.test/m v0.9.0/go.mod h1:OLD=\n" +
+		"b.test/m v1.0.0/go.mod h1:BG=\n" +
+		"c.test/m v1.0.0 h2:only=\n"
+	lines, _ := ParseGoSum("go.sum", []byte(data))
+	want := map[SumKey][]string{}
+	for _, l := range lines {
+		k := SumKey{l.Path, l.Version, l.GoMod}
+		want[k] = append(want[k], l.Hash)
+	}
+	s := Index(lines)
+	seen := map[SumKey]bool{}
+	for k := range s.Keys {
+		if seen[k] || want[k] == nil {
+			t.Errorf("key %v yielded twice or not in go.sum", k)
+		}
+		seen[k] = true
+	}
+	if len(seen) != len(want) {
+		t.Errorf("%d keys yielded, want %d", len(seen), len(want))
+	}
+	for _, path := range []string{"a.test/m", "b.test/m", "c.test/m", "d.test/m"} {
+		for _, version := range []string{"v0.9.0", "v1.0.0", "v2.0.0"} {
+			for _, gomod := range []bool{false, true} {
+				h1 := ""
+				for _, h := range want[SumKey{path, version, gomod}] {
+					if strings.HasPrefix(h, "h1:") {
+						h1 = h
+						break
+					}
+				}
+				if got := s.H1(path, version, gomod); got != h1 {
+					t.Errorf("H1(%s, %s, %v) = %q, want %q", path, version, gomod, got, h1)
+				}
+			}
+			has := want[SumKey{path, version, false}] != nil || want[SumKey{path, version, true}] != nil
+			if got := s.Has(path, version); got != has {
+				t.Errorf("Has(%s, %s) = %v, want %v", path, version, got, has)
+			}
+		}
+	}
+	if (Sums{}).H1("a.test/m", "v1.0.0", false) != "" || (Sums{}).Has("a.test/m", "v1.0.0") {
+		t.Error("the zero Sums has lines")
+	}
+	for range (Sums{}).Keys {
+		t.Error("the zero Sums has keys")
+	}
 }

@@ -234,7 +234,7 @@ func (r *cacheRun) loadModule() {
 	r.relevant = map[module.Version]bool{}
 	r.graph = map[module.Version]bool{}
 	r.sums = reqs.GoSums(r.env)
-	for k := range r.sums {
+	for k := range r.sums.Keys {
 		if k.GoMod {
 			r.graph[module.Version{Path: k.Path, Version: k.Version}] = true
 		}

@@ -61,6 +61,9 @@ type moduleRun struct {
 	g   *goenv.Env
 	m   *mainmod.Module
 	out []checks.Finding
+	// cutErr says that the deadline cut the list of requirements before
+	// any problem was found in it.
+	cutErr error
 }
 
 func (r *moduleRun) add(f checks.Finding) { r.out = append(r.out, f) }
@@ -86,7 +89,7 @@ func runModule(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
 		r.goSum()
 	}
 	r.branches()
-	return r.out, nil
+	return r.out, r.cutErr
 }
 
 // parsed reports go.mod and go.work files that do not parse; nothing
@@ -393,7 +396,10 @@ func (r *moduleRun) workspace() {
 
 // versions checks that each requirement's version fits its path.
 func (r *moduleRun) versions() {
-	for _, req := range reqs.Requirements(r.env) {
+	for i, req := range reqs.Requirements(r.env) {
+		if reqs.Expired(r.ctx, i) {
+			return // goSum says the deadline passed
+		}
 		check := func(mv module.Version, what string) {
 			if mv.Version == "" {
 				return
@@ -543,7 +549,12 @@ func (r *moduleRun) goSum() {
 	}
 	var failing, warning []string
 	var missing []module.Version
-	for _, req := range reqs {
+	cut := ""
+	for i, req := range reqs {
+		if expired(r.ctx, i) {
+			cut = cutNote(i, len(reqs), "requirements")
+			break
+		}
 		if req.Local() {
 			continue
 		}
@@ -563,6 +574,9 @@ func (r *moduleRun) goSum() {
 		missing = append(missing, mv)
 	}
 	if len(missing) == 0 {
+		if cut != "" {
+			r.cutErr = errors.New(cut)
+		}
 		return
 	}
 	sev := checks.SevWarn
@@ -576,9 +590,12 @@ func (r *moduleRun) goSum() {
 		names = append(names, mv.String())
 	}
 	dl := "go mod download " + strings.Join(names, " ")
-	msg := fmt.Sprintf("go.sum lacks lines for %d requirement(s): builds fail with \"missing go.sum entry\"", len(missing))
+	msg := fmt.Sprintf("go.sum lacks lines for %s requirement(s): builds fail with \"missing go.sum entry\"", thousands(len(missing)))
 	if sev == checks.SevWarn {
-		msg = fmt.Sprintf("go.sum lacks the content hash of %d requirement(s) that no package of this module imports directly: builds that need their packages fail with \"missing go.sum entry\"", len(missing))
+		msg = fmt.Sprintf("go.sum lacks the content hash of %s requirement(s) that no package of this module imports directly: builds that need their packages fail with \"missing go.sum entry\"", thousands(len(missing)))
+	}
+	if cut != "" {
+		msg += " (" + cut + ")"
 	}
 	r.add(checks.Finding{
 		Code: "MODULE_MISSING_GOSUM", Severity: sev, Subject: "go.sum",
@@ -594,3 +611,10 @@ func (r *moduleRun) goSum() {
 		},
 	})
 }
+
+// The requirements package is shadowed by a variable in goSum.
+var (
+	expired   = reqs.Expired
+	cutNote   = reqs.CutNote
+	thousands = reqs.Thousands
+)

@@ -7,6 +7,7 @@ package private
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -115,6 +116,7 @@ type privateRun struct {
 	env    *checks.Env
 	g      *goenv.Env
 	s      *probe.Scope
+	cut    string // set when the deadline cut the list of requirements
 	routes []*route
 	sumdb  *probe.SumDBRoute
 	out    []checks.Finding
@@ -143,6 +145,9 @@ func runPrivate(ctx context.Context, env *checks.Env) ([]checks.Finding, error) 
 	r.tooBroad()
 	r.originFindings()
 	r.out = append(r.out, r.table())
+	if r.cut != "" {
+		return r.out, errors.New(r.cut)
+	}
 	return r.out, nil
 }
 
@@ -150,7 +155,16 @@ func runPrivate(ctx context.Context, env *checks.Env) ([]checks.Finding, error) 
 func (r *privateRun) buildRoutes() {
 	g := r.g
 	sums := reqs.GoSums(r.env)
-	for _, req := range reqs.Requirements(r.env) {
+	all := reqs.Requirements(r.env)
+	// Without a download cache, no module version is in it: no need
+	// to look for each.
+	_, err := os.Stat(filepath.Join(r.env.Go.Get("GOMODCACHE"), "cache", "download"))
+	noCache := err != nil
+	for i, req := range all {
+		if reqs.Expired(r.ctx, i) {
+			r.cut = reqs.CutNote(i, len(all), "requirements")
+			return
+		}
 		rt := &route{Req: req, Mod: req.Fetched}
 		if req.Local() {
 			r.routes = append(r.routes, rt)
@@ -162,7 +176,7 @@ func (r *privateRun) buildRoutes() {
 		rt.NoSum = goenv.MatchingPattern(g.Get("GONOSUMDB"), p)
 		rt.Insecure = goenv.MatchingPattern(g.Get("GOINSECURE"), p)
 		rt.InGoSum = sums.H1(p, rt.Mod.Version, false) != "" && sums.H1(p, rt.Mod.Version, true) != ""
-		rt.Cached = inModCache(r.env, rt.Mod)
+		rt.Cached = !noCache && inModCache(r.env, rt.Mod)
 		r.routes = append(r.routes, rt)
 	}
 }
@@ -217,7 +231,11 @@ func (r *privateRun) probeProxies() {
 		}
 		return n
 	}
-	slices.SortStableFunc(todo, func(a, b *route) int { return rank(a) - rank(b) })
+	ranks := make(map[*route]int, len(todo)) // once each, not once per comparison
+	for _, rt := range todo {
+		ranks[rt] = rank(rt)
+	}
+	slices.SortStableFunc(todo, func(a, b *route) int { return ranks[a] - ranks[b] })
 	if len(todo) > maxRouteProbes {
 		todo = todo[:maxRouteProbes]
 	}

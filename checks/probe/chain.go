@@ -13,7 +13,6 @@ import (
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 
-	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
@@ -370,7 +369,7 @@ func moduleStep(ctx context.Context, e *checks.Env, i int, en goenv.ProxyEntry, 
 			bad, what = err.Error(), "answers .info with something that is not the JSON of a version"
 		}
 	case ".mod":
-		if f, err := modfile.ParseLax("go.mod", body, nil); err != nil || f.Module == nil {
+		if !goModValid(body) {
 			bad = fmt.Sprintf("verifying %s@%s/go.mod: not a go.mod file (the go command reports a checksum mismatch or a parse error)", checks.RedactString(st.Resp.URL), version)
 			what = "answers .mod with something that is not a go.mod file"
 			// The go command takes any 200 as the go.mod and fails

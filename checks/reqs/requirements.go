@@ -56,13 +56,17 @@ type modelState struct {
 	reqs     []Requirement
 	sumsOnce sync.Once
 	sums     *SumFiles
+	idxOnce  sync.Once
+	idx      mainmod.Sums
 }
 
 type modelKey struct{}
 
 // model returns this run's modelState.
 func model(e *checks.Env) *modelState {
-	return checks.Shared(e, modelKey{}, func() *modelState { return &modelState{} })
+	// The files are the same whatever the Go environment: the advisor's
+	// trials share them.
+	return checks.SharedModule(e, modelKey{}, func() *modelState { return &modelState{} })
 }
 
 // WorkModules returns the main modules: the modules go.work uses, or the
@@ -211,14 +215,15 @@ func GoSumFiles(e *checks.Env) *SumFiles {
 	return m.sums
 }
 
-// GoSums indexes the lines of goSumFiles.
+// GoSums indexes the lines of GoSumFiles, once per run: the index is
+// shared, and callers must not change it.
 func GoSums(e *checks.Env) mainmod.Sums {
-	ls := GoSumFiles(e).Lines
-	lines := make([]mainmod.SumLine, len(ls))
-	for i, l := range ls {
-		lines[i] = l.SumLine
-	}
-	return mainmod.Index(lines)
+	m := model(e)
+	m.idxOnce.Do(func() {
+		ls := GoSumFiles(e).Lines
+		m.idx = mainmod.IndexFunc(len(ls), func(i int) *mainmod.SumLine { return &ls[i].SumLine })
+	})
+	return m.idx
 }
 
 func readSumFiles(e *checks.Env) *SumFiles {
@@ -228,17 +233,22 @@ func readSumFiles(e *checks.Env) *SumFiles {
 		return sf
 	}
 	read := func(file string) {
-		data, err := mainmod.ReadFileLimit(file, 64<<20)
+		n := len(sf.Lines)
+		if fi, err := os.Stat(file); err == nil && fi.Size() < mainmod.MaxGoSum {
+			// A go.sum line is some 70 to 100 bytes: room for the lines
+			// now, rather than copies of every line as they come.
+			sf.Lines = slices.Grow(sf.Lines, int(fi.Size()/72)+1)
+		}
+		bad, err := mainmod.ReadGoSumFile(file, func(l mainmod.SumLine) {
+			sf.Lines = append(sf.Lines, SumFileLine{File: file, SumLine: l})
+		})
 		if err != nil {
+			sf.Lines = sf.Lines[:n]
 			sf.ReadErr = append(sf.ReadErr, file+": "+err.Error())
 			return
 		}
 		sf.Files = append(sf.Files, file)
-		ls, bad := mainmod.ParseGoSum(file, data)
 		sf.Bad = append(sf.Bad, bad...)
-		for _, l := range ls {
-			sf.Lines = append(sf.Lines, SumFileLine{File: file, SumLine: l})
-		}
 	}
 	if m.GoSum != "" {
 		read(m.GoSum)

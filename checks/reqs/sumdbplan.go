@@ -148,10 +148,18 @@ func SumDB(e *checks.Env) *SumDBPlan {
 	sf := GoSumFiles(e)
 	lines := sf.Lines
 	p.Bad, p.Files, p.ReadErr = sf.Bad, sf.Files, sf.ReadErr
-	have := map[mainmod.SumKey]bool{}
+	sums := GoSums(e) // shared: no map of 100,000 lines more
+	have := func(path, version string, gomod bool) bool { return sums.H1(path, version, gomod) != "" }
+	allAudit := true
 	for _, l := range lines {
-		if strings.HasPrefix(l.Hash, "h1:") {
-			have[mainmod.SumKey{Path: l.Path, Version: l.Version, GoMod: l.GoMod}] = true
+		if k, _ := SumDBExempt(e, l.Path); k != "" || !strings.HasPrefix(l.Hash, "h1:") {
+			allAudit = false
+			break
+		}
+	}
+	for _, l := range lines {
+		if allAudit {
+			break
 		}
 		switch k, pat := SumDBExempt(e, l.Path); {
 		case k != "":
@@ -166,13 +174,19 @@ func SumDB(e *checks.Env) *SumDBPlan {
 			p.Audit = append(p.Audit, l)
 		}
 	}
+	if allAudit {
+		// Every line is audited (the common case): the lines
+		// themselves, not a copy of 100,000 of them; callers only read
+		// them.
+		p.Audit = lines[:len(lines):len(lines)]
+	}
 	for _, r := range sumdbRequirements(e) {
 		if r.Fetch.Path != "" {
 			r.Var, r.Pattern = SumDBExempt(e, r.Fetch.Path)
-			if !have[mainmod.SumKey{Path: r.Fetch.Path, Version: r.Fetch.Version}] {
+			if !have(r.Fetch.Path, r.Fetch.Version, false) {
 				r.Missing = append(r.Missing, "zip")
 			}
-			if !have[mainmod.SumKey{Path: r.Fetch.Path, Version: r.Fetch.Version, GoMod: true}] {
+			if !have(r.Fetch.Path, r.Fetch.Version, true) {
 				r.Missing = append(r.Missing, "go.mod")
 			}
 		}

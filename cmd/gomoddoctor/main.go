@@ -26,7 +26,24 @@ import (
 // otherwise it comes from the module version 'go install' records.
 var version = ""
 
-func main() { os.Exit(Main()) }
+func main() {
+	limitMemory()
+	os.Exit(Main())
+}
+
+// memoryLimit is the doctor's soft memory limit (runtime/debug
+// SetMemoryLimit), unless GOMEMLIMIT sets another: the garbage of a
+// large go.mod, go.sum or hostile answer is collected before the
+// process grows past it. What the doctor keeps is bounded too (the
+// bodies it reads, the lines it keeps per finding), so the limit is
+// reached only by garbage.
+const memoryLimit = 40 << 20
+
+func limitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+}
 
 // Main runs the command line of the process and returns its exit code.
 func Main() int {
