@@ -156,6 +156,10 @@ func SumDB(e *checks.Env) *SumDBPlan {
 			allAudit = false
 			break
 		}
+		if k, _ := noProxy(e, l.Path); k != "" {
+			allAudit = false
+			break
+		}
 	}
 	for _, l := range lines {
 		if allAudit {
