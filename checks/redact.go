@@ -14,7 +14,7 @@ var userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#@,|'"]+
 // RedactString hides the credentials of every URL in s: the password of
 // user:password, or the whole user part when it stands alone (a token).
 func RedactString(s string) string {
-	if !strings.Contains(s, "@") || !strings.Contains(s, "://") {
+	if !hasUserinfo(s) {
 		return s // no URL with a user part (a list of 50,000 module@version needs no regexp)
 	}
 	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
@@ -24,6 +24,25 @@ func RedactString(s string) string {
 		}
 		return sub[1] + "xxxxx@"
 	})
+}
+
+// hasUserinfo reports whether some "://" in s is followed by an '@'
+// before anything that ends the user info: whether userinfoRE can match.
+func hasUserinfo(s string) bool {
+	for {
+		i := strings.Index(s, "://")
+		if i < 0 {
+			return false
+		}
+		s = s[i+3:]
+		end := strings.IndexAny(s, " \t\r\n\v\f/?#,|'\"")
+		if end < 0 {
+			end = len(s)
+		}
+		if strings.IndexByte(s[:end], '@') > 0 {
+			return true
+		}
+	}
 }
 
 // secretsIn returns the credentials of every URL in s, unescaped as well
@@ -87,6 +106,21 @@ func (s *scrubber) cleanLocked(text string) string {
 // the scheme (Bearer, Basic...) is kept, the rest of the value hidden.
 var authHeaderRE = regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|private-token|job-token|x-api-key|x-auth-token|cookie)(\s*:\s*)(?:(basic|bearer|token|digest|negotiate|ntlm|aws4-hmac-sha256)\s+)?[^\s'"][^\r\n'"]*`)
 
+// headerNames are the names authHeaderRE looks for, lower case.
+var headerNames = []string{"authorization", "private-token", "job-token", "x-api-key", "x-auth-token", "cookie"}
+
+// hasHeaderName reports whether text holds one of headerNames, in any
+// case.
+func hasHeaderName(text string) bool {
+	lower := strings.ToLower(text)
+	for _, n := range headerNames {
+		if strings.Contains(lower, n) {
+			return true
+		}
+	}
+	return false
+}
+
 // tokenParamRE finds credentials in the query of a URL.
 var tokenParamRE = regexp.MustCompile(`(?i)([?&](?:access_token|token|private_token|api_key|apikey|key|password|passwd|secret|sig|signature|auth)=)[^&\s#'"]+`)
 
@@ -94,7 +128,9 @@ var tokenParamRE = regexp.MustCompile(`(?i)([?&](?:access_token|token|private_to
 // info of URLs (RedactString), credential headers and query parameters.
 func redactText(text string) string {
 	text = RedactString(text)
-	if strings.Contains(text, ":") {
+	// The regular expressions only where their keywords are: a list of
+	// 50,000 modules is scanned for the keywords, not matched.
+	if strings.Contains(text, ":") && hasHeaderName(text) {
 		text = authHeaderRE.ReplaceAllStringFunc(text, func(m string) string {
 			sub := authHeaderRE.FindStringSubmatch(m)
 			if sub[3] != "" {
@@ -103,7 +139,7 @@ func redactText(text string) string {
 			return sub[1] + sub[2] + "xxxxx"
 		})
 	}
-	if strings.Contains(text, "=") {
+	if strings.Contains(text, "=") && strings.ContainsAny(text, "?&") {
 		text = tokenParamRE.ReplaceAllString(text, "${1}xxxxx")
 	}
 	return text

@@ -104,3 +104,17 @@ func TestRedactCredentialShapes(t *testing.T) {
 		}
 	}
 }
+
+// hasUserinfo is what lets RedactString skip the regular expression:
+// it must say yes wherever userinfoRE matches.
+func TestHasUserinfoGuardsTheRegexp(t *testing.T) {
+	for _, s := range []string{
+		"", "a@b", "https://host/a@b", "https://user@host", "https://u:p@host", "x https://@host",
+		"https://@u@host", "git+ssh://git@host:x", "https://host ,u@x", "s3://k\t@b", "a://b://c@d",
+		"mod@v1.0.0: https://proxy.test/mod (go.sum)", "https://tok3n@host/path?x=1@2",
+	} {
+		if userinfoRE.MatchString(s) && !hasUserinfo(s) {
+			t.Errorf("%q: the regexp matches, hasUserinfo says no", s)
+		}
+	}
+}

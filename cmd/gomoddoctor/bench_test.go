@@ -34,6 +34,7 @@ type measured struct {
 	wall   time.Duration
 	cpu    time.Duration // user + system, the process and its children
 	maxRSS int64         // bytes
+	ownRSS int64         // bytes: the process's own peak, without its children (where measured)
 	out    []byte
 }
 
