@@ -547,7 +547,15 @@ func (r *moduleRun) goSum() {
 		}
 		return false
 	}
-	var failing, warning []string
+	// The reasons, each said once above the module versions it holds
+	// for: 50,000 requirements are 50,000 short lines, not 50,000
+	// sentences.
+	const (
+		noGoMod     = "no go.mod hash (every command that loads the module graph fails):"
+		noZipUsed   = "no content hash, and the module's packages are imported (builds fail):"
+		noZipDirect = "no content hash (builds fail if they import its packages):"
+	)
+	byReason := map[string][]string{}
 	var missing []module.Version
 	cut := ""
 	for i, req := range reqs {
@@ -563,11 +571,11 @@ func (r *moduleRun) goSum() {
 		zip := sums.H1(mv.Path, mv.Version, false) != ""
 		switch {
 		case !gomod:
-			failing = append(failing, mv.String()+": no go.mod hash (every command that loads the module graph fails)")
+			byReason[noGoMod] = append(byReason[noGoMod], mv.String())
 		case !zip && provides(req.Mod.Path):
-			failing = append(failing, mv.String()+": no content hash, and the module's packages are imported (builds fail)")
+			byReason[noZipUsed] = append(byReason[noZipUsed], mv.String())
 		case !zip && !req.Indirect:
-			warning = append(warning, mv.String()+": no content hash (builds fail if they import its packages)")
+			byReason[noZipDirect] = append(byReason[noZipDirect], mv.String())
 		default:
 			continue
 		}
@@ -580,16 +588,26 @@ func (r *moduleRun) goSum() {
 		return
 	}
 	sev := checks.SevWarn
-	lines := warning
-	if len(failing) > 0 {
+	if len(byReason[noGoMod])+len(byReason[noZipUsed]) > 0 {
 		sev = checks.SevFail
-		lines = append(failing, warning...)
 	}
-	var names []string
+	var detail strings.Builder
+	for _, reason := range []string{noGoMod, noZipUsed, noZipDirect} {
+		if vs := byReason[reason]; len(vs) > 0 {
+			if detail.Len() > 0 {
+				detail.WriteByte('\n')
+			}
+			detail.WriteString(reason)
+			for _, v := range vs {
+				detail.WriteString("\n  " + v)
+			}
+		}
+	}
+	var dl strings.Builder
+	dl.WriteString("go mod download")
 	for _, mv := range missing {
-		names = append(names, mv.String())
+		dl.WriteString(" " + mv.String())
 	}
-	dl := "go mod download " + strings.Join(names, " ")
 	msg := fmt.Sprintf("go.sum lacks lines for %s requirement(s): builds fail with \"missing go.sum entry\"", thousands(len(missing)))
 	if sev == checks.SevWarn {
 		msg = fmt.Sprintf("go.sum lacks the content hash of %s requirement(s) that no package of this module imports directly: builds that need their packages fail with \"missing go.sum entry\"", thousands(len(missing)))
@@ -600,13 +618,13 @@ func (r *moduleRun) goSum() {
 	r.add(checks.Finding{
 		Code: "MODULE_MISSING_GOSUM", Severity: sev, Subject: "go.sum",
 		Message: msg,
-		Detail:  strings.Join(lines, "\n"),
+		Detail:  detail.String(),
 		// The lines come with 'go mod download', which needs the modules
 		// fetched: when the private check finds them sent where they
 		// cannot be, this follows from it.
 		CausedBy: &checks.Ref{Check: "private"},
 		Fixes: []checks.Fix{
-			checks.Manual("add the missing lines (the go command fetches and verifies the modules)", dl),
+			checks.Manual("add the missing lines (the go command fetches and verifies the modules)", dl.String()),
 			checks.Manual("or bring go.mod and go.sum up to date with the code", "go mod tidy"),
 		},
 	})

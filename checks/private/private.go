@@ -635,14 +635,24 @@ func (r *privateRun) table() checks.Finding {
 		return key + "=" + pattern
 	}
 	proxies := describeProxies(r.s)
-	for _, rt := range r.routes {
+	unlisted := 0
+	for i, rt := range r.routes {
+		// A table of 50,000 routes is megabytes no one reads: the first
+		// ones, and every one whose origin was probed; the counts of the
+		// message cover all of them.
+		listed := i < maxTableRoutes || rt.Origin != nil
+		if !listed {
+			unlisted++
+		}
 		name := rt.Req.Mod.String()
 		if rt.Req.Indirect {
 			name += " (indirect)"
 		}
 		if rt.Req.Local() {
 			nLocal++
-			lines = append(lines, name, "    local directory "+rt.Req.Dir+" (replace): nothing is fetched")
+			if listed {
+				lines = append(lines, name, "    local directory "+rt.Req.Dir+" (replace): nothing is fetched")
+			}
 			continue
 		}
 		if rt.Mod != rt.Req.Mod {
@@ -665,6 +675,9 @@ func (r *privateRun) table() checks.Finding {
 		default:
 			nProxy++
 			fetch = "proxy: " + proxies + " (not probed)"
+		}
+		if !listed {
+			continue
 		}
 		var sum string
 		switch {
@@ -694,12 +707,19 @@ func (r *privateRun) table() checks.Finding {
 			lines = append(lines, "    origin: "+o.Summary())
 		}
 	}
+	if unlisted > 0 {
+		lines = append(lines, fmt.Sprintf("… and %s more requirement(s), not listed (the counts above include them)", reqs.Thousands(unlisted)))
+	}
 	return checks.Finding{
 		Code: "PRIVATE_ROUTES", Severity: checks.SevInfo, Subject: "go.mod",
 		Message: fmt.Sprintf("how the go command fetches the %d requirement(s): %d through GOPROXY, %d directly from their origins, %d from local directories", len(r.routes), nProxy, nDirect, nLocal),
 		Detail:  strings.Join(lines, "\n"),
 	}
 }
+
+// maxTableRoutes is how many requirements the routing table lists one
+// by one.
+const maxTableRoutes = 1000
 
 // describeProxies is the GOPROXY list in a few words.
 func describeProxies(s *probe.Scope) string {
