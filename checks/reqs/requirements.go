@@ -114,10 +114,12 @@ func readWorkModules(e *checks.Env) []WorkModule {
 // go.work first, then those of the go.mod files (a workspace ignores the
 // go.mod replacements that go.work overrides), version-specific before
 // path-wide. Workspace modules required by each other are left out.
+// The slice is the run's one copy, shared by every check: read it, never
+// write to it (an append copies it).
 func Requirements(e *checks.Env) []Requirement {
 	m := model(e)
 	m.reqsOnce.Do(func() { m.reqs = readRequirements(e) })
-	return slices.Clone(m.reqs)
+	return m.reqs[:len(m.reqs):len(m.reqs)]
 }
 
 func readRequirements(e *checks.Env) []Requirement {
