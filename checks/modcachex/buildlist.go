@@ -87,7 +87,7 @@ func ComputeBuildList(c Cache, main *modfile.File, mainDir string) (*BuildList, 
 		g.load(q)
 	}
 
-	bl := &BuildList{Unread: g.unread}
+	bl := &BuildList{Unread: g.unread, Deps: make([]Dep, 0, len(g.selected))}
 	for p, v := range g.selected {
 		if p == mainPath || v == "none" {
 			continue

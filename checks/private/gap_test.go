@@ -94,7 +94,7 @@ func TestPrivateOriginEvidence(t *testing.T) {
 	r := &privateRun{env: env, g: env.Go, s: probe.ScopeOf(env)}
 	missing := func(path string) *route {
 		mv := module.Version{Path: path, Version: "v1.0.0"}
-		return &route{Req: reqs.Requirement{Mod: mv, Fetched: mv}, Mod: mv, Chain: &probe.ModuleChain{
+		return &route{Req: &reqs.Requirement{Mod: mv, Fetched: mv}, Mod: mv, Chain: &probe.ModuleChain{
 			Probe: probe.ProbeModule{Path: path, Version: "v1.0.0"}, OK: true, Direct: true, Entry: -1,
 			Steps: []probe.Step{{Entry: 0, NotExist: true, Resp: &netenv.Response{StatusCode: 404}}},
 		}}

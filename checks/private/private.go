@@ -63,7 +63,7 @@ const (
 
 // A route is how the go command fetches one requirement.
 type route struct {
-	Req     reqs.Requirement
+	Req     *reqs.Requirement // in the run's shared list: read-only
 	Mod     module.Version // what is fetched
 	Private string         // the GOPRIVATE pattern that matches, if any
 	// NoProxy is the GONOPROXY pattern that sends it direct; NoSum the
@@ -160,7 +160,8 @@ func (r *privateRun) buildRoutes() {
 	// to look for each.
 	_, err := os.Stat(filepath.Join(r.env.Go.Get("GOMODCACHE"), "cache", "download"))
 	noCache := err != nil
-	for i, req := range all {
+	for i := range all {
+		req := &all[i]
 		if reqs.Expired(r.ctx, i) {
 			r.cut = reqs.CutNote(i, len(all), "requirements")
 			return

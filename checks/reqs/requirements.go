@@ -102,6 +102,7 @@ func readWorkModules(e *checks.Env) []WorkModule {
 			wm.Err = err
 		} else {
 			wm.File, wm.Err = modfile.Parse(wm.GoMod, data, nil)
+			mainmod.DropSyntax(wm.File)
 		}
 		out = append(out, wm)
 	}
@@ -159,8 +160,16 @@ func readRequirements(e *checks.Env) []Requirement {
 		}
 		return rep{}, false
 	}
-	byPath := map[string]int{}
-	var out []Requirement
+	n := 0
+	for _, wm := range mods {
+		if wm.File != nil {
+			n += len(wm.File.Require)
+		}
+	}
+	// Sized once: 50,000 requirements grown by appends would be twice
+	// their size at the last copy.
+	byPath := make(map[string]int, n)
+	out := make([]Requirement, 0, n)
 	for _, wm := range mods {
 		if wm.File == nil {
 			continue

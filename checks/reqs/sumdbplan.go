@@ -184,27 +184,40 @@ func SumDB(e *checks.Env) *SumDBPlan {
 		// them.
 		p.Audit = lines[:len(lines):len(lines)]
 	}
-	for _, r := range sumdbRequirements(e) {
+	p.Reqs = sumdbRequirements(e)
+	for i := range p.Reqs {
+		r := &p.Reqs[i]
 		if r.Fetch.Path != "" {
 			r.Var, r.Pattern = SumDBExempt(e, r.Fetch.Path)
-			if !have(r.Fetch.Path, r.Fetch.Version, false) {
-				r.Missing = append(r.Missing, "zip")
-			}
-			if !have(r.Fetch.Path, r.Fetch.Version, true) {
-				r.Missing = append(r.Missing, "go.mod")
+			zip, gomod := !have(r.Fetch.Path, r.Fetch.Version, false), !have(r.Fetch.Path, r.Fetch.Version, true)
+			switch {
+			case zip && gomod:
+				r.Missing = missingBoth
+			case zip:
+				r.Missing = missingZip
+			case gomod:
+				r.Missing = missingGoMod
 			}
 		}
-		p.Reqs = append(p.Reqs, r)
 	}
 	return p
 }
+
+// The values of SumDBReq.Missing, shared by 50,000 requirements rather
+// than allocated for each (read-only: an append copies them).
+var (
+	missingZip   = []string{"zip"}
+	missingGoMod = []string{"go.mod"}
+	missingBoth  = []string{"zip", "go.mod"}
+)
 
 // sumdbRequirements lists the main modules' requirements as the go command
 // fetches them (Requirements: replacements applied, a workspace's
 // modules together), direct ones first.
 func sumdbRequirements(e *checks.Env) []SumDBReq {
-	var out []SumDBReq
-	for _, r := range Requirements(e) {
+	rs := Requirements(e)
+	out := make([]SumDBReq, 0, len(rs))
+	for _, r := range rs {
 		req := SumDBReq{Mod: r.Mod, Fetch: r.Fetched, Dir: r.Dir}
 		if req.Fetch.Path != "" && module.Check(req.Fetch.Path, req.Fetch.Version) != nil {
 			req.Fetch = module.Version{}
