@@ -200,6 +200,18 @@ func (e *Entry) Paths() (dir string, files []string) {
 // LoadEntry reads the state of one module version from disk. It returns
 // nil when nothing of it is in the cache.
 func (c Cache) LoadEntry(m module.Version) (*Entry, error) {
+	// Most versions of a long build list are not in the cache at all:
+	// two lstats say so, rather than eight (every file of an entry is in
+	// its @v directory).
+	if vdir, err := c.VersionDir(m.Path); err == nil {
+		if _, err := os.Lstat(vdir); errors.Is(err, fs.ErrNotExist) {
+			if dir, err := c.ExtractDir(m); err == nil {
+				if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+					return nil, nil
+				}
+			}
+		}
+	}
 	e := &Entry{Mod: m}
 	any := false
 	for k := range numKinds {

@@ -126,6 +126,9 @@ func (s *Scanner) Deep(ctx context.Context, mods []module.Version, report func(P
 	total := len(mods)
 	err := s.run(ctx, report, false, func(w *walker) error {
 		for _, m := range mods {
+			if ctx.Err() != nil {
+				return errCanceled
+			}
 			e, err := s.Cache.LoadEntry(m)
 			if err != nil || e == nil {
 				s.progress("hashing", int(done.Add(1)), total)
