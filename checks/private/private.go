@@ -64,8 +64,8 @@ const (
 // A route is how the go command fetches one requirement.
 type route struct {
 	Req     *reqs.Requirement // in the run's shared list: read-only
-	Mod     module.Version // what is fetched
-	Private string         // the GOPRIVATE pattern that matches, if any
+	Mod     module.Version    // what is fetched
+	Private string            // the GOPRIVATE pattern that matches, if any
 	// NoProxy is the GONOPROXY pattern that sends it direct; NoSum the
 	// GONOSUMDB pattern that exempts it from the checksum database;
 	// Insecure the GOINSECURE pattern.
