@@ -138,9 +138,8 @@ func (w countingWriter) Write(p []byte) (int, error) {
 
 // rangeLog counts the zip requests with and without a Range header.
 type rangeLog struct {
-	mu             sync.Mutex
-	ranged, whole  int
-	maxWholeLength int
+	mu            sync.Mutex
+	ranged, whole int
 }
 
 func (l *rangeLog) wrap(h http.Handler) http.Handler {

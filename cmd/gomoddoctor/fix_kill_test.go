@@ -44,14 +44,14 @@ func TestFixKilledLeavesNoCopy(t *testing.T) {
 		runs, step = 4, 75*time.Millisecond
 	}
 	type proc struct {
-		cmd          *exec.Cmd
-		tmp, goenv   string
-		mark         string
-		delay        time.Duration
-		done         chan error
-		out          strings.Builder
-		killed       bool
-		marked, ends bool
+		cmd        *exec.Cmd
+		tmp, goenv string
+		mark       string
+		delay      time.Duration
+		done       chan error
+		out        strings.Builder
+		killed     bool
+		marked     bool
 	}
 	procs := make([]*proc, runs)
 	for i := range procs {
