@@ -303,15 +303,26 @@ func WalkModule(ctx context.Context, e *checks.Env, entries []goenv.ProxyEntry, 
 	return mc
 }
 
-// moduleStep asks one entry for one thing about a module.
-func moduleStep(ctx context.Context, e *checks.Env, i int, en goenv.ProxyEntry, esc, version, op string) Step {
-	st := Step{Entry: i, Op: op}
+// entryStep is the step of an entry that answers without a request:
+// direct (the walk ends there: the go command fetches from the origin)
+// and off (the go command refuses); settled is false for a proxy.
+func entryStep(i int, en goenv.ProxyEntry, op string) (st Step, settled bool) {
+	st = Step{Entry: i, Op: op}
 	switch en.Kind {
 	case goenv.ProxyDirect:
 		st.OK = true
-		return st
+		return st, true
 	case goenv.ProxyOff:
 		st.NotExist, st.Err, st.Code = true, "module lookup disabled by GOPROXY=off", "PROXY_OFF"
+		return st, true
+	}
+	return st, false
+}
+
+// moduleStep asks one entry for one thing about a module.
+func moduleStep(ctx context.Context, e *checks.Env, i int, en goenv.ProxyEntry, esc, version, op string) Step {
+	st, settled := entryStep(i, en, op)
+	if settled {
 		return st
 	}
 	base := strings.TrimSuffix(en.URL, "/") + "/" + esc

@@ -157,13 +157,8 @@ func walkZip(ctx context.Context, e *checks.Env, entries []goenv.ProxyEntry, m m
 		return z
 	}
 	steps, okAt, final := tryProxies(entries, func(i int, en goenv.ProxyEntry) Step {
-		st := Step{Entry: i, Op: m.Version + ".zip"}
-		switch en.Kind {
-		case goenv.ProxyDirect:
-			st.OK = true
-			return st
-		case goenv.ProxyOff:
-			st.NotExist, st.Err, st.Code = true, "module lookup disabled by GOPROXY=off", "PROXY_OFF"
+		st, settled := entryStep(i, en, m.Version+".zip")
+		if settled {
 			return st
 		}
 		u, err := url.Parse(strings.TrimSuffix(en.URL, "/") + "/" + esc + "/@v/" + ev + ".zip")
