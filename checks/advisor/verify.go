@@ -23,8 +23,16 @@ import (
 // step about a cause that a working step removes is not listed; the
 // steps that work come first.
 func Plan(ctx context.Context, env *checks.Env, results []checks.CheckResult, list []*checks.Check) []checks.PlanStep {
+	// The trials' checks are abandoned a grace after their deadline: it
+	// comes a grace before the run's, so that the report is not late.
+	if d, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-checks.DefaultGrace))
+		defer cancel()
+	}
 	v := &verifier{ctx: ctx, env: env, results: results, list: list, tried: map[trialKey]*trial{},
-		had: problemsOf(results), roots: checks.RootCauses(results)}
+		had: problemsOf(results), roots: checks.RootCauses(results),
+		slots: make(chan struct{}, trialSlots(env))}
 	plan := advise(env, results, v)
 	keys := map[trialKey]bool{}
 	for _, s := range plan {
@@ -72,6 +80,23 @@ type verifier struct {
 
 	mu    sync.Mutex
 	tried map[trialKey]*trial
+	slots chan struct{} // the trials that may run at once (trialSlots)
+}
+
+// trialBudget is how many requirements the trials running at once may
+// hold between them: each runs checks that build their own tables of
+// the module's requirements, so a module of ordinary size tries all its
+// settings at once and one of 50,000 requirements one at a time, in
+// bounded memory.
+const trialBudget = 20000
+
+// trialSlots is how many trials run at once for env's main module.
+func trialSlots(env *checks.Env) int {
+	n := 0
+	if m := env.Module; m != nil && m.File != nil {
+		n = len(m.File.Require)
+	}
+	return max(1, trialBudget/max(n, 1))
 }
 
 // start sets off the trial of k, unless it is under way or done.
@@ -85,6 +110,11 @@ func (v *verifier) start(k trialKey) *trial {
 	v.tried[k] = t
 	go func() {
 		defer close(t.done)
+		select {
+		case v.slots <- struct{}{}:
+			defer func() { <-v.slots }()
+		case <-v.ctx.Done():
+		}
 		t.v = v.try(k)
 	}()
 	return t
