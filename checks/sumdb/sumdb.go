@@ -1204,7 +1204,19 @@ func (r *sumdbRun) noSumDBFix(paths []string, title string) (checks.Fix, bool) {
 			public = append(public, l.Path)
 		}
 	}
-	pats := goenv.MinimalPatterns(paths, public)
+	// The database not knowing a module on a public host says nothing
+	// of its neighbours: the pattern is its own path, never its
+	// organization (which would exempt every module of it).
+	var wide, exact []string
+	for _, p := range paths {
+		host, _, _ := strings.Cut(p, "/")
+		if r.env.Net().IsPublicName(host) {
+			exact = append(exact, p)
+		} else {
+			wide = append(wide, p)
+		}
+	}
+	pats := append(goenv.MinimalPatterns(wide, public), exact...)
 	if len(pats) == 0 {
 		return checks.Fix{}, false
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+	"github.com/gomoddoctor/gomoddoctor/checks/netenv"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
 	"github.com/gomoddoctor/gomoddoctor/checks/reqs"
@@ -60,6 +61,8 @@ type sumdbCase struct {
 	gomod string // "" means sumdbGoMod
 	gosum string
 	env   []string
+	// public is a host name suffix taken for a public name.
+	public string
 	// prep runs before the doctor (a kept tree head, a fork...).
 	prep   func(t *testing.T, sb *fixtures.Sandbox)
 	status checks.Status
@@ -267,6 +270,16 @@ func (w *sumdbWorld) cases(t *testing.T) []sumdbCase {
 					t.Errorf("not found: %+v", f)
 				}
 			}},
+		{name: "a module of a public host unknown to the database (410)", gomod: toolMod, gosum: checktest.HelloSum + greetSum, env: via(w.privateProxy, w.private), public: "other.test",
+			status: checks.StatusFail, want: []string{"SUMDB_NOT_FOUND fail"}, goOK: false, fix: "SUMDB_NOT_FOUND",
+			check: func(t *testing.T, r checks.CheckResult) {
+				// Its own path: the database not knowing it says
+				// nothing of the host's other modules.
+				f := checktest.Finding(r, "SUMDB_NOT_FOUND")
+				if f == nil || len(f.Fixes) != 1 || f.Fixes[0].Command != "go env -w GONOSUMDB=other.test/tool" {
+					t.Errorf("not found: %+v", f)
+				}
+			}},
 		{name: "private module in go.sum, unknown to the database", gomod: toolMod, gosum: checktest.HelloSum + greetSum + otherTool,
 			env:    append(via(w.privateProxy, w.private), "GONOSUMDB=corp.example"),
 			status: checks.StatusWarn, want: []string{"SUMDB_NOT_FOUND warn"}, goOK: true,
@@ -354,6 +367,11 @@ func TestSumDBVerdictAgreesWithGoCommand(t *testing.T) {
 			var res result
 			env := checks.LoadEnv(context.Background(), checks.LoadOptions{Dir: dir, Environ: sb.Environ(extra...)})
 			env.Options.Resolver = w.dns
+			if tc.public != "" {
+				cfg := env.NetConfig()
+				cfg.IsPublicName = func(h string) bool { return strings.HasSuffix(h, tc.public) }
+				env.Network = netenv.New(cfg)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			res.r = checks.Runner{}.Run(ctx, env, []*checks.Check{Check})[0]
 			cancel()
