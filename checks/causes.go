@@ -10,7 +10,8 @@ package checks
 // check's problem about that subject (without a subject, of any problem
 // of that check); a link to a finding that is not a
 // problem of this report, or that closes a cycle, is dropped, so that
-// the finding stands as a cause of its own.
+// the finding stands as a cause of its own. Of a finding's candidate
+// links (CausedBy, then CausedByAny) the first that resolves is kept.
 func linkCauses(results []CheckResult) {
 	type key struct{ check, subject string }
 	problems := map[key][]*Finding{}
@@ -22,35 +23,50 @@ func linkCauses(results []CheckResult) {
 			}
 		}
 	}
-	for i := range results {
-		for j := range results[i].Findings {
-			f := &results[i].Findings[j]
-			if f.CausedBy == nil {
-				continue
-			}
-			var cause *Finding
-			if f.CausedBy.Subject == "" {
-				// Any problem of that check (with that code).
-				for _, r := range results {
-					for j := range r.Findings {
-						c := &r.Findings[j]
-						if cause == nil && r.ID == f.CausedBy.Check && c != f && c.Problem() && (f.CausedBy.Code == "" || c.Code == f.CausedBy.Code) {
-							cause = c
-							f.CausedBy.Subject = c.Subject
-						}
+	// resolve completes ref as the finding f's link and returns the
+	// problem it names, or nil.
+	resolve := func(f *Finding, ref *Ref) *Finding {
+		var cause *Finding
+		if ref.Subject == "" {
+			// Any problem of that check (with that code).
+			for _, r := range results {
+				for j := range r.Findings {
+					c := &r.Findings[j]
+					if cause == nil && r.ID == ref.Check && c != f && c.Problem() && (ref.Code == "" || c.Code == ref.Code) {
+						cause = c
+						ref.Subject = c.Subject
 					}
 				}
 			}
-			for _, c := range problems[key{f.CausedBy.Check, f.CausedBy.Subject}] {
-				if cause == nil && c != f && (f.CausedBy.Code == "" || c.Code == f.CausedBy.Code) {
-					cause = c
-				}
+		}
+		for _, c := range problems[key{ref.Check, ref.Subject}] {
+			if cause == nil && c != f && (ref.Code == "" || c.Code == ref.Code) {
+				cause = c
 			}
-			if cause == nil || !f.Problem() {
-				f.CausedBy = nil
+		}
+		if cause != nil {
+			ref.Code = cause.Code
+		}
+		return cause
+	}
+	for i := range results {
+		for j := range results[i].Findings {
+			f := &results[i].Findings[j]
+			var candidates []Ref
+			if f.CausedBy != nil {
+				candidates = append(candidates, *f.CausedBy)
+			}
+			candidates = append(candidates, f.CausedByAny...)
+			f.CausedBy, f.CausedByAny = nil, nil
+			if !f.Problem() {
 				continue
 			}
-			f.CausedBy.Code = cause.Code
+			for _, ref := range candidates {
+				if resolve(f, &ref) != nil {
+					f.CausedBy = &ref
+					break
+				}
+			}
 		}
 	}
 	// A cycle has no root: cut each where it closes.

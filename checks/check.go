@@ -111,6 +111,11 @@ type Finding struct {
 	// not run, a problem not found), so that a finding whose cause is not
 	// in the report stands as a cause itself.
 	CausedBy *Ref `json:"caused_by,omitempty"`
+	// CausedByAny are the links a check can name when it cannot know
+	// which other check's problem stands in the way, in order: the
+	// runner makes the first that resolves (as CausedBy does) the
+	// finding's CausedBy. CausedBy, when set, comes first.
+	CausedByAny []Ref `json:"-"`
 }
 
 // A Ref names a finding of a report.

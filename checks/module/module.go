@@ -620,9 +620,14 @@ func (r *moduleRun) goSum() {
 		Message: msg,
 		Detail:  detail.String(),
 		// The lines come with 'go mod download', which needs the modules
-		// fetched: when the private check finds them sent where they
-		// cannot be, this follows from it.
-		CausedBy: &checks.Ref{Check: "private"},
+		// fetched: when the proxies cannot serve them (the proxy check
+		// probes the modules go.sum lacks first), or the private check
+		// finds them sent where they cannot be, this follows from it.
+		CausedByAny: []checks.Ref{
+			{Check: "proxy", Code: "PROXY_MODULE_UNAVAILABLE"},
+			{Check: "proxy", Code: "PROXY_MODULE_NOT_FOUND"},
+			{Check: "private"},
+		},
 		Fixes: []checks.Fix{
 			checks.Manual("add the missing lines (the go command fetches and verifies the modules)", dl.String()),
 			checks.Manual("or bring go.mod and go.sum up to date with the code", "go mod tidy"),
