@@ -99,7 +99,7 @@ func capEvidence(detail string, wrap func(int, string) string) string {
 	lines := strings.Split(detail, "\n")
 	used := 0
 	for i, l := range lines {
-		n := strings.Count(wrap(6, printable(l)), "\n") + 1
+		n := strings.Count(wrap(6, l), "\n") + 1
 		if used+n > maxEvidence || i == len(lines)-1 && used+n > maxEvidence {
 			if i == 0 {
 				return l
@@ -131,11 +131,11 @@ func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, 
 		f.Fixes = nil
 		b.WriteString("\n" + finding(f, p, wrap))
 		for _, c := range v.consequences {
-			line := "→ " + printable(c.Code)
+			line := "→ " + c.Code
 			if c.Subject != "" {
-				line += " (" + printable(c.Subject) + ")"
+				line += " (" + c.Subject + ")"
 			}
-			b.WriteString(p.faint.Sprint(cut("    "+line+": "+printable(c.Message), width)) + "\n")
+			b.WriteString(p.faint.Sprint(cut("    "+line+": "+c.Message, width)) + "\n")
 		}
 		// The steps that remove the cause itself; those about its
 		// consequences only when nothing answers the cause (-v shows all).
@@ -155,7 +155,7 @@ func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, 
 			}
 			// Under its cause a step stands alone: "or, ..." alternatives
 			// of a finding read as the step they are.
-			title := "fix: " + printable(strings.TrimPrefix(strings.TrimPrefix(s.Title, "or, "), "or "))
+			title := "fix: " + strings.TrimPrefix(strings.TrimPrefix(s.Title, "or, "), "or ")
 			switch v := s.Verified; {
 			case v != nil && v.Works:
 				title = "fix, tried (" + triedChanges(v) + "): " + strings.TrimPrefix(title, "fix: ")
@@ -166,7 +166,7 @@ func causesText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, 
 				title = byTag(s) + " " + title
 			}
 			b.WriteString(wrap(2, title) + "\n")
-			b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
+			b.WriteString("    " + p.cmd.Sprint("$ "+s.Command) + "\n")
 		}
 	}
 	return rest

@@ -69,7 +69,7 @@ func diffLabel(x reportdiff.Difference) string {
 func diffText(w io.Writer, d *reportdiff.Diff, o Options) error {
 	p, wrap := textTools(w, TextOptions{Color: o.Color, Width: o.Width})
 	var b strings.Builder
-	fmt.Fprintf(&b, "A: %s (%s, %s)\nB: %s (%s, %s)\n", printable(d.A.Name), d.A.Status, d.A.GoVersion, printable(d.B.Name), d.B.Status, d.B.GoVersion)
+	fmt.Fprintf(&b, "A: %s (%s, %s)\nB: %s (%s, %s)\n", d.A.Name, d.A.Status, d.A.GoVersion, d.B.Name, d.B.Status, d.B.GoVersion)
 	if len(d.Differences) == 0 {
 		b.WriteString("\nNo difference.\n")
 		_, err := io.WriteString(w, b.String())
@@ -82,11 +82,11 @@ func diffText(w io.Writer, d *reportdiff.Diff, o Options) error {
 		}
 		fmt.Fprintf(&b, "\n%s (%d):\n", p.code.Sprint(title), len(xs))
 		for _, x := range xs {
-			fmt.Fprintf(&b, "%s %s\n", mark, p.code.Sprint(printable(diffLabel(x))))
-			b.WriteString(wrap(4, "A: "+printable(sideValue(x.A))) + "\n")
-			b.WriteString(wrap(4, "B: "+printable(sideValue(x.B))) + "\n")
+			fmt.Fprintf(&b, "%s %s\n", mark, p.code.Sprint(diffLabel(x)))
+			b.WriteString(wrap(4, "A: "+sideValue(x.A)) + "\n")
+			b.WriteString(wrap(4, "B: "+sideValue(x.B)) + "\n")
 			if why && x.Why != "" {
-				b.WriteString(p.faint.Sprint(wrap(4, printable(x.Why))) + "\n")
+				b.WriteString(p.faint.Sprint(wrap(4, x.Why)) + "\n")
 			}
 		}
 	}

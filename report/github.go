@@ -142,12 +142,12 @@ func ghCommand(b *strings.Builder, level string, p ghProps, data string) {
 // ghData escapes the data of a workflow command (after neutralising
 // control characters): %, CR and LF.
 func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(printable(s))
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
 }
 
 // ghProperty escapes a property value: as data, plus ':' and ','.
 func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(printable(s))
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // positionRE finds a source position at the start of a go error line

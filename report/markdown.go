@@ -203,7 +203,7 @@ func firstLine(s string) string {
 // start emphasis, a link, code, HTML or a table cell is escaped, control
 // characters are shown as escapes, and newlines become spaces.
 func mdText(s string) string {
-	s = strings.ReplaceAll(printable(s), "\n", " ")
+	s = strings.ReplaceAll(checks.SanitizeText(s), "\n", " ")
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
@@ -229,7 +229,7 @@ func mdCell(s string) string { return mdText(s) }
 // mdCode writes s as an inline code span, with a fence longer than any
 // run of backticks inside it.
 func mdCode(s string) string {
-	s = strings.ReplaceAll(printable(s), "\n", " ")
+	s = strings.ReplaceAll(checks.SanitizeText(s), "\n", " ")
 	fence := strings.Repeat("`", longestRun(s, '`')+1)
 	pad := ""
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
@@ -242,7 +242,7 @@ func mdCode(s string) string {
 // mdBlock writes s as a fenced code block whose fence is longer than any
 // run of backticks inside it, so that no text can close it early.
 func mdBlock(s, lang string) string {
-	s = strings.TrimRight(printable(s), "\n")
+	s = strings.TrimRight(checks.SanitizeText(s), "\n")
 	fence := strings.Repeat("`", max(3, longestRun(s, '`')+1))
 	return fence + lang + "\n" + s + "\n" + fence + "\n"
 }

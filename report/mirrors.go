@@ -98,7 +98,7 @@ func mirrorCells(c *mirrors.Candidate, res *mirrors.Result) []string {
 			sumdb = "✗ error"
 		}
 	}
-	return []string{fmt.Sprint(c.Rank), printable(c.URL) + "\n(" + c.Origin + ")", reach, median, p90, zip, serves, fresh, sumdb}
+	return []string{fmt.Sprint(c.Rank), c.URL + "\n(" + c.Origin + ")", reach, median, p90, zip, serves, fresh, sumdb}
 }
 
 func sizeOf(n int) string {
@@ -117,13 +117,13 @@ func sizeOf(n int) string {
 func mirrorProblems(c *mirrors.Candidate, res *mirrors.Result) []string {
 	var out []string
 	if !c.Reach.OK {
-		return []string{fmt.Sprintf("does not answer: %s: %s", c.Reach.Stage, printable(c.Reach.Detail))}
+		return []string{fmt.Sprintf("does not answer: %s: %s", c.Reach.Stage, c.Reach.Detail)}
 	}
 	for _, l := range c.Lacks {
-		out = append(out, fmt.Sprintf("lacks %s: %s", l.Module, printable(l.Answer)))
+		out = append(out, fmt.Sprintf("lacks %s: %s", l.Module, l.Answer))
 	}
 	for _, s := range c.Stale {
-		from := "another mirror (" + printable(s.From) + ")"
+		from := "another mirror (" + s.From + ")"
 		if s.From == "origin" {
 			from = "the origin"
 		}
@@ -131,17 +131,17 @@ func mirrorProblems(c *mirrors.Candidate, res *mirrors.Result) []string {
 	}
 	for i, q := range res.Queries {
 		if c.Latest[i] == "" && c.LatestErr[i] != "" && !lacks(c, q.Path) {
-			out = append(out, fmt.Sprintf("%s@latest: %s", q.Path, printable(c.LatestErr[i])))
+			out = append(out, fmt.Sprintf("%s@latest: %s", q.Path, c.LatestErr[i]))
 		}
 	}
 	if c.SumDB != "" && !c.SumDBOK {
-		out = append(out, "checksum database: "+printable(c.SumDB))
+		out = append(out, "checksum database: "+c.SumDB)
 	}
 	if c.Zip != nil && c.Zip.Err != "" {
-		out = append(out, fmt.Sprintf("zip of %s: %s", c.Zip.Module, printable(c.Zip.Err)))
+		out = append(out, fmt.Sprintf("zip of %s: %s", c.Zip.Module, c.Zip.Err))
 	}
 	if len(out) == 0 && !c.Fresh {
-		out = append(out, printable(c.Why))
+		out = append(out, c.Why)
 	}
 	return out
 }
@@ -166,7 +166,7 @@ func MirrorsText(w io.Writer, res *mirrors.Result, opts TextOptions) (err error)
 	lg := layout(w)
 	var b strings.Builder
 	b.WriteString(wrap(0, mirrorsHeader(res)) + "\n")
-	b.WriteString(wrap(0, "GOPROXY in force: "+printable(res.GOPROXY)) + "\n\n")
+	b.WriteString(wrap(0, "GOPROXY in force: "+res.GOPROXY) + "\n\n")
 	rows := [][]string{}
 	for _, c := range res.Candidates {
 		rows = append(rows, mirrorCells(c, res))
@@ -180,7 +180,7 @@ func MirrorsText(w io.Writer, res *mirrors.Result, opts TextOptions) (err error)
 		if c.Fresh {
 			continue
 		}
-		b.WriteString("\n" + p.fail.Sprint("✗ ") + p.code.Sprint(printable(c.URL)) + p.faint.Sprint(" ("+c.Origin+")") + "\n")
+		b.WriteString("\n" + p.fail.Sprint("✗ ") + p.code.Sprint(c.URL) + p.faint.Sprint(" ("+c.Origin+")") + "\n")
 		for _, line := range mirrorProblems(c, res) {
 			b.WriteString(wrap(4, line) + "\n")
 		}
@@ -188,7 +188,7 @@ func MirrorsText(w io.Writer, res *mirrors.Result, opts TextOptions) (err error)
 	if opts.Verbose {
 		for _, c := range res.Candidates {
 			if c.Via != "" {
-				b.WriteString("\n" + wrap(0, fmt.Sprintf("%s: requests went through %s", printable(c.URL), printable(c.Via))) + "\n")
+				b.WriteString("\n" + wrap(0, fmt.Sprintf("%s: requests went through %s", c.URL, c.Via)) + "\n")
 			}
 		}
 	}
@@ -197,15 +197,15 @@ func MirrorsText(w io.Writer, res *mirrors.Result, opts TextOptions) (err error)
 	b.WriteString("\n")
 	switch {
 	case rec.Mirror == nil:
-		b.WriteString(p.fail.Sprint("✗ ") + strings.TrimPrefix(wrap(2, "No recommendation: "+printable(rec.None)), "  ") + "\n")
+		b.WriteString(p.fail.Sprint("✗ ") + strings.TrimPrefix(wrap(2, "No recommendation: "+rec.None), "  ") + "\n")
 	case rec.Unchanged:
-		b.WriteString(p.pass.Sprint("✓ ") + strings.TrimPrefix(wrap(2, fmt.Sprintf("Your GOPROXY already uses the fastest mirror that serves everything fresh: %s (%s).", printable(rec.Mirror.URL), rec.Mirror.Origin)), "  ") + "\n")
+		b.WriteString(p.pass.Sprint("✓ ") + strings.TrimPrefix(wrap(2, fmt.Sprintf("Your GOPROXY already uses the fastest mirror that serves everything fresh: %s (%s).", rec.Mirror.URL, rec.Mirror.Origin)), "  ") + "\n")
 	default:
-		b.WriteString(p.pass.Sprint("✓ ") + strings.TrimPrefix(wrap(2, "Recommended: "+printable(rec.Fix.Title)), "  ") + "\n")
-		b.WriteString("    " + p.cmd.Sprint(printable(rec.Command)) + "\n")
+		b.WriteString(p.pass.Sprint("✓ ") + strings.TrimPrefix(wrap(2, "Recommended: "+rec.Fix.Title), "  ") + "\n")
+		b.WriteString("    " + p.cmd.Sprint(rec.Command) + "\n")
 	}
 	for _, n := range rec.Notes {
-		b.WriteString("  · " + strings.TrimPrefix(wrap(4, printable(n)), "    ") + "\n")
+		b.WriteString("  · " + strings.TrimPrefix(wrap(4, n), "    ") + "\n")
 	}
 	if rec.Mirror != nil && len(res.Private) == 0 {
 		b.WriteString("  · " + strings.TrimPrefix(wrap(4, "No requirement is private (GOPRIVATE, GONOPROXY, GONOSUMDB): nothing is routed differently for private modules."), "    ") + "\n")

@@ -56,16 +56,16 @@ func planSteps(b *strings.Builder, steps []checks.PlanStep, p palette, wrap func
 	for i, s := range steps {
 		num := fmt.Sprintf("  %d. ", i+1)
 		indent := len(num)
-		head := byTag(s) + " " + printable(s.Title)
+		head := byTag(s) + " " + s.Title
 		if c := codes(s); c != "" {
 			head += " (" + c + ")"
 		}
 		// A hanging indent: the number stands out on the first line.
 		b.WriteString(num + strings.TrimLeft(wrap(indent, head), " ") + "\n")
 		pad := strings.Repeat(" ", indent)
-		b.WriteString(pad + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
+		b.WriteString(pad + p.cmd.Sprint("$ "+s.Command) + "\n")
 		for _, n := range s.Notes {
-			b.WriteString(p.faint.Sprint(wrap(indent, "note: "+printable(n))) + "\n")
+			b.WriteString(p.faint.Sprint(wrap(indent, "note: "+n)) + "\n")
 		}
 	}
 }
@@ -119,8 +119,8 @@ func FixPreviewText(w io.Writer, f FixPreview, opts TextOptions) (err error) {
 	var b strings.Builder
 	b.WriteString("\n" + p.code.Sprint("gomoddoctor --fix") + "\n")
 	if len(f.Apply) > 0 {
-		b.WriteString(wrap(0, "Changes to the GOENV file "+printable(f.File)+", made with the go command on a copy that then replaces the file:") + "\n")
-		for _, line := range strings.Split(strings.TrimRight(printable(f.Diff), "\n"), "\n") {
+		b.WriteString(wrap(0, "Changes to the GOENV file "+f.File+", made with the go command on a copy that then replaces the file:") + "\n")
+		for _, line := range strings.Split(strings.TrimRight(f.Diff, "\n"), "\n") {
 			c := p.faint
 			switch {
 			case strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "+++"):
@@ -138,7 +138,7 @@ func FixPreviewText(w io.Writer, f FixPreview, opts TextOptions) (err error) {
 		planSteps(&b, f.Cache, p, wrap)
 	}
 	for _, n := range f.Notes {
-		b.WriteString(wrap(0, printable(n)) + "\n")
+		b.WriteString(wrap(0, n) + "\n")
 	}
 	if len(f.Left) > 0 {
 		b.WriteString(wrap(0, "Left to you (--fix does not do these):") + "\n")
@@ -177,17 +177,17 @@ func fixText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, str
 		for _, rd := range f.Rounds {
 			b.WriteString(fmt.Sprintf("  round %d:\n", rd.Round))
 			for _, s := range rd.Applied {
-				b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
+				b.WriteString("    " + p.cmd.Sprint("$ "+s.Command) + "\n")
 			}
 		}
 	} else {
 		for _, s := range f.Applied {
 			// Commands are never wrapped, so that they can be copied whole.
-			b.WriteString("    " + p.cmd.Sprint("$ "+printable(s.Command)) + "\n")
+			b.WriteString("    " + p.cmd.Sprint("$ "+s.Command) + "\n")
 		}
 	}
 	if f.Backup != "" {
-		b.WriteString(wrap(2, "backup: "+printable(f.Backup)+" ('gomoddoctor undo' restores it)") + "\n")
+		b.WriteString(wrap(2, "backup: "+f.Backup+" ('gomoddoctor undo' restores it)") + "\n")
 	}
 	if len(fixed) > 0 {
 		b.WriteString(wrap(2, "better: "+strings.Join(fixed, ", ")) + "\n")
@@ -196,13 +196,13 @@ func fixText(b *strings.Builder, r *checks.Report, p palette, wrap func(int, str
 		b.WriteString(wrap(2, "worse: "+strings.Join(worse, ", ")) + "\n")
 	}
 	if len(f.Fixed) > 0 {
-		b.WriteString(wrap(2, "fixed: "+printable(refList(f.Fixed))) + "\n")
+		b.WriteString(wrap(2, "fixed: "+refList(f.Fixed)) + "\n")
 	}
 	if len(f.New) > 0 {
-		b.WriteString(wrap(2, "new: "+printable(refList(f.New))) + "\n")
+		b.WriteString(wrap(2, "new: "+refList(f.New)) + "\n")
 	}
 	if f.Error != "" {
-		b.WriteString(wrap(2, "error: "+printable(f.Error)) + "\n")
+		b.WriteString(wrap(2, "error: "+f.Error) + "\n")
 	}
 }
 

@@ -3,11 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/fatih/color"
@@ -81,7 +78,7 @@ func Text(w io.Writer, r *checks.Report, opts TextOptions) (err error) {
 		if c.Status != checks.StatusError {
 			continue
 		}
-		msg := printable(c.Error)
+		msg := c.Error
 		if !opts.Verbose {
 			msg, _, _ = strings.Cut(msg, "\n") // the stack trace is for -v
 		}
@@ -141,7 +138,7 @@ func header(r *checks.Report) string {
 		parts = append(parts, "no working go command")
 	}
 	if r.Module != nil {
-		name := printable(r.Module.Path)
+		name := r.Module.Path
 		if name == "" {
 			name = "(unparsable go.mod)"
 		}
@@ -179,13 +176,12 @@ func statusMark(c checks.CheckResult, p palette) (string, string) {
 	case checks.StatusFail:
 		return p.fail.Sprint("[✗]"), note
 	case checks.StatusSkip:
-		return p.skip.Sprint("[-]"), p.skip.Sprint("skipped: " + printable(c.SkipReason))
+		return p.skip.Sprint("[-]"), p.skip.Sprint("skipped: " + c.SkipReason)
 	}
 	return p.errc.Sprint("[?]"), "could not run"
 }
 
 func finding(f checks.Finding, p palette, wrap func(int, string) string) string {
-	f.Code, f.Subject, f.Message, f.Detail = printable(f.Code), printable(f.Subject), printable(f.Message), printable(f.Detail)
 	var mark string
 	switch f.Severity {
 	case checks.SevFail:
@@ -217,8 +213,8 @@ func finding(f checks.Finding, p palette, wrap func(int, string) string) string 
 func fixLines(fixes []checks.Fix, p palette, wrap func(int, string) string) string {
 	var b strings.Builder
 	for _, x := range fixes {
-		b.WriteString(wrap(2, "fix: "+printable(x.Title)) + "\n")
-		b.WriteString("    " + p.cmd.Sprint("$ "+printable(x.Command)) + "\n")
+		b.WriteString(wrap(2, "fix: "+x.Title) + "\n")
+		b.WriteString("    " + p.cmd.Sprint("$ "+x.Command) + "\n")
 	}
 	return b.String()
 }
@@ -284,31 +280,3 @@ func Plural(n int, noun string) string {
 
 func seconds(ms int64) string { return fmt.Sprintf("%.2fs", float64(ms)/1000) }
 
-// printable neutralises control characters, so that a terminal escape
-// sequence in a hostile GOENV file or server answer never reaches the
-// terminal: they are shown as Go escapes. Newlines and tabs are kept.
-func printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t') {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r == utf8.RuneError || unicode.IsControl(r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}

@@ -53,16 +53,16 @@ func sourceName(l *checks.LogReport) string {
 	if l.Source == "" || l.Source == "-" {
 		return "standard input"
 	}
-	return printable(l.Source)
+	return l.Source
 }
 
 func causeText(c checks.Cause, p palette, wrap func(int, string) string, verbose bool) string {
 	var b strings.Builder
-	b.WriteString(p.fail.Sprint("✗") + " " + p.code.Sprint(printable(c.Code)))
+	b.WriteString(p.fail.Sprint("✗") + " " + p.code.Sprint(c.Code))
 	if c.Subject != "" {
-		b.WriteString(" " + p.faint.Sprint("("+printable(c.Subject)+")"))
+		b.WriteString(" " + p.faint.Sprint("("+c.Subject+")"))
 	}
-	b.WriteString("\n" + wrap(4, printable(c.Message)) + "\n")
+	b.WriteString("\n" + wrap(4, c.Message) + "\n")
 	for _, e := range c.Evidence {
 		b.WriteString(logEntryText(e, p, wrap))
 	}
@@ -71,11 +71,11 @@ func causeText(c checks.Cause, p palette, wrap func(int, string) string, verbose
 	}
 	switch c.Verdict {
 	case checks.VerdictConfirmed:
-		b.WriteString(wrap(4, p.fail.Sprint("confirmed")+": "+printable(c.VerdictDetail)) + "\n")
+		b.WriteString(wrap(4, p.fail.Sprint("confirmed")+": "+c.VerdictDetail) + "\n")
 	case checks.VerdictRuledOut:
-		b.WriteString(wrap(4, p.pass.Sprint("ruled out here")+": "+printable(c.VerdictDetail)) + "\n")
+		b.WriteString(wrap(4, p.pass.Sprint("ruled out here")+": "+c.VerdictDetail) + "\n")
 	case checks.VerdictNotChecked:
-		b.WriteString(wrap(4, p.skip.Sprint("not checked")+": "+printable(c.VerdictDetail)) + "\n")
+		b.WriteString(wrap(4, p.skip.Sprint("not checked")+": "+c.VerdictDetail) + "\n")
 	}
 	if verbose && len(c.Checks) > 0 {
 		b.WriteString(p.faint.Sprint(wrap(4, "checks that can confirm it: "+strings.Join(c.Checks, ", "))) + "\n")
@@ -87,7 +87,7 @@ func causeText(c checks.Cause, p palette, wrap func(int, string) string, verbose
 // logEntryText quotes one entry of the log with its line number.
 func logEntryText(e checks.LogEntry, p palette, wrap func(int, string) string) string {
 	var b strings.Builder
-	for i, line := range strings.Split(printable(e.Text), "\n") {
+	for i, line := range strings.Split(e.Text, "\n") {
 		line = strings.ReplaceAll(line, "\t", "  ")
 		if i == 0 {
 			line = fmt.Sprintf("line %d: %s", e.Line, line)
