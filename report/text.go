@@ -279,4 +279,3 @@ func Plural(n int, noun string) string {
 }
 
 func seconds(ms int64) string { return fmt.Sprintf("%.2fs", float64(ms)/1000) }
-
