@@ -258,7 +258,10 @@ func (n *Net) get(ctx context.Context, u *url.URL, limit int64, hdr http.Header)
 		r.ProxyStatus, r.ProxyStatusText, r.ProxyAuth = rec.connectStatus, rec.connectText, rec.connectAuth
 	}
 	rec.mu.Unlock()
-	if err != nil && watch != nil && errors.Is(context.Cause(ctx), errSilent) {
+	if watch != nil && watch.silent() {
+		if err == nil {
+			res.Body.Close()
+		}
 		r.Kind, r.Silent, r.Err = KindTimeout, watch.d, silentErr(watch.d)
 		return r
 	}

@@ -45,7 +45,9 @@ type silenceWatch struct {
 	d      time.Duration
 	cancel context.CancelCauseFunc
 	timer  *time.Timer
-	done   bool
+	done   bool // the headers are in, or the request failed
+	heard  bool // the first byte of the answer came
+	cut    bool // the bound passed first and the request was cancelled
 }
 
 // watchSilence returns ctx with the watch attached (a trace and a
@@ -83,15 +85,37 @@ func (w *silenceWatch) start() {
 	if w.timer != nil {
 		w.timer.Stop()
 	}
-	w.timer = time.AfterFunc(w.d, func() { w.cancel(errSilent) })
+	w.timer = time.AfterFunc(w.d, w.fire)
+}
+
+// fire cuts the request unless its answer started meanwhile: a timer
+// that Stop could not stop any more must not cancel an answered request.
+func (w *silenceWatch) fire() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.heard || w.done {
+		return
+	}
+	w.cut = true
+	w.cancel(errSilent)
 }
 
 func (w *silenceWatch) stop() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.heard = true
 	if w.timer != nil {
 		w.timer.Stop()
 	}
+}
+
+// silent reports whether the bound cut the request. It may be true
+// even when the client returned a response: the headers were read in
+// the same instant the bound passed, and the cancelled body is lost.
+func (w *silenceWatch) silent() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.cut
 }
 
 // silentErr is the error of a request cut by the silence bound.
