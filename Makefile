@@ -40,9 +40,9 @@ lint:
 # run each fuzz target (package:target) for FUZZTIME (default 1m)
 FUZZTIME ?= 1m
 FUZZ_TARGETS := ./checks/goenv:FuzzParseProxyList ./checks/goenv:FuzzParseSumDB \
-	./checks/goenv:FuzzPatternWitness ./checks/goenv:FuzzParseGOFLAGS ./checks/goenv:FuzzParseEnvFile \
+	./checks/goenv:FuzzPatternWitness ./checks/goenv:FuzzMatchingPattern ./checks/goenv:FuzzParseGOFLAGS ./checks/goenv:FuzzParseEnvFile \
 	./checks/mainmod:FuzzParseGoSum ./checks/modcachex:FuzzReadZipEnd ./checks/explain:FuzzParse \
-	./checks/netenv:FuzzParseNetrc ./checks:FuzzProxyAnswer \
+	./checks/netenv:FuzzParseNetrc ./checks/probe:FuzzProxyAnswer \
 	./checks/vcs:FuzzParseMetaImports ./checks/vcs:FuzzParseGitOutput ./checks/vcs:FuzzParseGOVCS \
 	./checks/mainmod:FuzzParseModulesTxt ./checks/sumdbx:FuzzAnswers ./checks/reportdiff:FuzzParse \
 	./report:FuzzRenderInert

@@ -34,13 +34,14 @@ func minElems(path string) int {
 // cannot be told apart by prefix patterns: it is given whole (and so
 // still matches that public path).
 func MinimalPatterns(private, public []string) []string {
+	matchesPublic := prefixMatcher(public)
 	var chosen []string
 	for _, p := range private {
 		elems := strings.Split(p, "/")
 		pick := p
 		for k := minElems(p); k <= len(elems); k++ {
 			cand := strings.Join(elems[:k], "/")
-			if !slices.ContainsFunc(public, func(q string) bool { return module.MatchPrefixPatterns(cand, q) }) {
+			if !matchesPublic(cand) {
 				pick = cand
 				break
 			}
@@ -58,4 +59,26 @@ func MinimalPatterns(private, public []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// prefixMatcher returns whether a pattern matches any of paths, as
+// module.MatchPrefixPatterns does. A plain pattern (no glob character,
+// list or trailing slash: every path prefix of a module path) matches a
+// path equal to it or under it: with the paths sorted, that is two binary searches rather
+// than a match against each of 50,000 paths.
+func prefixMatcher(paths []string) func(pattern string) bool {
+	sorted := slices.Clone(paths)
+	slices.Sort(sorted)
+	return func(pattern string) bool {
+		if pattern == "" || strings.ContainsAny(pattern, `*?[\,`) || strings.HasSuffix(pattern, "/") {
+			return slices.ContainsFunc(paths, func(q string) bool { return module.MatchPrefixPatterns(pattern, q) })
+		}
+		i, found := slices.BinarySearch(sorted, pattern)
+		if found {
+			return true
+		}
+		under := pattern + "/"
+		j, _ := slices.BinarySearch(sorted[i:], under)
+		return i+j < len(sorted) && strings.HasPrefix(sorted[i+j], under)
+	}
 }

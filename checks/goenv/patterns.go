@@ -4,6 +4,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/mod/module"
@@ -272,10 +273,70 @@ func normalizePattern(p string) string {
 // MatchingPattern returns the first element of list that matches the
 // module path, as module.MatchPrefixPatterns would decide, or "".
 func MatchingPattern(list, modPath string) string {
-	for _, p := range Patterns(list) {
-		if module.MatchPrefixPatterns(p, modPath) {
-			return p
+	if list == "" {
+		return ""
+	}
+	for _, p := range cachedPatterns(list) {
+		if p.Match(modPath) {
+			return p.Text
 		}
 	}
 	return ""
+}
+
+// A Pattern is one element of a pattern list (Patterns), ready to be
+// matched against many module paths.
+type Pattern struct {
+	Text  string // as written
+	plain string // Text without its trailing slash, when it has no glob character
+	glob  bool
+}
+
+// ParsePattern prepares one element of a pattern list.
+func ParsePattern(p string) Pattern {
+	g := strings.TrimSuffix(p, "/")
+	if strings.ContainsAny(g, `*?[\`) {
+		return Pattern{Text: p, glob: true}
+	}
+	return Pattern{Text: p, plain: g}
+}
+
+// Match is module.MatchPrefixPatterns(p.Text, modPath). A plain pattern
+// matches the path equal to it or under it, without path.Match: a run
+// asks about each of 50,000 requirements against each pattern of
+// several variables.
+func (p Pattern) Match(modPath string) bool {
+	if p.glob {
+		return module.MatchPrefixPatterns(p.Text, modPath)
+	}
+	rest, ok := strings.CutPrefix(modPath, p.plain)
+	return ok && (rest == "" || rest[0] == '/')
+}
+
+// patternCache holds the parsed pattern lists (a run has a few: the
+// values of GOPRIVATE, GONOPROXY, GONOSUMDB and GOINSECURE, and those
+// the advisor tries), at most maxCachedLists of them.
+var patternCache struct {
+	sync.Mutex
+	lists map[string][]Pattern
+}
+
+const maxCachedLists = 64
+
+// cachedPatterns is Patterns(list), parsed once (read-only).
+func cachedPatterns(list string) []Pattern {
+	patternCache.Lock()
+	defer patternCache.Unlock()
+	if ps, ok := patternCache.lists[list]; ok {
+		return ps
+	}
+	var ps []Pattern
+	for _, p := range Patterns(list) {
+		ps = append(ps, ParsePattern(p))
+	}
+	if patternCache.lists == nil || len(patternCache.lists) >= maxCachedLists {
+		patternCache.lists = map[string][]Pattern{}
+	}
+	patternCache.lists[list] = ps
+	return ps
 }

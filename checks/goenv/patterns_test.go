@@ -113,3 +113,28 @@ func TestFollowsGOPRIVATE(t *testing.T) {
 		}
 	}
 }
+
+// MatchingPattern decides as module.MatchPrefixPatterns does, element by
+// element, its plain patterns matched without path.Match.
+func FuzzMatchingPattern(f *testing.F) {
+	for _, s := range [][2]string{
+		{"corp.example", "corp.example/a"}, {"corp.example/", "corp.example"}, {"corp.example//", "corp.example//x"},
+		{"corp.example/a", "corp.example/ab"}, {"corp.example/a,x.test", "x.test/y"}, {"*.example", "corp.example/a"},
+		{"corp.example/*/b", "corp.example/a/b/c"}, {"[a-c].test", "b.test"}, {`a\.test`, "a.test/x"}, {",,", "x"},
+		{"a/b/c", "a/b"}, {"a", ""}, {"", "a"}, {"/", "/"}, {"corp.example/a/", "corp.example/a/b"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, list, path string) {
+		want := ""
+		for _, p := range Patterns(list) {
+			if module.MatchPrefixPatterns(p, path) {
+				want = p
+				break
+			}
+		}
+		if got := MatchingPattern(list, path); got != want {
+			t.Errorf("MatchingPattern(%q, %q) = %q, want %q", list, path, got, want)
+		}
+	})
+}
