@@ -329,9 +329,13 @@ func (r *privateRun) notExcluded() {
 // publicPaths are the requirements that are not in the given set: what a
 // new pattern must not match.
 func (r *privateRun) publicPaths(except []*route) []string {
-	var out []string
+	skip := make(map[*route]bool, len(except))
+	for _, rt := range except {
+		skip[rt] = true
+	}
+	out := make([]string, 0, max(0, len(r.routes)-len(skip)))
 	for _, rt := range r.routes {
-		if rt.Req.Local() || slices.Contains(except, rt) {
+		if rt.Req.Local() || skip[rt] {
 			continue
 		}
 		if rt.Private != "" || rt.NoProxy != "" {
@@ -380,9 +384,11 @@ func (r *privateRun) reportNotExcluded(rts []*route, key string) {
 			fail = true
 		}
 	}
-	patterns := goenv.MinimalPatterns(paths, r.publicPaths(rts))
+	var patterns []string
 	if key == "GOPRIVATE" {
 		patterns = r.patternsFor(rts)
+	} else {
+		patterns = goenv.MinimalPatterns(paths, r.publicPaths(rts))
 	}
 	sev := checks.SevWarn
 	if fail {
@@ -561,23 +567,26 @@ func (r *privateRun) tooBroad() {
 				continue // the env check's GOPRIVATE_TOO_BROAD
 			}
 			_, wholeHost := goenv.CodeHosts[strings.TrimSuffix(strings.TrimSpace(p), "/")]
-			var public, covered, others []string
+			pat := goenv.ParsePattern(p)
+			var public []string
 			for _, rt := range r.routes {
-				if rt.Req.Local() {
-					continue
-				}
-				switch {
-				case !module.MatchPrefixPatterns(p, rt.Mod.Path):
-					others = append(others, rt.Mod.Path)
-				case r.knownPublic(rt.Mod.Path):
+				if !rt.Req.Local() && pat.Match(rt.Mod.Path) && r.knownPublic(rt.Mod.Path) {
 					public = append(public, rt.Mod.Path)
-					others = append(others, rt.Mod.Path)
-				default:
-					covered = append(covered, rt.Mod.Path)
 				}
 			}
 			if !wholeHost && len(public) == 0 {
 				continue
+			}
+			// What the pattern covers, and what a narrower one must not.
+			var covered, others []string
+			for _, rt := range r.routes {
+				switch {
+				case rt.Req.Local():
+				case !pat.Match(rt.Mod.Path) || r.knownPublic(rt.Mod.Path):
+					others = append(others, rt.Mod.Path)
+				default:
+					covered = append(covered, rt.Mod.Path)
+				}
 			}
 			what := fmt.Sprintf("pattern %q of %s covers a whole shared code host", p, key)
 			if len(public) > 0 {
