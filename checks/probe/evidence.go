@@ -186,8 +186,14 @@ func OrNone(list []string) string {
 
 // ListSome names up to n items, then how many more.
 func ListSome(items []string, n int) string {
-	if len(items) <= n {
-		return strings.Join(items, ", ")
+	return ListFirst(items[:min(n, len(items))], len(items))
+}
+
+// ListFirst is ListSome for a caller that holds only the first items of
+// a list of total.
+func ListFirst(first []string, total int) string {
+	if total <= len(first) {
+		return strings.Join(first, ", ")
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+	return fmt.Sprintf("%s and %d more", strings.Join(first, ", "), total-len(first))
 }

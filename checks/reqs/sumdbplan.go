@@ -1,6 +1,7 @@
 package reqs
 
 import (
+	"iter"
 	"os"
 	"strings"
 
@@ -76,6 +77,8 @@ type SumDBPlan struct {
 	// Files are the go.sum files read; ReadErr the ones that could not be.
 	Files   []string
 	ReadErr []string
+
+	needed int // how many of Reqs are Needed
 }
 
 type ExemptLine struct {
@@ -83,21 +86,27 @@ type ExemptLine struct {
 	Var, Pattern string
 }
 
-// Needed returns the requirements whose fetch makes the go command look
-// them up in the database: checked ones missing from go.sum.
-func (p *SumDBPlan) Needed() []SumDBReq {
-	var out []SumDBReq
-	for _, r := range p.Reqs {
-		if r.Checked() && len(r.Missing) > 0 {
-			out = append(out, r)
+// Needed yields the requirements whose fetch makes the go command look
+// them up in the database: checked ones missing from go.sum. They are
+// the plan's own (read-only), not copies.
+func (p *SumDBPlan) Needed() iter.Seq[*SumDBReq] {
+	return func(yield func(*SumDBReq) bool) {
+		for i := range p.Reqs {
+			if r := &p.Reqs[i]; r.needed() && !yield(r) {
+				return
+			}
 		}
 	}
-	return out
 }
+
+// NeededCount is how many requirements Needed yields.
+func (p *SumDBPlan) NeededCount() int { return p.needed }
 
 // Needs reports whether the go command needs the database to fetch
 // this project's requirements.
-func (p *SumDBPlan) Needs() bool { return len(p.Needed()) > 0 }
+func (p *SumDBPlan) Needs() bool { return p.needed > 0 }
+
+func (r *SumDBReq) needed() bool { return r.Checked() && len(r.Missing) > 0 }
 
 // SumDBExempt says what keeps a module path away from the checksum
 // database, as modfetch.useSumDB decides: GONOSUMDB (whose default is
@@ -197,6 +206,9 @@ func SumDB(e *checks.Env) *SumDBPlan {
 				r.Missing = missingZip
 			case gomod:
 				r.Missing = missingGoMod
+			}
+			if r.needed() {
+				p.needed++
 			}
 		}
 	}

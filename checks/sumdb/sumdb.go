@@ -183,18 +183,21 @@ func (r *sumdbRun) sev() checks.Severity {
 // impact says, after a problem of the whole database, what it means for
 // this project.
 func (r *sumdbRun) impact() string {
-	need := r.plan.Needed()
-	if len(need) == 0 {
+	if !r.plan.Needs() {
 		if r.env.Module == nil {
 			return "; outside a module nothing needs it now, but 'go get' and 'go install pkg@version' of modules not in a go.sum fail"
 		}
 		return "; go.sum already has every hash this module's requirements need, so the go command does not ask the database for them and their downloads still work, but adding a module or a version ('go get') fails"
 	}
-	var names []string
-	for _, q := range need {
+	const some = 5
+	names := make([]string, 0, some)
+	for q := range r.plan.Needed() {
+		if len(names) == some {
+			break
+		}
 		names = append(names, q.Fetch.String())
 	}
-	return fmt.Sprintf("; this module needs it: go.sum lacks the hashes of %s, so 'go mod download' and builds fail", probe.ListSome(names, 5))
+	return fmt.Sprintf("; this module needs it: go.sum lacks the hashes of %s, so 'go mod download' and builds fail", probe.ListFirst(names, r.plan.NeededCount()))
 }
 
 func runSumDB(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
@@ -296,25 +299,33 @@ func (r *sumdbRun) coverage() {
 	}
 
 	checked, exempt, local := 0, 0, 0
+	// The first lines are written; the others only counted.
 	var reqLines []string
+	line := func(format string, args ...any) {
+		if len(reqLines) < maxDetailLines {
+			reqLines = append(reqLines, fmt.Sprintf(format, args...))
+		}
+	}
 	for _, q := range r.plan.Reqs {
 		switch {
 		case q.Fetch.Path == "":
 			local++
-			reqLines = append(reqLines, fmt.Sprintf("%s %s: replaced by the directory %s, nothing fetched", q.Mod.Path, q.Mod.Version, q.Dir))
+			line("%s %s: replaced by the directory %s, nothing fetched", q.Mod.Path, q.Mod.Version, q.Dir)
 		case q.Var != "":
 			exempt++
-			reqLines = append(reqLines, fmt.Sprintf("%s: not checked (%s pattern %s): trusted on first use, its hashes only in go.sum", q.Fetch, q.Var, q.Pattern))
+			line("%s: not checked (%s pattern %s): trusted on first use, its hashes only in go.sum", q.Fetch, q.Var, q.Pattern)
+		case len(q.Missing) > 0:
+			checked++
+			line("%s: checked (go.sum lacks its %s hash: the go command looks it up when it fetches it)", q.Fetch, strings.Join(q.Missing, " and "))
 		default:
 			checked++
-			line := q.Fetch.String() + ": checked"
-			if len(q.Missing) > 0 {
-				line += fmt.Sprintf(" (go.sum lacks its %s hash: the go command looks it up when it fetches it)", strings.Join(q.Missing, " and "))
-			}
-			reqLines = append(reqLines, line)
+			line("%s: checked", q.Fetch)
 		}
 	}
-	d = append(d, capLines(reqLines, maxDetailLines)...)
+	d = append(d, reqLines...)
+	if more := len(r.plan.Reqs) - len(reqLines); more > 0 {
+		d = append(d, fmt.Sprintf("… and %d more", more))
+	}
 	if n := len(r.plan.Exempt); n > 0 {
 		d = append(d, fmt.Sprintf("%d go.sum line(s) of exempt modules are never named to the database", n))
 	}
@@ -782,7 +793,7 @@ func (r *sumdbRun) audit() {
 		it := item(module.Version{Path: l.Path, Version: l.Version})
 		it.lines = append(it.lines, l)
 	}
-	for _, q := range r.plan.Needed() {
+	for q := range r.plan.Needed() {
 		it := item(q.Fetch)
 		it.need = q.Missing
 	}

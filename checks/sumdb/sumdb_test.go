@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -540,8 +541,8 @@ func TestSumDBPlan(t *testing.T) {
 		if len(p.Audit) != tc.audit || len(p.Withheld) != tc.withheld || len(p.Exempt) != tc.exempt || len(p.Other) != tc.other || len(p.Bad) != 1 {
 			t.Errorf("%v: audit %d withheld %d exempt %d other %d bad %d", tc.process, len(p.Audit), len(p.Withheld), len(p.Exempt), len(p.Other), len(p.Bad))
 		}
-		if len(p.Needed()) != tc.needed || len(p.Reqs) != tc.reqTotal {
-			t.Errorf("%v: needed %v of %d", tc.process, p.Needed(), len(p.Reqs))
+		if p.NeededCount() != tc.needed || len(p.Reqs) != tc.reqTotal {
+			t.Errorf("%v: needed %v of %d", tc.process, slices.Collect(p.Needed()), len(p.Reqs))
 		}
 		for _, e := range p.Exempt {
 			if e.Var != tc.exemptVar {
@@ -642,7 +643,7 @@ func TestSumDBPlanWorkspace(t *testing.T) {
 	if len(p.Files) != 3 || len(p.Audit) != 5 {
 		t.Errorf("files %q, %d lines to audit; want 3 files, 5 lines", p.Files, len(p.Audit))
 	}
-	if n := p.Needed(); len(n) != 0 {
+	if n := slices.Collect(p.Needed()); len(n) != 0 || p.NeededCount() != 0 {
 		t.Errorf("greet's hashes are in go.work.sum, yet needed: %v", n)
 	}
 }
