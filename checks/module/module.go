@@ -555,8 +555,21 @@ func (r *moduleRun) goSum() {
 		noZipUsed   = "no content hash, and the module's packages are imported (builds fail):"
 		noZipDirect = "no content hash (builds fail if they import its packages):"
 	)
-	byReason := map[string][]string{}
-	var missing []module.Version
+	// Each missing requirement is held as its index in the shared list
+	// with its reason (not as a string per module): the detail is
+	// written once, from them.
+	type miss struct {
+		i      int
+		reason int
+	}
+	const (
+		rNoGoMod = iota
+		rNoZipUsed
+		rNoZipDirect
+	)
+	reasons := [...]string{rNoGoMod: noGoMod, rNoZipUsed: noZipUsed, rNoZipDirect: noZipDirect}
+	var missing []miss
+	var count [len(reasons)]int
 	cut := ""
 	for i, req := range reqs {
 		if expired(r.ctx, i) {
@@ -569,17 +582,19 @@ func (r *moduleRun) goSum() {
 		mv := req.Fetched
 		gomod := sums.H1(mv.Path, mv.Version, true) != ""
 		zip := sums.H1(mv.Path, mv.Version, false) != ""
+		var reason int
 		switch {
 		case !gomod:
-			byReason[noGoMod] = append(byReason[noGoMod], mv.String())
+			reason = rNoGoMod
 		case !zip && provides(req.Mod.Path):
-			byReason[noZipUsed] = append(byReason[noZipUsed], mv.String())
+			reason = rNoZipUsed
 		case !zip && !req.Indirect:
-			byReason[noZipDirect] = append(byReason[noZipDirect], mv.String())
+			reason = rNoZipDirect
 		default:
 			continue
 		}
-		missing = append(missing, mv)
+		count[reason]++
+		missing = append(missing, miss{i, reason})
 	}
 	if len(missing) == 0 {
 		if cut != "" {
@@ -588,25 +603,37 @@ func (r *moduleRun) goSum() {
 		return
 	}
 	sev := checks.SevWarn
-	if len(byReason[noGoMod])+len(byReason[noZipUsed]) > 0 {
+	if count[rNoGoMod]+count[rNoZipUsed] > 0 {
 		sev = checks.SevFail
 	}
 	var detail strings.Builder
-	for _, reason := range []string{noGoMod, noZipUsed, noZipDirect} {
-		if vs := byReason[reason]; len(vs) > 0 {
-			if detail.Len() > 0 {
-				detail.WriteByte('\n')
-			}
-			detail.WriteString(reason)
-			for _, v := range vs {
-				detail.WriteString("\n  " + v)
+	size := 0
+	for _, m := range missing {
+		size += len(reqs[m.i].Fetched.Path) + len(reqs[m.i].Fetched.Version) + len("\n  @")
+	}
+	detail.Grow(size + len(noGoMod) + len(noZipUsed) + len(noZipDirect) + 2)
+	for reason, text := range reasons {
+		if count[reason] == 0 {
+			continue
+		}
+		if detail.Len() > 0 {
+			detail.WriteByte('\n')
+		}
+		detail.WriteString(text)
+		for _, m := range missing {
+			if m.reason == reason {
+				detail.WriteString("\n  ")
+				detail.WriteString(reqs[m.i].Fetched.String())
 			}
 		}
 	}
-	var dl strings.Builder
-	dl.WriteString("go mod download")
-	for _, mv := range missing {
-		dl.WriteString(" " + mv.String())
+	download := checks.Manual(fmt.Sprintf("add the missing lines of the %s modules (the go command fetches and verifies the whole build list)", thousands(len(missing))), "go mod download all")
+	if len(missing) <= maxDownloadArgs {
+		mods := make([]module.Version, len(missing))
+		for k, m := range missing {
+			mods[k] = reqs[m.i].Fetched
+		}
+		download = checks.Manual("add the missing lines (the go command fetches and verifies the modules)", downloadCommand(mods))
 	}
 	msg := fmt.Sprintf("go.sum lacks lines for %s requirement(s): builds fail with \"missing go.sum entry\"", thousands(len(missing)))
 	if sev == checks.SevWarn {
@@ -629,10 +656,27 @@ func (r *moduleRun) goSum() {
 			{Check: "private"},
 		},
 		Fixes: []checks.Fix{
-			checks.Manual("add the missing lines (the go command fetches and verifies the modules)", dl.String()),
+			download,
 			checks.Manual("or bring go.mod and go.sum up to date with the code", "go mod tidy"),
 		},
 	})
+}
+
+// maxDownloadArgs is how many modules the 'go mod download' of missing
+// go.sum lines names; beyond it the command is 'go mod download all',
+// the whole build list (a command line of 50,000 modules is 1.3 MB: no
+// one can run it). With arguments, "all" included, the go command
+// writes the go.sum lines of what it fetched (modcmd/download.go).
+var maxDownloadArgs = 20
+
+// downloadCommand is the 'go mod download' of the given modules.
+func downloadCommand(mods []module.Version) string {
+	var dl strings.Builder
+	dl.WriteString("go mod download")
+	for _, mv := range mods {
+		dl.WriteString(" " + mv.String())
+	}
+	return dl.String()
 }
 
 // The requirements package is shadowed by a variable in goSum.

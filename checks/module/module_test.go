@@ -2,6 +2,7 @@ package module
 
 import (
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -259,5 +260,37 @@ func TestModuleBranchStale(t *testing.T) {
 	}
 	if r := checktest.Doctor(t, sb, dir, extra, Check); checktest.Finding(r, "MODULE_BRANCH_STALE") != nil {
 		t.Errorf("still stale after the remedy:\n%s", checktest.Dump(r))
+	}
+}
+
+// TestMissingGoSumDownloadAll: past maxDownloadArgs modules, the fix is
+// 'go mod download all' rather than a command line naming each (50,000
+// of them are 1.3 MB); run by the real go command, it writes the missing
+// lines, and the build and the check then pass.
+func TestMissingGoSumDownloadAll(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	defer func(n int) { maxDownloadArgs = n }(maxDownloadArgs)
+	maxDownloadArgs = 0
+	proxy := fixtures.GoProxy(t)
+	sb := fixtures.NewSandbox(t, proxy.URL)
+	dir := filepath.Join(sb.Root, "app")
+	checktest.WriteTree(t, dir, map[string]string{"go.mod": checktest.HelloReq, "main.go": checktest.HelloMain})
+	r := checktest.Doctor(t, sb, dir, checktest.Contain, Check)
+	f := checktest.Finding(r, "MODULE_MISSING_GOSUM")
+	if f == nil || len(f.Fixes) == 0 || f.Fixes[0].Command != "go mod download all" {
+		t.Fatalf("want the fix 'go mod download all':\n%s", checktest.Dump(r))
+	}
+	cmd := exec.Command("sh", "-c", f.Fixes[0].Command)
+	cmd.Dir, cmd.Env = dir, sb.Environ(checktest.Contain...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", f.Fixes[0].Command, err, out)
+	}
+	if out, ok := checktest.GoCmd(t, sb, dir, checktest.Contain, "build", "./..."); !ok {
+		t.Fatalf("go build fails after the fix:\n%s", out)
+	}
+	if r := checktest.Doctor(t, sb, dir, checktest.Contain, Check); r.Status != checks.StatusPass {
+		t.Errorf("after the fix:\n%s", checktest.Dump(r))
 	}
 }
