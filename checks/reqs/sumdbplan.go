@@ -57,8 +57,9 @@ func (r SumDBReq) Checked() bool { return r.Fetch.Path != "" && r.Var == "" }
 type SumDBPlan struct {
 	Reqs []SumDBReq
 	// Audit are the go.sum and go.work.sum lines of modules the
-	// database covers, with an h1 hash (the only kind it records).
-	Audit []SumFileLine
+	// database covers, with an h1 hash (the only kind it records). The
+	// lines of this plan are GoSumFiles' own, shared: read-only.
+	Audit []*SumFileLine
 	// Exempt are lines never named to the database, with the variable
 	// and pattern that exempt them.
 	Exempt []ExemptLine
@@ -71,7 +72,7 @@ type SumDBPlan struct {
 	Withheld []ExemptLine
 	// Other are lines with a hash algorithm the database does not
 	// record (the go command ignores them too).
-	Other []SumFileLine
+	Other []*SumFileLine
 	// Bad are lines the go command refuses ("malformed go.sum").
 	Bad []*mainmod.SumError
 	// Files are the go.sum files read; ReadErr the ones that could not be.
@@ -82,7 +83,7 @@ type SumDBPlan struct {
 }
 
 type ExemptLine struct {
-	SumFileLine
+	*SumFileLine
 	Var, Pattern string
 }
 
@@ -159,21 +160,11 @@ func SumDB(e *checks.Env) *SumDBPlan {
 	p.Bad, p.Files, p.ReadErr = sf.Bad, sf.Files, sf.ReadErr
 	sums := GoSums(e) // shared: no map of 100,000 lines more
 	have := func(path, version string, gomod bool) bool { return sums.H1(path, version, gomod) != "" }
-	allAudit := true
-	for _, l := range lines {
-		if k, _ := SumDBExempt(e, l.Path); k != "" || !strings.HasPrefix(l.Hash, "h1:") {
-			allAudit = false
-			break
-		}
-		if k, _ := noProxy(e, l.Path); k != "" {
-			allAudit = false
-			break
-		}
-	}
-	for _, l := range lines {
-		if allAudit {
-			break
-		}
+	// Pointers to the shared lines, sized for the common case where
+	// every line is audited: 100,000 lines are not copied.
+	p.Audit = make([]*SumFileLine, 0, len(lines))
+	for i := range lines {
+		l := &lines[i]
 		switch k, pat := SumDBExempt(e, l.Path); {
 		case k != "":
 			p.Exempt = append(p.Exempt, ExemptLine{l, k, pat})
@@ -186,12 +177,6 @@ func SumDB(e *checks.Env) *SumDBPlan {
 			}
 			p.Audit = append(p.Audit, l)
 		}
-	}
-	if allAudit {
-		// Every line is audited (the common case): the lines
-		// themselves, not a copy of 100,000 of them; callers only read
-		// them.
-		p.Audit = lines[:len(lines):len(lines)]
 	}
 	p.Reqs = sumdbRequirements(e)
 	for i := range p.Reqs {

@@ -110,8 +110,9 @@ type sumdbRun struct {
 	// verdicts say, for each go.sum line, what the audit found: "ok",
 	// "mismatch", "not-found", "error", "absent", "exempt", "withheld"
 	// (a module GONOPROXY keeps from proxies, which go.sum vouches for),
-	// "other"
-	// (a hash the database does not record) or "unchecked".
+	// "other" (a hash the database does not record) or "unchecked".
+	// Only the test that holds them to gosumcheck's keeps them
+	// (recordVerdicts): for a go.sum of 100,000 lines they are 10 MB.
 	verdicts map[lineID]string
 	// servedOnce holds what the proxies serve (served.go).
 	servedOnce servedState
@@ -123,7 +124,13 @@ type lineID struct {
 	Line int
 }
 
-func (r *sumdbRun) verdict(l reqs.SumFileLine, v string) {
+// recordVerdicts makes the audit keep its verdict on each line.
+var recordVerdicts = false
+
+func (r *sumdbRun) verdict(l *reqs.SumFileLine, v string) {
+	if !recordVerdicts {
+		return
+	}
 	if r.verdicts == nil {
 		r.verdicts = map[lineID]string{}
 	}
@@ -770,7 +777,7 @@ func (r *sumdbRun) incomplete(what string, hangsGo bool) {
 // it and what the go command still needs of it.
 type auditItem struct {
 	mod   module.Version
-	lines []reqs.SumFileLine
+	lines []*reqs.SumFileLine // the plan's, shared
 	need  []string // "zip", "go.mod": missing from go.sum, looked up by the go command
 	rec   *sumdbx.Record
 	err   error
@@ -1044,7 +1051,7 @@ func (r *sumdbRun) verifiedFinding(t *tally) checks.Finding {
 }
 
 // versionOf is a go.sum line's version field.
-func versionOf(l reqs.SumFileLine) string { return versionOfMod(l.Version, l.GoMod) }
+func versionOf(l *reqs.SumFileLine) string { return versionOfMod(l.Version, l.GoMod) }
 
 func versionOfMod(v string, gomod bool) string {
 	if gomod {
@@ -1081,7 +1088,7 @@ func (r *sumdbRun) cacheHashes(c modcachex.Cache, m module.Version) map[bool]str
 }
 
 // gosumMismatch reports a go.sum line that disagrees with the database.
-func (r *sumdbRun) gosumMismatch(it *auditItem, l reqs.SumFileLine, want, cached string) {
+func (r *sumdbRun) gosumMismatch(it *auditItem, l *reqs.SumFileLine, want, cached string) {
 	required := false
 	for _, q := range r.plan.Reqs {
 		if q.Fetch == it.mod {
