@@ -260,7 +260,7 @@ func (r *sumdbRun) offNote() string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf(": %d requirement(s) missing from go.sum would be accepted unverified", n)
+	return fmt.Sprintf(": %s requirement(s) missing from go.sum would be accepted unverified", reqs.Thousands(n))
 }
 
 // coverage says which requirements the database checks and why others
