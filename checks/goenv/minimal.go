@@ -62,22 +62,23 @@ func MinimalPatterns(private, public []string) []string {
 }
 
 // prefixMatcher returns whether a pattern matches any of paths, as
-// module.MatchPrefixPatterns does. A plain pattern (no glob character,
-// list or trailing slash: every path prefix of a module path) matches a
-// path equal to it or under it: with the paths sorted, that is two binary searches rather
-// than a match against each of 50,000 paths.
+// module.MatchPrefixPatterns does. A plain pattern (ParsePattern: every
+// path prefix of a module path) matches a path equal to it or under it:
+// with the paths sorted, that is two binary searches rather than a
+// match against each of 50,000 paths.
 func prefixMatcher(paths []string) func(pattern string) bool {
 	sorted := slices.Clone(paths)
 	slices.Sort(sorted)
 	return func(pattern string) bool {
-		if pattern == "" || strings.ContainsAny(pattern, `*?[\,`) || strings.HasSuffix(pattern, "/") {
-			return slices.ContainsFunc(paths, func(q string) bool { return module.MatchPrefixPatterns(pattern, q) })
+		p := ParsePattern(pattern)
+		if p.glob {
+			return slices.ContainsFunc(paths, p.Match)
 		}
-		i, found := slices.BinarySearch(sorted, pattern)
+		i, found := slices.BinarySearch(sorted, p.plain)
 		if found {
 			return true
 		}
-		under := pattern + "/"
+		under := p.plain + "/"
 		j, _ := slices.BinarySearch(sorted[i:], under)
 		return i+j < len(sorted) && strings.HasPrefix(sorted[i+j], under)
 	}

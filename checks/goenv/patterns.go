@@ -287,15 +287,18 @@ func MatchingPattern(list, modPath string) string {
 // A Pattern is one element of a pattern list (Patterns), ready to be
 // matched against many module paths.
 type Pattern struct {
-	Text  string // as written
-	plain string // Text without its trailing slash, when it has no glob character
+	Text string // as written
+	// plain is Text without its trailing slash, when that is a path
+	// prefix: no glob character, not empty. Otherwise glob is set, and
+	// matching is module.MatchPrefixPatterns' own.
+	plain string
 	glob  bool
 }
 
 // ParsePattern prepares one element of a pattern list.
 func ParsePattern(p string) Pattern {
 	g := strings.TrimSuffix(p, "/")
-	if strings.ContainsAny(g, `*?[\`) {
+	if g == "" || strings.ContainsAny(g, `*?[\,`) {
 		return Pattern{Text: p, glob: true}
 	}
 	return Pattern{Text: p, plain: g}
