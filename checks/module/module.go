@@ -547,29 +547,8 @@ func (r *moduleRun) goSum() {
 		}
 		return false
 	}
-	// The reasons, each said once above the module versions it holds
-	// for: 50,000 requirements are 50,000 short lines, not 50,000
-	// sentences.
-	const (
-		noGoMod     = "no go.mod hash (every command that loads the module graph fails):"
-		noZipUsed   = "no content hash, and the module's packages are imported (builds fail):"
-		noZipDirect = "no content hash (builds fail if they import its packages):"
-	)
-	// Each missing requirement is held as its index in the shared list
-	// with its reason (not as a string per module): the detail is
-	// written once, from them.
-	type miss struct {
-		i      int
-		reason int
-	}
-	const (
-		rNoGoMod = iota
-		rNoZipUsed
-		rNoZipDirect
-	)
-	reasons := [...]string{rNoGoMod: noGoMod, rNoZipUsed: noZipUsed, rNoZipDirect: noZipDirect}
-	var missing []miss
-	var count [len(reasons)]int
+	var missing []missingSum
+	var count [len(missingReasons)]int
 	cut := ""
 	for i, req := range reqs {
 		if expired(r.ctx, i) {
@@ -594,7 +573,7 @@ func (r *moduleRun) goSum() {
 			continue
 		}
 		count[reason]++
-		missing = append(missing, miss{i, reason})
+		missing = append(missing, missingSum{i, reason})
 	}
 	if len(missing) == 0 {
 		if cut != "" {
@@ -605,27 +584,6 @@ func (r *moduleRun) goSum() {
 	sev := checks.SevWarn
 	if count[rNoGoMod]+count[rNoZipUsed] > 0 {
 		sev = checks.SevFail
-	}
-	var detail strings.Builder
-	size := 0
-	for _, m := range missing {
-		size += len(reqs[m.i].Fetched.Path) + len(reqs[m.i].Fetched.Version) + len("\n  @")
-	}
-	detail.Grow(size + len(noGoMod) + len(noZipUsed) + len(noZipDirect) + 2)
-	for reason, text := range reasons {
-		if count[reason] == 0 {
-			continue
-		}
-		if detail.Len() > 0 {
-			detail.WriteByte('\n')
-		}
-		detail.WriteString(text)
-		for _, m := range missing {
-			if m.reason == reason {
-				detail.WriteString("\n  ")
-				detail.WriteString(reqs[m.i].Fetched.String())
-			}
-		}
 	}
 	download := checks.Manual(fmt.Sprintf("add the missing lines of the %s modules (the go command fetches and verifies the whole build list)", thousands(len(missing))), "go mod download all")
 	if len(missing) <= maxDownloadArgs {
@@ -645,7 +603,7 @@ func (r *moduleRun) goSum() {
 	r.add(checks.Finding{
 		Code: "MODULE_MISSING_GOSUM", Severity: sev, Subject: "go.sum",
 		Message: msg,
-		Detail:  detail.String(),
+		Detail:  missingDetail(reqs, missing, count),
 		// The lines come with 'go mod download', which needs the modules
 		// fetched: when the proxies cannot serve them (the proxy check
 		// probes the modules go.sum lacks first), or the private check
@@ -660,6 +618,55 @@ func (r *moduleRun) goSum() {
 			checks.Manual("or bring go.mod and go.sum up to date with the code", "go mod tidy"),
 		},
 	})
+}
+
+// A missingSum is a requirement whose go.sum lines are missing: its
+// index in the shared requirements (not a string per module: there may
+// be 50,000) and the reason it matters.
+type missingSum struct{ i, reason int }
+
+// The reasons, each said once above the module versions it holds for:
+// 50,000 requirements are 50,000 short lines, not 50,000 sentences.
+const (
+	rNoGoMod = iota
+	rNoZipUsed
+	rNoZipDirect
+)
+
+var missingReasons = [...]string{
+	rNoGoMod:     "no go.mod hash (every command that loads the module graph fails):",
+	rNoZipUsed:   "no content hash, and the module's packages are imported (builds fail):",
+	rNoZipDirect: "no content hash (builds fail if they import its packages):",
+}
+
+// missingDetail lists the missing requirements under their reasons,
+// written into a buffer of the right size.
+func missingDetail(list []reqs.Requirement, missing []missingSum, count [len(missingReasons)]int) string {
+	size := 0
+	for _, m := range missing {
+		size += len(list[m.i].Fetched.Path) + len(list[m.i].Fetched.Version) + len("\n  @")
+	}
+	for _, text := range missingReasons {
+		size += len(text) + 1
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for reason, text := range missingReasons {
+		if count[reason] == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(text)
+		for _, m := range missing {
+			if m.reason == reason {
+				b.WriteString("\n  ")
+				b.WriteString(list[m.i].Fetched.String())
+			}
+		}
+	}
+	return b.String()
 }
 
 // maxDownloadArgs is how many modules the 'go mod download' of missing
