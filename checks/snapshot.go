@@ -222,7 +222,7 @@ func (e *Env) WithGo(g *goenv.Env) *Env {
 	c.Options.Progress = nil
 	cfg := e.Net().Config()
 	cfg.Getenv, cfg.GOAUTH, cfg.AddSecret = g.Getenv, g.Get("GOAUTH"), c.AddSecret
-	c.Network = netenv.New(cfg)
+	c.Network = e.Net().Derive(cfg)
 	c.secrets.add(e.secrets.list()...)
 	return c
 }

@@ -65,8 +65,7 @@ type Net struct {
 	netrcOnce sync.Once
 	netrc     *Netrc
 
-	rootsOnce sync.Once
-	roots     *Roots
+	roots *rootsLoad // shared with the Nets Derive makes
 
 	transportOnce sync.Once
 	transport     *transportSet
@@ -97,7 +96,20 @@ func New(c Config) *Net {
 	if c.AddSecret == nil {
 		c.AddSecret = func(string) {}
 	}
-	return &Net{cfg: c}
+	return &Net{cfg: c, roots: &rootsLoad{}}
+}
+
+// Derive returns the network described by c (the environment of a
+// setting the advisor tries), sharing what n loaded that c does not
+// change: the root certificates, when SSL_CERT_FILE and SSL_CERT_DIR
+// are the same. Loading them again would cost each trial what it costs
+// the run.
+func (n *Net) Derive(c Config) *Net {
+	d := New(c)
+	if d.Getenv("SSL_CERT_FILE") == n.Getenv("SSL_CERT_FILE") && d.Getenv("SSL_CERT_DIR") == n.Getenv("SSL_CERT_DIR") {
+		d.roots = n.roots
+	}
+	return d
 }
 
 // Now is the run's clock.

@@ -263,6 +263,26 @@ func TestRootsFollowSSLCertVariables(t *testing.T) {
 	}
 }
 
+// A derived network (the advisor's trial of a setting) uses the roots
+// its run loaded, unless it changes SSL_CERT_FILE or SSL_CERT_DIR.
+func TestDeriveSharesRoots(t *testing.T) {
+	ca := fixtures.NewCA(t, "Fixture CA")
+	other := fixtures.NewCA(t, "Other CA")
+	run := netenv.New(netenv.Config{Getenv: envOf("SSL_CERT_FILE", ca.File, "GOPROXY", "off")})
+	same := run.Derive(netenv.Config{Getenv: envOf("SSL_CERT_FILE", ca.File, "GOPROXY", "direct")})
+	if same.Roots() != run.Roots() {
+		t.Error("a trial with the same SSL_CERT_FILE loads the roots again")
+	}
+	changed := run.Derive(netenv.Config{Getenv: envOf("SSL_CERT_FILE", other.File)})
+	if r := changed.Roots(); r == run.Roots() || r.CertFile != other.File {
+		t.Errorf("a trial with another SSL_CERT_FILE reads %q, want %q", r.CertFile, other.File)
+	}
+	dir := run.Derive(netenv.Config{Getenv: envOf("SSL_CERT_FILE", ca.File, "SSL_CERT_DIR", t.TempDir())})
+	if dir.Roots() == run.Roots() || !dir.Roots().DirVar {
+		t.Error("a trial with another SSL_CERT_DIR shares the run's roots")
+	}
+}
+
 func TestExchange(t *testing.T) {
 	srv := fixtures.DNS(t, zone)
 	silent := fixtures.DNS(t, fixtures.DNSZone{Silent: true})

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Roots are the certificate authorities the go command trusts.
@@ -60,14 +61,21 @@ func SystemBundle() string {
 // (colon-separated) replaces the list of directories, and every
 // directory's files are added, same-directory symlinks skipped.
 func (n *Net) Roots() *Roots {
-	n.rootsOnce.Do(func() {
+	l := n.roots
+	l.once.Do(func() {
 		if len(certFiles) == 0 {
-			n.roots = systemRoots()
+			l.roots = systemRoots()
 			return
 		}
-		n.roots = loadRoots(n.Getenv("SSL_CERT_FILE"), n.Getenv("SSL_CERT_DIR"))
+		l.roots = loadRoots(n.Getenv("SSL_CERT_FILE"), n.Getenv("SSL_CERT_DIR"))
 	})
-	return n.roots
+	return l.roots
+}
+
+// rootsLoad loads a Net's roots once; they are read-only after.
+type rootsLoad struct {
+	once  sync.Once
+	roots *Roots
 }
 
 func loadRoots(certFile, certDir string) *Roots {
