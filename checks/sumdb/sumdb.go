@@ -778,7 +778,7 @@ func (r *sumdbRun) incomplete(what string, hangsGo bool) {
 type auditItem struct {
 	mod   module.Version
 	lines []*reqs.SumFileLine // the plan's, shared
-	need  []string // "zip", "go.mod": missing from go.sum, looked up by the go command
+	need  []string            // "zip", "go.mod": missing from go.sum, looked up by the go command
 	rec   *sumdbx.Record
 	err   error
 	done  bool
