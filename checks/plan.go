@@ -39,6 +39,9 @@ type Verification struct {
 	// Incomplete is set when the deadline cut the trial short: what it
 	// says may be partial.
 	Incomplete bool `json:"incomplete,omitempty"`
+	// Breaks is set when a new failure was seen: the step does not work,
+	// whatever the deadline left unseen.
+	Breaks bool `json:"-"`
 }
 
 // A FindingRef names a finding of a report.

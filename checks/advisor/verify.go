@@ -206,6 +206,7 @@ func (v *verifier) try(k trialKey) *checks.Verification {
 			}
 		}
 	}
+	out.Breaks = newFail
 	out.Works = len(out.Fixed) > 0 && !newFail && !out.Incomplete
 	return out
 }
@@ -243,11 +244,12 @@ func prune(results []checks.CheckResult, plan []checks.PlanStep) []checks.PlanSt
 		return out
 	}
 	// futile: tried, it removes a cause but brings a new failure (a
-	// replacement that breaks elsewhere). A change that removes nothing
-	// stays: it may need a step before it (a file to write first).
+	// replacement that breaks elsewhere), seen even when the deadline cut
+	// the trial short. A change that removes nothing stays: it may need
+	// a step before it (a file to write first).
 	futile := func(s checks.PlanStep) bool {
 		v := s.Verified
-		return v != nil && !v.Works && !v.Incomplete && len(v.Fixed) > 0
+		return v != nil && len(v.Fixed) > 0 && v.Breaks
 	}
 	// direct reports whether s answers root itself, not only what follows.
 	direct := func(s checks.PlanStep, root checks.Ref) bool {

@@ -101,3 +101,36 @@ func dumpPlan(plan []checks.PlanStep) string {
 	}
 	return b.String()
 }
+
+// A trial that the deadline cut short but that already shows a new
+// failure is conclusive: the replacement removes the cause and breaks
+// elsewhere (a default proxy that hangs from here), so the step that
+// answers the cause itself is the one left.
+func TestPlanDropsAReplacementSeenToFailBeforeTheDeadline(t *testing.T) {
+	env, list := verifyWorld()
+	hang := "https://hang.example"
+	list[0].Run = func(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
+		if env.Go.Get("GOPROXY") == hang {
+			return []checks.Finding{{Code: "REACH_HANGS", Severity: checks.SevFail, Subject: hang}}, nil
+		}
+		v := env.Go.Var("GOPROXY")
+		return []checks.Finding{{Code: "REACH_FAILED", Severity: checks.SevFail, Subject: "GOPROXY",
+			Fixes: []checks.Fix{checks.SetVar(env.Go, v, hang, "use the default"), checks.Manual("ask the operators", "true")}}}, nil
+	}
+	// Another check waits on the hanging proxy until the deadline.
+	list[1].Run = func(ctx context.Context, env *checks.Env) ([]checks.Finding, error) {
+		if env.Go.Get("GOPROXY") == hang {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return []checks.Finding{{Code: "LATER_SLOW", Severity: checks.SevWarn, Subject: "db"}}, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	results := checks.Runner{}.Run(ctx, env, list)
+	plan := Plan(ctx, env, results, list)
+	if len(plan) != 1 || plan[0].Command != "true" {
+		t.Fatalf("want only the manual step:\n%s", dumpPlan(plan))
+	}
+}
+

@@ -9,19 +9,36 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
+// shownCommand is a command the text report gives to run.
+var shownCommand = regexp.MustCompile(`(?m)^\s+\$ .*$`)
+
 // cmdOneCause asserts what a single-cause report must be: a text report
-// (file) of at most 30 lines, and a JSON report (json) with exactly one
-// root cause whose code matches codeRE, and a first plan step whose
-// command matches stepRE, tried and seen to work; with untried, a step
-// that cannot be tried in memory (a cache repair, credentials only the
-// user has), which the script then shows working.
+// (file) of at most 30 lines that shows one command to run, and a JSON
+// report (json) with exactly one root cause whose code matches codeRE
+// and a first plan step whose command matches stepRE, tried and seen to
+// work; with untried, a step that cannot be tried in memory (a cache
+// repair, credentials only the user has), which the script then shows
+// working. commands=N says how many commands the one step shows when it
+// is a sequence (remove a cache entry, then download it again).
 //
-//	onecause text.txt report.json CODE_RE STEP_RE [untried]
+//	onecause text.txt report.json CODE_RE STEP_RE [untried] [commands=N]
 func cmdOneCause(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 4 && (len(args) != 5 || args[4] != "untried") {
-		ts.Fatalf("usage: onecause text json CODE_RE STEP_RE [untried]")
+	usage := func() { ts.Fatalf("usage: onecause text json CODE_RE STEP_RE [untried] [commands=N]") }
+	if neg || len(args) < 4 {
+		usage()
 	}
-	untried := len(args) == 5
+	untried, commands := false, 1
+	for _, a := range args[4:] {
+		n, isCount := strings.CutPrefix(a, "commands=")
+		switch c, err := strconv.Atoi(n); {
+		case a == "untried":
+			untried = true
+		case isCount && err == nil && c > 0:
+			commands = c
+		default:
+			usage()
+		}
+	}
 	text := strings.TrimSuffix(ts.ReadFile(args[0]), "\n")
 	if n := strings.Count(text, "\n") + 1; n > 30 {
 		ts.Fatalf("%s has %d lines, more than 30:\n%s", args[0], n, text)
@@ -47,6 +64,11 @@ func cmdOneCause(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(rep.Plan) == 0 {
 		ts.Fatalf("no plan")
+	}
+	// One step shown: the text gives one command to run (a repair of
+	// several commands says how many).
+	if cmds := shownCommand.FindAllString(text, -1); len(cmds) != commands {
+		ts.Fatalf("%s shows %d commands to run, want %d:\n%s", args[0], len(cmds), commands, text)
 	}
 	first := rep.Plan[0]
 	if !regexp.MustCompile(args[3]).MatchString(first.Command) {

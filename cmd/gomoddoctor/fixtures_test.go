@@ -50,6 +50,7 @@ func (s scriptTB) TempDir() string {
 //	serve VAR status CODE   a server answering CODE to everything
 //	serve VAR captive       a captive portal's login page, with 200
 //	serve VAR hang          accepts connections and never answers
+//	serve VAR hangtls       the same, as an https URL (the TLS handshake hangs)
 //	serve VAR closed        a port where nothing listens
 //	serve VAR silentdns     a DNS server that never answers
 //	serve VAR ca            the script's certificate authority (a PEM file)
@@ -97,6 +98,8 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 		val = fixtures.HTTPServer(tb, fixtures.CaptivePortal()).URL
 	case "hang":
 		val = "http://" + fixtures.Hanging(tb)
+	case "hangtls":
+		val = "https://" + fixtures.Hanging(tb)
 	case "closed":
 		val = "http://" + fixtures.ClosedAddr(tb)
 	case "silentdns":
