@@ -133,4 +133,3 @@ func TestPlanDropsAReplacementSeenToFailBeforeTheDeadline(t *testing.T) {
 		t.Fatalf("want only the manual step:\n%s", dumpPlan(plan))
 	}
 }
-
