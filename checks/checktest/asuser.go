@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,12 +17,8 @@ import (
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
-// Nobody is the user id permission tests run the doctor and the go
-// command as, when the tests run as root.
-const Nobody = 65534
-
-// A User runs the test binary's helper and other commands as Nobody
-// when the test runs as root (mode bits do not stop root), else as the
+// A User runs the test binary's helper and other commands as
+// fixtures.Nobody when the test runs as root (mode bits do not stop root), else as the
 // test's own user.
 type User struct {
 	Root    string // a directory Nobody can reach, for the test's files
@@ -38,7 +33,7 @@ type User struct {
 // the check in the test binary.
 func NewUser(t *testing.T, helper string) *User {
 	t.Helper()
-	u := &User{Root: t.TempDir(), helper: helper, as: os.Geteuid() == 0}
+	u := &User{Root: t.TempDir(), helper: helper, as: fixtures.AsNobody()}
 	home := filepath.Join(u.Root, "home")
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		t.Fatal(err)
@@ -53,17 +48,9 @@ func NewUser(t *testing.T, helper string) *User {
 	if !u.as {
 		return u
 	}
-	for d := u.Root; d != os.TempDir() && d != "/" && d != "."; d = filepath.Dir(d) {
-		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
-			os.Chmod(d, fi.Mode().Perm()|0o055)
-		}
-	}
-	u.bin = filepath.Join(u.Root, "checks.test")
-	if err := fixtures.CopyTree(exe, u.bin); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(u.bin, 0o755)
-	os.Chown(home, Nobody, Nobody)
+	fixtures.OpenUp(u.Root)
+	u.bin = fixtures.CopyTestBinary(t, filepath.Join(u.Root, "checks.test"))
+	os.Chown(home, fixtures.Nobody, fixtures.Nobody)
 	return u
 }
 
@@ -71,17 +58,14 @@ func NewUser(t *testing.T, helper string) *User {
 func (u *User) Command(dir, name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(name, args...)
 	cmd.Dir, cmd.Env = dir, u.Environ
-	if u.as {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: Nobody, Gid: Nobody}}
-	}
-	return cmd
+	return fixtures.RunAsNobody(cmd)
 }
 
 // Chown gives path to the user (when the test runs as root).
 func (u *User) Chown(t *testing.T, path string) {
 	t.Helper()
 	if u.as {
-		if err := os.Lchown(path, Nobody, Nobody); err != nil {
+		if err := os.Lchown(path, fixtures.Nobody, fixtures.Nobody); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,15 +12,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
 // Who may write the GOENV file is a matter of the user that runs --fix.
 // As root (CI machines) the test re-runs this test binary as nobody
 // (65534) to make the change; as any other user it runs as itself.
-
-const nobody = 65534
 
 // TestEnveditHelperProcess is not a test: run by TestApplyReadOnly, it
 // removes GO111MODULE from the GOENV file $GOENV_FILE and prints the
@@ -58,23 +57,11 @@ func TestEnveditHelperProcess(t *testing.T) {
 // do, changes nothing, and leaves no backup behind, even where a backup
 // directory of an earlier run is still writable.
 func TestApplyReadOnly(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	asRoot := os.Geteuid() == 0
+	asRoot := fixtures.AsNobody()
 	// One copy of this test binary that nobody can run, for every case.
-	bin := filepath.Join(t.TempDir(), "envedit.test")
-	data, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	data = nil
+	bin := fixtures.CopyTestBinary(t, filepath.Join(t.TempDir(), "envedit.test"))
 	if asRoot {
-		openUp(filepath.Dir(bin))
+		fixtures.OpenUp(filepath.Dir(bin))
 	}
 	for _, tc := range []struct {
 		name              string
@@ -107,14 +94,9 @@ func TestApplyReadOnly(t *testing.T) {
 				"GOCACHE=" + filepath.Join(root, "gocache"), "GOMODDOCTOR_HELPER=envedit", "GOENV_FILE=" + file}
 			if asRoot {
 				// nobody must reach the directory and own what is in it.
-				openUp(root)
-				filepath.WalkDir(root, func(p string, _ fs.DirEntry, err error) error {
-					if err == nil {
-						os.Lchown(p, nobody, nobody)
-					}
-					return nil
-				})
-				cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+				fixtures.OpenUp(root)
+				fixtures.ChownTree(root, fixtures.Nobody)
+				fixtures.RunAsNobody(cmd)
 			}
 			os.Chmod(dir, tc.dirMode)
 			defer os.Chmod(dir, 0o755)
@@ -150,15 +132,5 @@ func TestApplyReadOnly(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// openUp lets other users reach dir: the test's temporary directories
-// above it are private.
-func openUp(dir string) {
-	for d := dir; d != os.TempDir() && d != "/" && d != "."; d = filepath.Dir(d) {
-		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
-			os.Chmod(d, fi.Mode().Perm()|0o055)
-		}
 	}
 }

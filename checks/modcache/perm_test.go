@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/gomoddoctor/gomoddoctor/checks"
@@ -24,8 +23,6 @@ import (
 // binary re-runs itself as that user to run the check. As any other user
 // they damage permissions with chmod and run as themselves; only what
 // needs files of another user is skipped then.
-
-const nobody = 65534
 
 // TestModcacheHelperProcess is not a test: run by asUser, it runs the
 // modcache check in its working directory and prints the findings.
@@ -55,31 +52,17 @@ type permCache struct {
 
 func newPermCache(t *testing.T, proxy string) *permCache {
 	t.Helper()
-	c := &permCache{ModCache: fixtures.NewModCache(t, proxy), asNobody: os.Geteuid() == 0}
+	c := &permCache{ModCache: fixtures.NewModCache(t, proxy), asNobody: fixtures.AsNobody()}
 	if !c.asNobody {
 		return c
 	}
-	// nobody must reach the sandbox: open up the directories above it
-	// that the test's temporary directories made private.
-	for d := c.Root; d != os.TempDir() && d != "/" && d != "."; d = filepath.Dir(d) {
-		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
-			os.Chmod(d, fi.Mode().Perm()|0o055)
-		}
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.testBin = filepath.Join(c.Sandbox.Root, "checks.test")
-	if err := fixtures.CopyTree(exe, c.testBin); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(c.testBin, 0o755)
+	fixtures.OpenUp(c.Root)
+	c.testBin = fixtures.CopyTestBinary(t, filepath.Join(c.Sandbox.Root, "checks.test"))
 	c.goCache = filepath.Join(c.Sandbox.Root, "nobody-gocache")
 	if err := os.MkdirAll(c.goCache, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	os.Chown(c.goCache, nobody, nobody)
+	os.Chown(c.goCache, fixtures.Nobody, fixtures.Nobody)
 	return c
 }
 
@@ -92,10 +75,9 @@ func (c *permCache) command(extra []string, name string, args ...string) *exec.C
 		// GORACE: a race-enabled test binary otherwise sleeps a second
 		// at exit, each time it runs the check as nobody.
 		env = append(env, "GOCACHE="+c.goCache, "GORACE=atexit_sleep_ms=0")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	}
 	cmd.Env = env
-	return cmd
+	return fixtures.RunAsNobody(cmd)
 }
 
 // buildArgs is the go command that stands for a build. As nobody it is
@@ -166,17 +148,6 @@ func (c *permCache) repairAs(t *testing.T, fs []checks.Finding) {
 	}
 }
 
-// chownTree gives a tree to uid, without following links.
-func chownTree(t *testing.T, root string, uid int) {
-	t.Helper()
-	filepath.Walk(root, func(p string, _ os.FileInfo, err error) error {
-		if err == nil {
-			os.Lchown(p, uid, uid)
-		}
-		return nil
-	})
-}
-
 // TestModcacheForeignOwner: a 'sudo go mod download' left a module's
 // cache directories owned by root in a user's cache. The user cannot
 // download other versions of that module; the doctor says so, and after
@@ -193,9 +164,9 @@ func TestModcacheForeignOwner(t *testing.T) {
 	for _, suffix := range []string{"info", "mod", "zip", "ziphash", "lock"} {
 		os.Remove(filepath.Join(c.Entry("example.test/hello", "v1.1.0").VersionDir, "v1.1.0."+suffix))
 	}
-	chownTree(t, c.Root, nobody)
-	chownTree(t, filepath.Join(c.Root, "cache", "download", "example.test", "hello"), 0)
-	chownTree(t, c.Entry("example.test/hello", "v1.0.0").Dir, 0)
+	fixtures.ChownTree(c.Root, fixtures.Nobody)
+	fixtures.ChownTree(filepath.Join(c.Root, "cache", "download", "example.test", "hello"), 0)
+	fixtures.ChownTree(c.Entry("example.test/hello", "v1.0.0").Dir, 0)
 
 	fs := c.doctor(t)
 	owner := findFinding(fs, "MODCACHE_FOREIGN_OWNER", "")
@@ -231,7 +202,7 @@ func TestModcacheDownloadDirNotWritable(t *testing.T) {
 	c := newPermCache(t, fixtures.GoProxy(t).URL)
 	download := filepath.Join(c.Root, "cache", "download")
 	if c.asNobody {
-		chownTree(t, c.Root, nobody)
+		fixtures.ChownTree(c.Root, fixtures.Nobody)
 		os.Lchown(download, 0, 0)
 	} else {
 		os.Chmod(download, 0o555)
@@ -266,7 +237,7 @@ func TestModcacheUnreadable(t *testing.T) {
 	c := newPermCache(t, fixtures.GoProxy(t).URL)
 	file := filepath.Join(c.Entry("example.test/hello", "v1.0.0").Dir, "hello.go")
 	if c.asNobody {
-		chownTree(t, c.Root, nobody)
+		fixtures.ChownTree(c.Root, fixtures.Nobody)
 		os.Lchown(file, 0, 0)
 	}
 	os.Chmod(file, 0o200)

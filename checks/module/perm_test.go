@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gomoddoctor/gomoddoctor/checks/checktest"
+	"github.com/gomoddoctor/gomoddoctor/fixtures"
 )
 
 // TestModuleHelperProcess is not a test: run by checktest.User.Doctor,
@@ -47,7 +48,7 @@ func TestModuleUnreadable(t *testing.T) {
 		asRoot bool // the fix needs root (sudo)
 	}{
 		{name: "own file", mine: true, want: func(p string) string { return "chmod u+r " + p }},
-		{name: "foreign file", want: func(p string) string { return "sudo chown " + strconv.Itoa(checktest.Nobody) + " " + p }, asRoot: true},
+		{name: "foreign file", want: func(p string) string { return "sudo chown " + strconv.Itoa(fixtures.Nobody) + " " + p }, asRoot: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !tc.mine && os.Geteuid() != 0 {

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/gomoddoctor/gomoddoctor/fixtures"
@@ -20,8 +19,6 @@ import (
 // (65534), for real: a copy of this test binary named gomoddoctor runs
 // main (testscript.Main) as that user. As any other user they run it as
 // themselves.
-
-const nobodyID = 65534
 
 // userSandbox is a sandbox owned by the user the doctor runs as, with
 // the gomoddoctor command that user can run.
@@ -34,35 +31,14 @@ type userSandbox struct {
 func newUserSandbox(t *testing.T) *userSandbox {
 	t.Helper()
 	sb := fixtures.NewSandbox(t, "http://127.0.0.1:1/mod")
-	u := &userSandbox{Sandbox: sb, asRoot: os.Geteuid() == 0}
+	u := &userSandbox{Sandbox: sb, asRoot: fixtures.AsNobody()}
 	u.Vars["GOCACHE"] = filepath.Join(sb.Root, "gocache")
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.bin = filepath.Join(sb.Root, "bin", "gomoddoctor")
-	if err := os.MkdirAll(filepath.Dir(u.bin), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := fixtures.CopyTree(exe, u.bin); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(u.bin, 0o755)
+	u.bin = fixtures.CopyTestBinary(t, filepath.Join(sb.Root, "bin", "gomoddoctor"))
 	if u.asRoot {
-		// nobody must reach the sandbox and the test binary: open up the
-		// directories above them that the test's temporary directories
-		// made private, and give nobody the sandbox.
-		for d := filepath.Dir(sb.Root); d != os.TempDir() && d != "/" && d != "."; d = filepath.Dir(d) {
-			if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
-				os.Chmod(d, fi.Mode().Perm()|0o055)
-			}
-		}
-		filepath.WalkDir(sb.Root, func(p string, _ fs.DirEntry, err error) error {
-			if err == nil {
-				os.Lchown(p, nobodyID, nobodyID)
-			}
-			return nil
-		})
+		// nobody must reach the sandbox and the test binary, and own the
+		// sandbox.
+		fixtures.OpenUp(filepath.Dir(sb.Root))
+		fixtures.ChownTree(sb.Root, fixtures.Nobody)
 	}
 	return u
 }
@@ -77,7 +53,7 @@ func (u *userSandbox) writeFile(t *testing.T, path, content string, mode fs.File
 		t.Fatal(err)
 	}
 	if u.asRoot {
-		os.Chown(path, nobodyID, nobodyID)
+		os.Chown(path, fixtures.Nobody, fixtures.Nobody)
 	}
 }
 
@@ -88,9 +64,7 @@ func (u *userSandbox) doctor(t *testing.T, args ...string) (int, string) {
 	cmd := exec.Command(u.bin, args...)
 	cmd.Dir = u.Root
 	cmd.Env = append(u.Environ(contain...), "TMPDIR="+u.Root, "CGO_ENABLED=0")
-	if u.asRoot {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobodyID, Gid: nobodyID}}
-	}
+	fixtures.RunAsNobody(cmd)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
