@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -45,22 +46,8 @@ func editor(t *testing.T, content string) *Editor {
 		t.Fatal(err)
 	}
 	return &Editor{
-		File: file,
-		Go: func(ctx context.Context, vars map[string]string, args ...string) ([]byte, error) {
-			cmd := exec.CommandContext(ctx, "go", args...)
-			cmd.Dir = dir
-			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GOTOOLCHAIN=local"}
-			for k, v := range vars {
-				cmd.Env = append(cmd.Env, k+"="+v)
-			}
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			if err != nil {
-				return nil, errors.New(strings.TrimSpace(stderr.String()))
-			}
-			return out, nil
-		},
+		File:     file,
+		Go:       goCommand(dir, []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GOTOOLCHAIN=local"}),
 		LockWait: 5 * time.Second,
 	}
 }
@@ -673,5 +660,25 @@ func TestPreviewCopyNotOnDisk(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
 		t.Errorf("Preview left %d entries in the temporary directory", len(entries))
+	}
+}
+
+// goCommand is an Editor's Go: the real go command in dir, with environ
+// and the editor's variables; its error is the go command's message.
+func goCommand(dir string, environ []string) func(ctx context.Context, vars map[string]string, args ...string) ([]byte, error) {
+	return func(ctx context.Context, vars map[string]string, args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir = dir
+		cmd.Env = slices.Clone(environ)
+		for k, v := range vars {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, errors.New(strings.TrimSpace(stderr.String()))
+		}
+		return out, nil
 	}
 }

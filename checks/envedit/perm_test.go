@@ -3,9 +3,7 @@
 package envedit
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -28,20 +26,7 @@ func TestEnveditHelperProcess(t *testing.T) {
 	if os.Getenv("GOMODDOCTOR_HELPER") != "envedit" {
 		return
 	}
-	ed := &Editor{File: os.Getenv("GOENV_FILE"), Go: func(ctx context.Context, vars map[string]string, args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Env = os.Environ()
-		for k, v := range vars {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return nil, errors.New(strings.TrimSpace(stderr.String()))
-		}
-		return out, nil
-	}}
+	ed := &Editor{File: os.Getenv("GOENV_FILE"), Go: goCommand("", os.Environ())}
 	changes := []Change{{Key: "GO111MODULE", Unset: true}}
 	ctx := context.Background()
 	p, err := ed.Preview(ctx, changes)
